@@ -135,6 +135,7 @@ fn test(root: &Path) -> Result<(), String> {
         c.args(args).current_dir(root);
         c
     };
+    steps.run("rules file matches the team's shared copy", || rules_in_sync(root))?;
     steps.run("format check", || tools.run(&mut cargo(&["fmt", "--all", "--check"])))?;
     steps.run("clippy (native crates)", || {
         tools.run(&mut cargo(&[
@@ -189,6 +190,25 @@ fn test(root: &Path) -> Result<(), String> {
     println!("  {:>7.1} s  total", steps.started.elapsed().as_secs_f64());
     println!("\ntests: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
     Ok(())
+}
+
+/// `docs/platform-rules.md` is the repository's copy of `../shared/docs/platform-rules.md`; the
+/// engine's rule catalogue is tested against the copy. Where the shared file is present, they must match.
+fn rules_in_sync(root: &Path) -> Result<(), String> {
+    let ours = root.join("docs/platform-rules.md");
+    let shared = root.join("../shared/docs/platform-rules.md");
+    let ours_text = fs::read(&ours).map_err(|e| format!("cannot read {}: {e}", ours.display()))?;
+    match fs::read(&shared) {
+        Ok(text) if text == ours_text => {
+            println!("  \u{2713} docs/platform-rules.md matches ../shared/docs/platform-rules.md");
+            Ok(())
+        }
+        Ok(_) => Err("docs/platform-rules.md differs from ../shared/docs/platform-rules.md: copy the shared file over and update the engine's rule catalogue".into()),
+        Err(_) => {
+            println!("  (no ../shared/docs/platform-rules.md beside this clone; the engine is tested against docs/platform-rules.md)");
+            Ok(())
+        }
+    }
 }
 
 /// Print the sizes of the built wasm, js and css, raw and gzipped (gzip -9 through the system gzip).

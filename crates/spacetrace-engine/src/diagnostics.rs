@@ -3,14 +3,27 @@
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
+use crate::rules::RuleId;
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
-    /// The input cannot be used as it is.
+    /// The input cannot be used as it is; the object or value it names is left out of the model.
     Error,
-    /// The input is usable, but probably not what was meant.
+    /// The input is usable, but probably not what was meant, or the platform would refuse it.
     Warning,
+}
+
+/// Where in a document a finding is: the object (by ID, when it has one) and the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// What kind of object, in words a person uses ("space", "VPC", "route table", …).
+    pub kind: String,
+    /// The object's ID, or its position (`#3`) when it has none.
+    pub object: String,
+    /// The field, as written in the document (`cidr`, `routes[2].destination`, …); empty for the whole object.
+    pub field: String,
 }
 
 /// One finding. The data names what is wrong; [`crate::render`] turns it into English.
@@ -18,6 +31,25 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     pub kind: DiagnosticKind,
+    /// The platform rules the finding is about, if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// IDs of every object involved, for selecting them in the app.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+}
+
+/// A Fir feature the platform does not offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirFeature {
+    Peering,
+    Vpn,
+    InternalRouting,
+    TrustedIpRanges,
+    Shield,
 }
 
 /// What a diagnostic is about, with the values needed to explain it.
@@ -36,14 +68,109 @@ pub enum DiagnosticKind {
     CidrBadPrefix { input: String, prefix: String, max: u8 },
     /// The address has bits set beyond the prefix; the block is taken as `network`.
     CidrHostBitsSet { input: String, network: IpNet },
+    /// Not an IP address.
+    BadAddress { input: String },
+    /// An IPv6 value where only IPv4 is possible.
+    NotIpv4 { input: String },
+    /// A port range that is not `N`, `N-M` or `all`.
+    BadPortRange { input: String },
+    /// Port 0 cannot be used.
+    PortZero,
+
+    /// The text is not a JSON scenario document.
+    NotJson { message: String, line: usize, column: usize },
+    /// The document is larger than the engine accepts.
+    DocumentTooLarge { bytes: usize, max: usize },
+    /// A list holds more objects than the engine accepts.
+    TooMany { what: String, count: usize, max: usize },
+    /// The document has no `version`; it is read as version 1.
+    MissingVersion,
+    /// A version this engine cannot read.
+    UnsupportedVersion { found: u32, supported: u32 },
+    /// A field this version does not know; it is kept but ignored.
+    UnknownField { name: String },
+    /// An object without an ID.
+    MissingId,
+    /// Two objects share an ID.
+    DuplicateId { id: String },
+    /// A name that is empty or too long.
+    BadName { length: usize, max: usize },
+    /// A reference to an object that does not exist (or is of another kind).
+    DanglingReference { id: String, expected: String },
+    /// A process type named twice in one app.
+    DuplicateProcess { name: String },
+
+    /// Shield spaces, Internal Routing, peering, VPN or custom trusted IPs on a Fir space.
+    FirUnavailable { feature: FirFeature },
+    /// Internal Routing on an app outside a space.
+    InternalRoutingOutsideSpace,
+    /// A dyno subnet or the space CIDR is not usable.
+    DynoSubnetOutsideSpace { subnet: IpNet, space_cidr: IpNet },
+    /// More trusted IP ranges than a space allows.
+    TooManyTrustedRanges { count: usize, max: usize },
+    /// More peerings than a space allows; the ones past the limit carry nothing.
+    TooManyPeerings { count: usize, max: usize },
+    /// A peered VPC's CIDR is not private.
+    VpcNotPrivate { cidr: IpNet },
+    /// A peered VPC's CIDR overlaps the space CIDR or one of its unavailable CIDRs.
+    VpcOverlapsSpace { vpc_cidr: IpNet, space_range: IpNet },
+    /// A VPN routable CIDR overlaps the space CIDR.
+    VpnOverlapsSpace { routable: IpNet, space_cidr: IpNet },
+    /// A space with no stable outbound IPs listed: allowlists cannot be checked.
+    NoOutboundIps,
+    /// A subnet outside its VPC's CIDR blocks.
+    SubnetOutsideVpc { subnet: IpNet },
+    /// A host address outside its subnet.
+    HostOutsideSubnet { address: std::net::IpAddr, subnet: IpNet },
+    /// A remote host outside its network's CIDRs.
+    RemoteHostOutsideNetwork { address: std::net::IpAddr },
+    /// Two ACL rules with the same number in one direction.
+    DuplicateAclRuleNumber { number: u32 },
+
+    /// A question whose two ends Spacetrace does not model (neither end on Heroku).
+    QuestionOutOfScope { from: String, to: String },
+    /// `localhost` asked from something that is not a dyno.
+    LocalhostNeedsDyno,
+    /// An expectation naming a rule ID that does not exist.
+    UnknownRule { rule: String },
 }
 
 impl Diagnostic {
+    pub fn new(severity: Severity, kind: DiagnosticKind) -> Self {
+        Self { severity, kind, rules: Vec::new(), location: None, subjects: Vec::new() }
+    }
+
     pub fn error(kind: DiagnosticKind) -> Self {
-        Self { severity: Severity::Error, kind }
+        Self::new(Severity::Error, kind)
     }
 
     pub fn warning(kind: DiagnosticKind) -> Self {
-        Self { severity: Severity::Warning, kind }
+        Self::new(Severity::Warning, kind)
+    }
+
+    pub fn with_rules(mut self, rules: &[RuleId]) -> Self {
+        self.rules.extend_from_slice(rules);
+        self
+    }
+
+    pub fn at(mut self, kind: &str, object: &str, field: &str) -> Self {
+        self.location = Some(Location { kind: kind.to_owned(), object: object.to_owned(), field: field.to_owned() });
+        if !object.is_empty() && !object.starts_with('#') && !self.subjects.iter().any(|s| s == object) {
+            self.subjects.push(object.to_owned());
+        }
+        self
+    }
+
+    pub fn involving(mut self, ids: &[&str]) -> Self {
+        for id in ids {
+            if !id.is_empty() && !self.subjects.iter().any(|s| s == id) {
+                self.subjects.push((*id).to_owned());
+            }
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 }

@@ -1,0 +1,513 @@
+//! The scenario document, version 1: what a person builds, as saved in JSON.
+//!
+//! The document is tolerant: missing fields take defaults, addresses and port ranges are kept as
+//! the text people typed, references are plain IDs, and fields this version does not know are kept
+//! (in `extra`) so that they survive a round trip. [`crate::check`] turns a document into a
+//! validated [`crate::model::Model`] plus diagnostics. See `docs/scenario-format.md`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The document version this engine reads and writes.
+pub const CURRENT_VERSION: u32 = 1;
+
+/// Fields a version of this engine does not know, kept as they were.
+pub type Extra = BTreeMap<String, Value>;
+
+/// A whole scenario.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Document {
+    /// The format version; absent means 1 (with a warning).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub internet_clients: Vec<InternetClient>,
+    pub external_services: Vec<ExternalService>,
+    pub common_runtime_apps: Vec<App>,
+    pub spaces: Vec<Space>,
+    pub vpcs: Vec<Vpc>,
+    pub peerings: Vec<Peering>,
+    /// Peerings between two VPCs (networks peered to a VPC but not to the space).
+    pub vpc_peerings: Vec<VpcPeering>,
+    pub remote_networks: Vec<RemoteNetwork>,
+    pub vpns: Vec<Vpn>,
+    pub questions: Vec<Question>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Where an object sits on the canvas. Carried for the app; the engine ignores it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A client on the internet: an office, a CDN, a partner, anyone.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InternetClient {
+    pub id: String,
+    pub name: String,
+    /// A public address or range, like `203.0.113.7/32` or `0.0.0.0/0`.
+    pub cidr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A service on the internet, optionally admitting only some source addresses.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExternalService {
+    pub id: String,
+    pub name: String,
+    pub hostname: String,
+    pub ports: Vec<Listen>,
+    /// Source ranges admitted; `None` admits everyone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowlist: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Transport protocol of a question or a listening port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    Udp,
+}
+
+/// A port something listens on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Listen {
+    pub protocol: Protocol,
+    pub port: u16,
+}
+
+/// An app, in the Common Runtime or in a space.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct App {
+    pub id: String,
+    /// The app name; its default hostname is `<name>.herokuapp.com`.
+    pub name: String,
+    /// Internal Routing, chosen when the app is created (Cedar space apps only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub internal_routing: bool,
+    /// The value of `$PORT` for web dynos (the platform assigns it; 5000 when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_port: Option<u16>,
+    pub process_types: Vec<ProcessType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A process type (`web`, `worker`, …) scaled to some number of dynos.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProcessType {
+    pub name: String,
+    pub dynos: u32,
+    /// Ports the process listens on besides `$PORT` (which `web` always listens on).
+    pub ports: Vec<Listen>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Private Space generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Generation {
+    #[default]
+    Cedar,
+    Fir,
+}
+
+/// A Private Space.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Space {
+    pub id: String,
+    pub name: String,
+    pub generation: Generation,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shield: bool,
+    pub region: String,
+    /// The space CIDR; `10.0.0.0/16` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    /// The /20 subnets dynos get addresses from; two /20s of the space CIDR when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dyno_subnets: Option<Vec<String>>,
+    /// Ranges reserved besides the space CIDR; `10.1.0.0/16` and `172.17.0.0/16` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable_cidrs: Option<Vec<String>>,
+    /// Ranges admitted to web processes; `0.0.0.0/0` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trusted_ip_ranges: Option<Vec<String>>,
+    /// The space's stable outbound addresses.
+    pub outbound_ips: Vec<String>,
+    pub apps: Vec<App>,
+    pub addons: Vec<Addon>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Kind of data add-on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AddonKind {
+    #[default]
+    Postgres,
+    Kafka,
+    Redis,
+}
+
+impl AddonKind {
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::Postgres => 5432,
+            Self::Kafka => 9096,
+            Self::Redis => 6379,
+        }
+    }
+}
+
+/// A data add-on in a space.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Addon {
+    pub id: String,
+    pub name: String,
+    pub kind: AddonKind,
+    /// The port it listens on; the kind's usual port when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// An AWS VPC.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Vpc {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub primary_cidr: String,
+    pub secondary_cidrs: Vec<String>,
+    /// The public address its hosts reach the internet from (a NAT or internet gateway), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_egress_ip: Option<String>,
+    pub route_tables: Vec<RouteTable>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub subnets: Vec<Subnet>,
+    pub hosts: Vec<Host>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteTable {
+    pub id: String,
+    pub name: String,
+    pub routes: Vec<Route>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A route: traffic to `destination` goes to `target` (a peering's ID, `local`, or a gateway ID).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Route {
+    pub destination: String,
+    pub target: String,
+}
+
+/// Protocol of a security group or ACL rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleProtocol {
+    #[default]
+    Tcp,
+    Udp,
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub inbound: Vec<SgRule>,
+    pub outbound: Vec<SgRule>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A security group rule: allows traffic on `ports` (`"5432"`, `"1024-65535"` or `"all"`) from or to `cidr`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SgRule {
+    pub protocol: RuleProtocol,
+    pub ports: String,
+    pub cidr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub name: String,
+    pub inbound: Vec<AclRule>,
+    pub outbound: Vec<AclRule>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    #[default]
+    Allow,
+    Deny,
+}
+
+/// A numbered network ACL rule; the lowest matching number decides.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AclRule {
+    pub number: u32,
+    pub protocol: RuleProtocol,
+    pub ports: String,
+    pub cidr: String,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Subnet {
+    pub id: String,
+    pub name: String,
+    pub cidr: String,
+    /// The route table's ID.
+    pub route_table: String,
+    /// The network ACL's ID; none means the default ACL, which allows everything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_acl: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A host (an EC2 instance, a load balancer…) in a VPC subnet.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Host {
+    pub id: String,
+    pub name: String,
+    pub subnet: String,
+    pub address: String,
+    pub security_groups: Vec<String>,
+    pub ports: Vec<Listen>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PeeringStatus {
+    #[default]
+    PendingAcceptance,
+    Active,
+    Deleted,
+}
+
+/// A peering connection between a space and a VPC.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Peering {
+    /// The pcx ID, like `pcx-111aaa111`.
+    pub id: String,
+    pub space: String,
+    pub vpc: String,
+    pub status: PeeringStatus,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A peering between two VPCs, neither of them a space.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpcPeering {
+    pub id: String,
+    pub vpc: String,
+    pub peer_vpc: String,
+    pub status: PeeringStatus,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// An on-premises network reached by VPN.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RemoteNetwork {
+    pub id: String,
+    pub name: String,
+    pub cidrs: Vec<String>,
+    /// The public address its hosts reach the internet from, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_egress_ip: Option<String>,
+    pub hosts: Vec<RemoteHost>,
+    /// A firewall in front of the hosts; none means traffic from the tunnel is not filtered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firewall: Option<Firewall>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RemoteHost {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub ports: Vec<Listen>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A remote firewall: inbound rules in order, first match wins, then deny.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Firewall {
+    pub id: String,
+    pub name: String,
+    pub inbound: Vec<FirewallRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FirewallRule {
+    pub protocol: RuleProtocol,
+    pub ports: String,
+    pub cidr: String,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TunnelStatus {
+    #[default]
+    Up,
+    Down,
+}
+
+/// A VPN connection between a space and a remote network.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Vpn {
+    pub id: String,
+    pub name: String,
+    pub space: String,
+    pub remote_network: String,
+    pub customer_gateway: String,
+    pub routable_cidrs: Vec<String>,
+    pub tunnel_status: TunnelStatus,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Where a question starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum From {
+    /// A dyno of an app's process type.
+    Dyno { app: String, process: String },
+    /// A VPC host, by ID.
+    Host(String),
+    /// A remote network host, by ID.
+    RemoteHost(String),
+    /// An internet client, by ID.
+    Client(String),
+}
+
+/// What a question asks to reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum To {
+    /// An app's default hostname (`<app>.herokuapp.com`), by app ID.
+    Hostname(String),
+    /// A process type by DNS service discovery (`<process>.<app>.app.localspace`).
+    Discovery { app: String, process: String },
+    /// A dyno's private address.
+    DynoAddress { app: String, process: String },
+    /// Another process inside the same dyno (`localhost`).
+    Localhost,
+    /// A data add-on, by ID.
+    Addon(String),
+    /// A VPC host, by ID.
+    Host(String),
+    /// A remote network host, by ID.
+    RemoteHost(String),
+    /// An external service, by ID.
+    External(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Connected,
+    Blocked,
+}
+
+/// What a saved question is expected to answer (for graded labs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expectation {
+    pub verdict: Verdict,
+    /// Rule IDs the answer must cite.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+}
+
+/// A saved question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    pub from: From,
+    pub to: To,
+    #[serde(default)]
+    pub protocol: Protocol,
+    #[serde(default)]
+    pub port: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expectation>,
+}

@@ -1,0 +1,584 @@
+//! The validated model: what [`crate::check`] makes of a document. References are typed indices,
+//! addresses are parsed, defaults are filled in, and every object here is usable as it is.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::{IpNet, Ipv4Net};
+use serde::Serialize;
+
+use crate::doc::{Action, AddonKind, Generation, PeeringStatus, Protocol, RuleProtocol};
+use crate::rules::RuleId;
+
+macro_rules! index_type {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+index_type!(
+    /// An app, in the Common Runtime or a space.
+    AppIx,
+    SpaceIx,
+    AddonIx,
+    VpcIx,
+    HostIx,
+    PeeringIx,
+    VpcPeeringIx,
+    RemoteIx,
+    RemoteHostIx,
+    VpnIx,
+    ClientIx,
+    ServiceIx,
+);
+
+/// An inclusive port range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PortRange {
+    pub lo: u16,
+    pub hi: u16,
+}
+
+impl PortRange {
+    pub const ALL: PortRange = PortRange { lo: 0, hi: u16::MAX };
+    /// The ephemeral ports replies go back to.
+    pub const EPHEMERAL: PortRange = PortRange { lo: 1024, hi: u16::MAX };
+
+    pub fn single(port: u16) -> Self {
+        Self { lo: port, hi: port }
+    }
+
+    pub fn contains(self, port: u16) -> bool {
+        self.lo <= port && port <= self.hi
+    }
+
+    /// Parse `"5432"`, `"1024-65535"` or `"all"`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("all") {
+            return Some(Self::ALL);
+        }
+        let digits = |s: &str| -> Option<u16> {
+            let s = s.trim();
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok()
+        };
+        match t.split_once('-') {
+            Some((a, b)) => {
+                let (lo, hi) = (digits(a)?, digits(b)?);
+                (lo <= hi).then_some(Self { lo, hi })
+            }
+            None => digits(t).map(Self::single),
+        }
+    }
+}
+
+/// Does a rule's protocol match a question's?
+pub fn protocol_matches(rule: RuleProtocol, p: Protocol) -> bool {
+    matches!(
+        (rule, p),
+        (RuleProtocol::All, _) | (RuleProtocol::Tcp, Protocol::Tcp) | (RuleProtocol::Udp, Protocol::Udp)
+    )
+}
+
+/// A port something listens on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Port {
+    pub protocol: Protocol,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Client {
+    pub id: String,
+    pub name: String,
+    pub cidr: IpNet,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub hostname: String,
+    pub ports: Vec<Port>,
+    pub allowlist: Option<Vec<IpNet>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Process {
+    pub name: String,
+    pub dynos: u32,
+    /// Ports besides `$PORT` (web always listens on `$PORT`).
+    pub ports: Vec<Port>,
+    /// The address of the first dyno (`<name>.1`), when one runs.
+    pub address: Option<Ipv4Addr>,
+}
+
+impl Process {
+    pub fn is_web(&self) -> bool {
+        self.name == "web"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct App {
+    pub id: String,
+    pub name: String,
+    /// `None` for a Common Runtime app.
+    pub space: Option<SpaceIx>,
+    /// Internal Routing as asked for in the document.
+    pub internal_routing_requested: bool,
+    /// Internal Routing in effect (Cedar space apps only).
+    pub internal_routing: bool,
+    /// The value of `$PORT`.
+    pub web_port: u16,
+    /// Whether `web_port` was defaulted (an assumption, labelled as such).
+    pub web_port_defaulted: bool,
+    pub processes: Vec<Process>,
+    /// The private endpoint an internally routed app's hostname resolves to.
+    pub ir_endpoint: Option<Ipv4Addr>,
+}
+
+impl App {
+    pub fn hostname(&self) -> String {
+        format!("{}.herokuapp.com", self.name)
+    }
+
+    pub fn process(&self, name: &str) -> Option<usize> {
+        self.processes.iter().position(|p| p.name == name)
+    }
+
+    pub fn web(&self) -> Option<&Process> {
+        self.processes.iter().find(|p| p.is_web())
+    }
+
+    pub fn web_dynos(&self) -> u32 {
+        self.web().map_or(0, |p| p.dynos)
+    }
+
+    /// Does process `p` listen on this port? `web` listens on `$PORT` (TCP).
+    pub fn listens(&self, p: usize, protocol: Protocol, port: u16) -> bool {
+        let Some(proc_) = self.processes.get(p) else { return false };
+        (proc_.is_web() && protocol == Protocol::Tcp && port == self.web_port)
+            || proc_.ports.iter().any(|l| l.protocol == protocol && l.port == port)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Space {
+    pub id: String,
+    pub name: String,
+    pub generation: Generation,
+    pub shield: bool,
+    pub region: String,
+    pub cidr: Ipv4Net,
+    pub dyno_subnets: Vec<Ipv4Net>,
+    /// The space CIDR and the unavailable CIDRs: what a peered VPC must not overlap.
+    pub reserved: Vec<Ipv4Net>,
+    /// Trusted IP ranges in effect (Fir: everything).
+    pub trusted: Vec<IpNet>,
+    /// Whether the trusted ranges are the default `0.0.0.0/0` (TIP-DEFAULT).
+    pub trusted_defaulted: bool,
+    pub outbound_ips: Vec<IpAddr>,
+    pub apps: Vec<AppIx>,
+    pub addons: Vec<AddonIx>,
+    pub peerings: Vec<PeeringIx>,
+    pub vpns: Vec<VpnIx>,
+}
+
+impl Space {
+    pub fn is_cedar(&self) -> bool {
+        self.generation == Generation::Cedar
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Addon {
+    pub id: String,
+    pub name: String,
+    pub space: SpaceIx,
+    pub kind: AddonKind,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Route {
+    pub destination: Ipv4Net,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RouteTable {
+    pub id: String,
+    pub name: String,
+    pub routes: Vec<Route>,
+}
+
+impl RouteTable {
+    /// The most specific route for `addr`, with its index.
+    pub fn lookup(&self, addr: Ipv4Addr) -> Option<(usize, &Route)> {
+        self.routes
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.destination.contains(&addr))
+            .max_by_key(|(i, r)| (r.destination.prefix_len(), std::cmp::Reverse(*i)))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SgRule {
+    pub protocol: RuleProtocol,
+    pub ports: PortRange,
+    pub cidr: IpNet,
+}
+
+impl SgRule {
+    pub fn allows(&self, protocol: Protocol, port: u16, addr: IpAddr) -> bool {
+        protocol_matches(self.protocol, protocol) && self.ports.contains(port) && self.cidr.contains(&addr)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub inbound: Vec<SgRule>,
+    pub outbound: Vec<SgRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AclRule {
+    pub number: u32,
+    pub protocol: RuleProtocol,
+    pub ports: PortRange,
+    pub cidr: IpNet,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub name: String,
+    /// Sorted by rule number.
+    pub inbound: Vec<AclRule>,
+    /// Sorted by rule number.
+    pub outbound: Vec<AclRule>,
+}
+
+/// What a network ACL decides for some traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AclDecision {
+    /// Allowed by the rule with this number.
+    Allowed { number: u32 },
+    /// Denied by the rule with this number.
+    Denied { number: u32 },
+    /// No rule matched: the implicit deny at the end of the list.
+    ImplicitDeny,
+}
+
+/// Evaluate numbered ACL rules for traffic with `addr` on every port of `ports`: first match wins,
+/// per port; the traffic is allowed only if every port in the range is allowed.
+pub fn acl_decide(rules: &[AclRule], protocol: Protocol, ports: PortRange, addr: IpAddr) -> AclDecision {
+    // Ports in `ports` not yet decided, as a small list of disjoint ranges.
+    let mut open: [Option<PortRange>; 16] = [None; 16];
+    open[0] = Some(ports);
+    for rule in rules {
+        if !protocol_matches(rule.protocol, protocol) || !rule.cidr.contains(&addr) {
+            continue;
+        }
+        let overlaps = open.iter().flatten().any(|r| r.lo <= rule.ports.hi && rule.ports.lo <= r.hi);
+        if !overlaps {
+            continue;
+        }
+        if rule.action == Action::Deny {
+            return AclDecision::Denied { number: rule.number };
+        }
+        // Remove the rule's range from the open ranges.
+        let mut next: [Option<PortRange>; 16] = [None; 16];
+        let mut n = 0;
+        for r in open.iter().flatten() {
+            let pieces = [
+                (r.lo < rule.ports.lo).then(|| PortRange { lo: r.lo, hi: r.hi.min(rule.ports.lo - 1) }),
+                (r.hi > rule.ports.hi).then(|| PortRange { lo: r.lo.max(rule.ports.hi + 1), hi: r.hi }),
+            ];
+            for p in pieces.into_iter().flatten() {
+                if n < next.len() {
+                    next[n] = Some(p);
+                    n += 1;
+                }
+            }
+        }
+        open = next;
+        if n == 0 {
+            return AclDecision::Allowed { number: rule.number };
+        }
+    }
+    AclDecision::ImplicitDeny
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subnet {
+    pub id: String,
+    pub name: String,
+    pub cidr: Ipv4Net,
+    /// Index into the VPC's route tables.
+    pub route_table: usize,
+    /// Index into the VPC's network ACLs; `None` is the default ACL, which allows everything.
+    pub network_acl: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vpc {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub primary_cidr: Ipv4Net,
+    pub secondary_cidrs: Vec<Ipv4Net>,
+    pub public_egress_ip: Option<IpAddr>,
+    pub route_tables: Vec<RouteTable>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub subnets: Vec<Subnet>,
+    pub hosts: Vec<HostIx>,
+    pub peerings: Vec<PeeringIx>,
+    pub vpc_peerings: Vec<VpcPeeringIx>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Host {
+    pub id: String,
+    pub name: String,
+    pub vpc: VpcIx,
+    /// Index into the VPC's subnets.
+    pub subnet: usize,
+    pub address: Ipv4Addr,
+    /// Indices into the VPC's security groups.
+    pub security_groups: Vec<usize>,
+    pub ports: Vec<Port>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Peering {
+    pub id: String,
+    pub space: SpaceIx,
+    pub vpc: VpcIx,
+    pub status: PeeringStatus,
+    /// The configuration rule that stops this peering from carrying traffic, if any.
+    pub refused: Option<RuleId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VpcPeering {
+    pub id: String,
+    pub vpc: VpcIx,
+    pub peer_vpc: VpcIx,
+    pub status: PeeringStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FirewallRule {
+    pub protocol: RuleProtocol,
+    pub ports: PortRange,
+    pub cidr: IpNet,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Firewall {
+    pub id: String,
+    pub name: String,
+    pub inbound: Vec<FirewallRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Remote {
+    pub id: String,
+    pub name: String,
+    pub cidrs: Vec<IpNet>,
+    pub public_egress_ip: Option<IpAddr>,
+    pub hosts: Vec<RemoteHostIx>,
+    pub firewall: Option<Firewall>,
+    pub vpns: Vec<VpnIx>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RemoteHost {
+    pub id: String,
+    pub name: String,
+    pub remote: RemoteIx,
+    pub address: IpAddr,
+    pub ports: Vec<Port>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vpn {
+    pub id: String,
+    pub name: String,
+    pub space: SpaceIx,
+    pub remote: RemoteIx,
+    pub customer_gateway: Option<IpAddr>,
+    pub routable_cidrs: Vec<IpNet>,
+    pub tunnel_up: bool,
+    /// The configuration rule that stops this connection from carrying traffic, if any.
+    pub refused: Option<RuleId>,
+}
+
+/// A validated model of a scenario.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Model {
+    pub name: String,
+    pub clients: Vec<Client>,
+    pub services: Vec<Service>,
+    pub apps: Vec<App>,
+    pub spaces: Vec<Space>,
+    pub addons: Vec<Addon>,
+    pub vpcs: Vec<Vpc>,
+    pub hosts: Vec<Host>,
+    pub peerings: Vec<Peering>,
+    pub vpc_peerings: Vec<VpcPeering>,
+    pub remotes: Vec<Remote>,
+    pub remote_hosts: Vec<RemoteHost>,
+    pub vpns: Vec<Vpn>,
+}
+
+impl Model {
+    pub fn app(&self, a: AppIx) -> &App {
+        &self.apps[a.ix()]
+    }
+    pub fn space(&self, s: SpaceIx) -> &Space {
+        &self.spaces[s.ix()]
+    }
+    pub fn vpc(&self, v: VpcIx) -> &Vpc {
+        &self.vpcs[v.ix()]
+    }
+    pub fn host(&self, h: HostIx) -> &Host {
+        &self.hosts[h.ix()]
+    }
+    pub fn peering(&self, p: PeeringIx) -> &Peering {
+        &self.peerings[p.ix()]
+    }
+    pub fn remote(&self, r: RemoteIx) -> &Remote {
+        &self.remotes[r.ix()]
+    }
+    pub fn remote_host(&self, r: RemoteHostIx) -> &RemoteHost {
+        &self.remote_hosts[r.ix()]
+    }
+    pub fn vpn(&self, v: VpnIx) -> &Vpn {
+        &self.vpns[v.ix()]
+    }
+    pub fn addon(&self, a: AddonIx) -> &Addon {
+        &self.addons[a.ix()]
+    }
+
+    /// The peering between a space and a VPC, if one exists (the first, if several).
+    pub fn peering_between(&self, s: SpaceIx, v: VpcIx) -> Option<PeeringIx> {
+        self.space(s).peerings.iter().copied().find(|p| self.peering(*p).vpc == v)
+    }
+
+    /// The VPN between a space and a remote network, if one exists.
+    pub fn vpn_between(&self, s: SpaceIx, r: RemoteIx) -> Option<VpnIx> {
+        self.space(s).vpns.iter().copied().find(|v| self.vpn(*v).remote == r)
+    }
+
+    pub fn find_app(&self, id: &str) -> Option<AppIx> {
+        self.apps.iter().position(|a| a.id == id).map(|i| AppIx(i as u32))
+    }
+    pub fn find_host(&self, id: &str) -> Option<HostIx> {
+        self.hosts.iter().position(|a| a.id == id).map(|i| HostIx(i as u32))
+    }
+    pub fn find_remote_host(&self, id: &str) -> Option<RemoteHostIx> {
+        self.remote_hosts.iter().position(|a| a.id == id).map(|i| RemoteHostIx(i as u32))
+    }
+    pub fn find_client(&self, id: &str) -> Option<ClientIx> {
+        self.clients.iter().position(|a| a.id == id).map(|i| ClientIx(i as u32))
+    }
+    pub fn find_service(&self, id: &str) -> Option<ServiceIx> {
+        self.services.iter().position(|a| a.id == id).map(|i| ServiceIx(i as u32))
+    }
+    pub fn find_addon(&self, id: &str) -> Option<AddonIx> {
+        self.addons.iter().position(|a| a.id == id).map(|i| AddonIx(i as u32))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(number: u32, ports: &str, cidr: &str, action: Action) -> AclRule {
+        AclRule {
+            number,
+            protocol: RuleProtocol::Tcp,
+            ports: PortRange::parse(ports).unwrap(),
+            cidr: cidr.parse().unwrap(),
+            action,
+        }
+    }
+
+    #[test]
+    fn port_ranges_parse() {
+        assert_eq!(PortRange::parse("5432"), Some(PortRange::single(5432)));
+        assert_eq!(PortRange::parse(" 1024-65535 "), Some(PortRange::EPHEMERAL));
+        assert_eq!(PortRange::parse("ALL"), Some(PortRange::ALL));
+        for bad in ["", "-", "80-", "90-80", "+80", "65536", "http"] {
+            assert_eq!(PortRange::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn acl_first_match_wins_in_number_order() {
+        let addr: IpAddr = "10.0.128.5".parse().unwrap();
+        let rules =
+            vec![rule(90, "5432", "10.0.0.0/16", Action::Deny), rule(100, "5432", "10.0.0.0/16", Action::Allow)];
+        assert_eq!(
+            acl_decide(&rules, Protocol::Tcp, PortRange::single(5432), addr),
+            AclDecision::Denied { number: 90 }
+        );
+        assert_eq!(
+            acl_decide(&rules[1..], Protocol::Tcp, PortRange::single(5432), addr),
+            AclDecision::Allowed { number: 100 }
+        );
+        assert_eq!(acl_decide(&rules[1..], Protocol::Udp, PortRange::single(5432), addr), AclDecision::ImplicitDeny);
+        assert_eq!(acl_decide(&[], Protocol::Tcp, PortRange::single(5432), addr), AclDecision::ImplicitDeny);
+    }
+
+    #[test]
+    fn acl_ranges_must_be_covered_whole() {
+        let addr: IpAddr = "10.0.128.5".parse().unwrap();
+        let half = vec![rule(100, "1024-30000", "10.0.0.0/16", Action::Allow)];
+        assert_eq!(acl_decide(&half, Protocol::Tcp, PortRange::EPHEMERAL, addr), AclDecision::ImplicitDeny);
+        let both = vec![
+            rule(100, "1024-30000", "10.0.0.0/16", Action::Allow),
+            rule(110, "30001-65535", "0.0.0.0/0", Action::Allow),
+        ];
+        assert_eq!(acl_decide(&both, Protocol::Tcp, PortRange::EPHEMERAL, addr), AclDecision::Allowed { number: 110 });
+        let deny_inside =
+            vec![rule(100, "1024-30000", "10.0.0.0/16", Action::Allow), rule(105, "40000", "0.0.0.0/0", Action::Deny)];
+        assert_eq!(
+            acl_decide(&deny_inside, Protocol::Tcp, PortRange::EPHEMERAL, addr),
+            AclDecision::Denied { number: 105 }
+        );
+    }
+
+    #[test]
+    fn longest_prefix_route_wins() {
+        let rt = RouteTable {
+            id: "rtb".into(),
+            name: "rtb".into(),
+            routes: vec![
+                Route { destination: "10.0.0.0/16".parse().unwrap(), target: "pcx-a".into() },
+                Route { destination: "10.0.128.0/20".parse().unwrap(), target: "pcx-b".into() },
+            ],
+        };
+        assert_eq!(rt.lookup("10.0.130.1".parse().unwrap()).unwrap().1.target, "pcx-b");
+        assert_eq!(rt.lookup("10.0.1.1".parse().unwrap()).unwrap().1.target, "pcx-a");
+        assert!(rt.lookup("10.1.0.1".parse().unwrap()).is_none());
+    }
+}
