@@ -329,8 +329,8 @@ pub struct Subnet {
     pub id: String,
     pub name: String,
     pub cidr: Ipv4Net,
-    /// Index into the VPC's route tables.
-    pub route_table: usize,
+    /// Index into the VPC's route tables; `None` when the document names none that exists.
+    pub route_table: Option<usize>,
     /// Index into the VPC's network ACLs; `None` is the default ACL, which allows everything.
     pub network_acl: Option<usize>,
 }

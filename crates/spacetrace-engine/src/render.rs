@@ -171,6 +171,486 @@ fn group_thousands(n: u128) -> String {
     out
 }
 
+// ----- traces -------------------------------------------------------------------------------
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
+use crate::model::{AclDecision, Model, Port, PortRange};
+use crate::query::{Dst, Query, Src};
+use crate::rules::RuleId;
+use crate::trace::{ComponentKind, Decision, Detail, Direction, Fix, SeenAs, Source, Trace, Verdict, Workaround};
+
+/// "connected" or "blocked".
+pub fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Connected => "connected",
+        Verdict::Blocked => "blocked",
+    }
+}
+
+/// "TCP 443".
+pub fn port(protocol: Protocol, port: u16) -> String {
+    format!("{} {port}", protocol_name(protocol))
+}
+
+fn protocol_name(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Tcp => "TCP",
+        Protocol::Udp => "UDP",
+    }
+}
+
+fn rule_protocol(p: RuleProtocol) -> &'static str {
+    match p {
+        RuleProtocol::Tcp => "TCP",
+        RuleProtocol::Udp => "UDP",
+        RuleProtocol::All => "all protocols",
+    }
+}
+
+fn ports(r: PortRange) -> String {
+    if r == PortRange::ALL {
+        "all ports".to_owned()
+    } else if r.lo == r.hi {
+        format!("port {}", r.lo)
+    } else {
+        format!("ports {}-{}", r.lo, r.hi)
+    }
+}
+
+fn listen(p: &Port) -> String {
+    port(p.protocol, p.port)
+}
+
+fn list(items: impl IntoIterator<Item = String>) -> String {
+    let items: Vec<String> = items.into_iter().collect();
+    match items.len() {
+        0 => "nothing".to_owned(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+/// The source end of a question, in words.
+pub fn source(model: &Model, q: &Query) -> String {
+    src_label(model, q.src())
+}
+
+/// A question's source, in words.
+pub fn src_label(model: &Model, src: Src) -> String {
+    match src {
+        Src::Dyno { app, process } => {
+            let a = model.app(app);
+            let p = a.processes.get(process).map_or("?", |p| p.name.as_str());
+            format!("{p}.1 of {}", a.name)
+        }
+        Src::Host(h) => format!("{} ({})", model.host(h).name, model.host(h).address),
+        Src::RemoteHost(h) => format!("{} ({})", model.remote_host(h).name, model.remote_host(h).address),
+        Src::Client(c) => format!("{} ({})", model.clients[c.ix()].name, model.clients[c.ix()].cidr),
+    }
+}
+
+/// The destination of a question, in words.
+pub fn destination(model: &Model, q: &Query) -> String {
+    dst_label(model, q.dst())
+}
+
+/// A question's destination, in words.
+pub fn dst_label(model: &Model, dst: Dst) -> String {
+    let proc_name =
+        |a: crate::model::AppIx, p: usize| model.app(a).processes.get(p).map_or("?", |p| p.name.as_str()).to_owned();
+    match dst {
+        Dst::Hostname(a) => model.app(a).hostname(),
+        Dst::Discovery { app, process } => {
+            format!("{}.{}.app.localspace", proc_name(app, process), model.app(app).name)
+        }
+        Dst::DynoAddress { app, process } => {
+            let a = model.app(app);
+            match a.processes.get(process).and_then(|p| p.address) {
+                Some(addr) => format!("{}.1 of {} at {addr}", proc_name(app, process), a.name),
+                None => format!("{}.1 of {}", proc_name(app, process), a.name),
+            }
+        }
+        Dst::Localhost => "localhost".to_owned(),
+        Dst::Addon(x) => model.addon(x).name.clone(),
+        Dst::Host(h) => format!("{} ({})", model.host(h).name, model.host(h).address),
+        Dst::RemoteHost(h) => format!("{} ({})", model.remote_host(h).name, model.remote_host(h).address),
+        Dst::External(s) => format!("{} ({})", model.services[s.ix()].name, model.services[s.ix()].hostname),
+    }
+}
+
+/// "From web.1 of api to db (10.100.1.5), TCP 5432".
+pub fn question(model: &Model, q: &Query) -> String {
+    format!("From {} to {}, {}", source(model, q), destination(model, q), port(q.protocol(), q.port()))
+}
+
+/// The kind of a hop's component, in words.
+pub fn component_kind(kind: ComponentKind) -> &'static str {
+    match kind {
+        ComponentKind::Dyno => "dyno",
+        ComponentKind::InternetClient => "internet client",
+        ComponentKind::VpcHost => "VPC host",
+        ComponentKind::RemoteHost => "remote host",
+        ComponentKind::Dns => "DNS",
+        ComponentKind::Router => "router",
+        ComponentKind::TrustedIpFilter => "trusted IP filter",
+        ComponentKind::PrivateNetwork => "private network",
+        ComponentKind::NatGateway => "NAT gateway",
+        ComponentKind::Internet => "internet",
+        ComponentKind::Peering => "peering",
+        ComponentKind::RouteTable => "route table",
+        ComponentKind::NetworkAcl => "network ACL",
+        ComponentKind::SecurityGroup => "security group",
+        ComponentKind::VpnTunnel => "VPN tunnel",
+        ComponentKind::RemoteFirewall => "remote firewall",
+        ComponentKind::Addon => "data add-on",
+        ComponentKind::ExternalService => "external service",
+    }
+}
+
+fn public_source(s: &Source) -> String {
+    match s {
+        Source::CommonRuntime => "an unpredictable Common Runtime address".to_owned(),
+        Source::OutboundIps { ips } if ips.is_empty() => "the space's outbound IPs (none listed)".to_owned(),
+        Source::OutboundIps { ips } => format!("the space's outbound IPs {}", list(ips.iter().map(|i| i.to_string()))),
+        Source::Net { net } if net.prefix_len() == net.max_prefix_len() => net.addr().to_string(),
+        Source::Net { net } => net.to_string(),
+        Source::Unknown => "an unknown public address".to_owned(),
+    }
+}
+
+fn dir(d: Direction) -> &'static str {
+    match d {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+    }
+}
+
+/// One step's facts as a sentence.
+pub fn detail(d: &Detail) -> String {
+    use Detail as D;
+    match d {
+        D::CrDyno { process, address, .. } => match address {
+            Some(a) => format!("{process}.1 runs in the Common Runtime; its eth0 is {a} in its own /30 of 172.16.0.0/12."),
+            None => format!("{process}.1 runs in the Common Runtime in its own /30 of 172.16.0.0/12."),
+        },
+        D::SpaceDyno { process, address, subnet, .. } => match (address, subnet) {
+            (Some(a), Some(n)) => format!("{process}.1 has the private address {a}, in the dyno subnet {n}."),
+            (Some(a), None) => format!("{process}.1 has the private address {a}."),
+            _ => format!("{process}.1 runs in the space."),
+        },
+        D::NoDynos { app, process } => format!("{process} of {app} is scaled to 0 dynos: nothing runs to connect."),
+        D::Localhost { port } => format!("Processes in one dyno reach each other on localhost, here on port {port}."),
+        D::CrIsolated { app } => format!("{app} runs in the Common Runtime, where every dyno is firewalled off from every other."),
+        D::OnlyRouterFromOutside { app } => {
+            format!("From outside its space, {app} is reached only through the router at its hostname, never at a dyno address.")
+        }
+        D::DiscoveryResolves { name, address } => match address {
+            Some(a) => format!("{name} resolves to {a}: a direct connection, with no router, logging or TLS termination."),
+            None => format!("{name} resolves to no address."),
+        },
+        D::DiscoveryNotInFir { name } => format!("{name} does not resolve: DNS service discovery is not available in Fir spaces."),
+        D::DiscoveryOnlyInsideSpace { name } => format!("{name} resolves only for dynos inside the same space."),
+        D::OtherSpace { from, to } => format!("{from} has no private path to {to}; spaces reach each other only over the internet."),
+        D::PrivateNetwork { space } => format!("Inside {space}, every dyno and data add-on shares one private network."),
+        D::Listening { name, port } => format!("{name} listens on {}.", listen(port)),
+        D::NotListening { name, port, listening } => format!(
+            "{name} does not listen on {}; it listens on {}.",
+            listen(port),
+            list(listening.iter().map(listen))
+        ),
+        D::PublicDns { hostname } => format!("{hostname} resolves to the public router."),
+        D::PrivateDns { hostname, endpoint } => match endpoint {
+            Some(e) => format!("{hostname} resolves to the private address {e} (Internal Routing)."),
+            None => format!("{hostname} resolves to a private address in the space (Internal Routing)."),
+        },
+        D::WebDynosRunning { count } => format!("{count} web dynos run."),
+        D::NoWebDynoNoDns { hostname } => format!("No web dyno runs, so {hostname} does not resolve."),
+        D::RouterPort { protocol, port: p, accepted: true } => format!("The router accepts {}.", port(*protocol, *p)),
+        D::RouterPort { protocol, port: p, accepted: false } => {
+            format!("The router accepts only TCP 80 (HTTP) and 443 (HTTPS), not {}.", port(*protocol, *p))
+        }
+        D::InternalOnly { app } => format!(
+            "{app} uses Internal Routing: it takes web traffic only from its own space, peered VPCs and VPN-connected networks."
+        ),
+        D::Trusted { source, matched, .. } => match matched {
+            Some(m) => format!("{} is inside the trusted range {m}.", capitalise(&public_source(source))),
+            None => format!("{} is trusted.", capitalise(&public_source(source))),
+        },
+        D::NotTrusted { source, missing } if missing.is_empty() => {
+            format!("{} cannot be matched against the trusted IP ranges.", capitalise(&public_source(source)))
+        }
+        D::NotTrusted { source, missing } => format!(
+            "{} is not inside any trusted IP range (untrusted: {}).",
+            capitalise(&public_source(source)),
+            list(missing.iter().map(|m| m.to_string()))
+        ),
+        D::TrustedDefault => "The space keeps the default trusted range 0.0.0.0/0.".to_owned(),
+        D::FirTrustsAll => "Fir spaces admit every address (0.0.0.0/0 and ::/0).".to_owned(),
+        D::CrCannotBeAllowlisted => {
+            "A Common Runtime dyno's public address is unpredictable, so no allowlist can admit it reliably.".to_owned()
+        }
+        D::ForwardToWeb { app, web_port, dynos, web_port_assumed } => format!(
+            "The router forwards to {app}'s web process on $PORT ({web_port}{}), {dynos} dyno{}.",
+            if *web_port_assumed { ", assumed" } else { "" },
+            if *dynos == 1 { "" } else { "s" }
+        ),
+        D::CrOutbound => "Common Runtime dynos may open connections to the internet.".to_owned(),
+        D::Nat { ips } if ips.is_empty() => "Leaves through the space's NAT gateway (outbound IPs not listed).".to_owned(),
+        D::Nat { ips } => format!("Leaves through the space's NAT gateway from {}.", list(ips.iter().map(|i| i.to_string()))),
+        D::AddonReached { addon, port } => format!("{addon} accepts connections from the space's dynos on port {port}."),
+        D::OnlySpaceDynos { addon } => format!("{addon} is reachable only from the dynos of its own space."),
+        D::NoPrivatePath => "The destination has a private address, and the Common Runtime reaches only the internet.".to_owned(),
+        D::FirNoPeering => "Fir spaces cannot be peered with a VPC.".to_owned(),
+        D::FirNoVpn => "Fir spaces cannot have VPN connections.".to_owned(),
+        D::NoPeering { vpc } => format!("The space has no peering connection with {vpc}."),
+        D::NotTransitive { via_vpc, via_peering } => format!(
+            "The space reaches {via_vpc} through {via_peering}, but peering is not transitive: networks peered to {via_vpc} are out of reach."
+        ),
+        D::PeeringRefused { peering } => format!("{peering} cannot carry traffic: the platform refuses its configuration."),
+        D::PeeringState { peering, status } => match status {
+            PeeringStatus::Active => format!("{peering} is active."),
+            PeeringStatus::PendingAcceptance => format!("{peering} is pending acceptance and carries nothing yet."),
+            PeeringStatus::Deleted => format!("{peering} is deleted and carries nothing."),
+        },
+        D::PrimaryCidr { address, primary, inside: true } => format!("{address} is in the VPC's primary CIDR {primary}."),
+        D::PrimaryCidr { address, primary, inside: false } => format!(
+            "{address} is outside the VPC's primary CIDR {primary}; secondary CIDR blocks are not reachable from the space."
+        ),
+        D::Route { table, destination, matched, target, wanted } => match (matched, target) {
+            (Some(m), Some(t)) if t == wanted => format!("{table} routes {destination} by {m} through {t}."),
+            (Some(m), Some(t)) => format!("{table} routes {destination} by {m} to {t}, not through {wanted}."),
+            _ => format!("{table} has no route for {destination}: replies cannot find their way back through {wanted}."),
+        },
+        D::NoRouteTable { subnet } => format!("{subnet} has no route table."),
+        D::RouteMissesEndpoint { table, endpoint } => format!(
+            "{table} routes the dyno /20s but not the Internal Routing endpoint {endpoint}: route the whole space CIDR."
+        ),
+        D::Acl { acl, direction, protocol, ports: p, address, decision } => {
+            let what = format!("{} {} {} {}", dir(*direction), protocol_name(*protocol), ports(*p), fromto(*direction, *address));
+            match decision {
+                AclDecision::Allowed { number } => format!("{acl} allows {what} (rule {number})."),
+                AclDecision::Denied { number } => format!("{acl} denies {what} (rule {number})."),
+                AclDecision::ImplicitDeny => format!("{acl} has no rule allowing {what}, so the implicit deny applies."),
+            }
+        }
+        D::SecurityGroup { direction, protocol, port: p, address, allowed_by, groups } => {
+            let what = format!("{} {} {}", dir(*direction), port(*protocol, *p), fromto(*direction, *address));
+            match allowed_by {
+                Some(g) => format!("{g} allows {what} (security groups are stateful: replies return)."),
+                None if groups.is_empty() => format!("The host has no security group allowing {what}."),
+                None => format!("{} allow{} no {what}.", list(groups.iter().cloned()), if groups.len() == 1 { "s" } else { "" }),
+            }
+        }
+        D::DynoByAddress { address } => match address {
+            Some(a) => format!("The dyno is reached by its address {a}, known in advance: dynos have no public DNS records."),
+            None => "The dyno is reached by address: dynos have no public DNS records.".to_owned(),
+        },
+        D::NoDataAddons => "Software in a peered VPC cannot connect to the space's data services directly.".to_owned(),
+        D::PublicHostnameFromVpc { egress: Some(e) } => {
+            format!("The app's hostname is reached over the public internet, not the peering, from the VPC's address {e}.")
+        }
+        D::PublicHostnameFromVpc { egress: None } => {
+            "The app's hostname is reached over the public internet, not the peering, and this VPC has no public egress address."
+                .to_owned()
+        }
+        D::OverInternet { egress: Some(e) } => format!("Goes over the public internet from {e}."),
+        D::OverInternet { egress: None } => "Goes over the public internet from an unknown public address.".to_owned(),
+        D::NoVpn { remote } => format!("The space has no VPN connection to {remote}."),
+        D::VpnRefused { vpn } => format!("{vpn} cannot carry traffic: the platform refuses its configuration."),
+        D::Tunnel { vpn, up: true } => format!("{vpn}'s tunnels are up."),
+        D::Tunnel { vpn, up: false } => format!("{vpn}'s tunnels are down: it carries nothing."),
+        D::Routable { address, matched: Some(m) } => format!("{address} is inside the routable CIDR {m}."),
+        D::Routable { address, matched: None } => format!("{address} is outside the connection's routable CIDRs."),
+        D::RoutableOverlap { cidr, space_cidr } => format!("The routable CIDR {cidr} overlaps the space CIDR {space_cidr}."),
+        D::Ipsec { gateway: Some(g) } => format!("IPsec to the customer gateway {g}: over the internet, encrypted."),
+        D::Ipsec { gateway: None } => "IPsec over the internet, encrypted.".to_owned(),
+        D::Firewall { firewall, rule, allowed, address } => match (rule, allowed) {
+            (Some(r), true) => format!("{firewall} allows {address} (rule {}).", r + 1),
+            (Some(r), false) => format!("{firewall} denies {address} (rule {}).", r + 1),
+            (None, _) => format!("{firewall} has no rule allowing {address}, so it denies."),
+        },
+        D::VpnInternalRouting => "VPN-connected networks may reach internally routed apps.".to_owned(),
+        D::FirInboundViaPublicDns { app } => format!(
+            "Peered and VPN-connected networks cannot reach Fir dynos directly; they connect to {app} over the internet by its public hostname."
+        ),
+        D::Allowlist { service, admitted: true, open: true, .. } => format!("{service}'s allowlist admits every address."),
+        D::Allowlist { service, admitted: true, .. } => format!("{service}'s allowlist admits the source."),
+        D::Allowlist { service, missing, .. } => format!(
+            "{service}'s allowlist does not admit {}.",
+            list(missing.iter().map(|i| i.to_string()))
+        ),
+        D::OutboundIpsUnknown => "The space's outbound IPs are not listed, so the allowlist cannot be checked.".to_owned(),
+        D::CrDynoAddressNotPublic => {
+            "Only web requests forwarded by the router reach a Common Runtime dyno; its address is not reachable.".to_owned()
+        }
+    }
+}
+
+fn fromto(d: Direction, a: IpAddr) -> String {
+    match d {
+        Direction::Inbound => format!("from {a}"),
+        Direction::Outbound => format!("to {a}"),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// What the destination sees as the source.
+pub fn seen_as(s: &SeenAs) -> String {
+    match s {
+        SeenAs::Loopback => "127.0.0.1 (loopback)".to_owned(),
+        SeenAs::Dyno { address: Some(a) } => format!("{a} (the dyno's private address)"),
+        SeenAs::Dyno { address: None } => "the dyno's private address".to_owned(),
+        SeenAs::OutboundIps { ips } if ips.is_empty() => {
+            "one of the space's stable outbound IPs (not listed)".to_owned()
+        }
+        SeenAs::OutboundIps { ips } => {
+            format!("one of the space's stable outbound IPs: {}", list(ips.iter().map(|i| i.to_string())))
+        }
+        SeenAs::CommonRuntime => "an unpredictable Common Runtime address".to_owned(),
+        SeenAs::VpcHost { address } => format!("{address} (the VPC host's private address)"),
+        SeenAs::VpcEgress { address } => format!("{address} (the VPC's public egress address)"),
+        SeenAs::RemoteHost { address } => format!("{address} (the remote host's address, through the VPN)"),
+        SeenAs::RemoteEgress { address: Some(a) } => format!("{a} (the remote network's public address)"),
+        SeenAs::RemoteEgress { address: None } => "an unknown public address".to_owned(),
+        SeenAs::Client { net } if net.prefix_len() == net.max_prefix_len() => format!("{} (the client)", net.addr()),
+        SeenAs::Client { net } => format!("an address in {net} (the client)"),
+        SeenAs::ViaRouter { client } => {
+            format!("the router; the client's address, {}, arrives in X-Forwarded-For", seen_as(client))
+        }
+    }
+}
+
+/// A suggested change, as an instruction.
+pub fn fix(f: &Fix) -> String {
+    match f {
+        Fix::AddRoute { route_table, destination, target } => {
+            format!("Add the route {destination} \u{2192} {target} to {route_table}.")
+        }
+        Fix::AddSecurityGroupRule { group, direction, protocol, ports: p, cidrs } => format!(
+            "Add an {} rule to {group} allowing {} {} {} {}.",
+            dir(*direction),
+            rule_protocol(*protocol),
+            ports(*p),
+            if *direction == Direction::Inbound { "from" } else { "to" },
+            list(cidrs.iter().map(|c| c.to_string()))
+        ),
+        Fix::AddAclRule { acl, direction, number, protocol, ports: p, cidr } => format!(
+            "Add {} rule {number} to {acl}: allow {} {} {} {cidr}.",
+            dir(*direction),
+            rule_protocol(*protocol),
+            ports(*p),
+            if *direction == Direction::Inbound { "from" } else { "to" }
+        ),
+        Fix::AcceptPeering { peering } => format!("Accept the peering {peering}."),
+        Fix::CreatePeering { space, vpc } => format!("Peer {vpc} with {space}, then accept the peering."),
+        Fix::AddTrustedRange { space, cidr } => format!("Add {cidr} to the trusted IP ranges of {space}."),
+        Fix::AddToAllowlist { service, cidrs } => {
+            format!("Add {} to the allowlist of {service}.", list(cidrs.iter().map(|c| c.to_string())))
+        }
+        Fix::ScaleProcess { app, process, dynos } => {
+            format!("Scale {process} of {app} to {dynos} dyno{}.", if *dynos == 1 { "" } else { "s" })
+        }
+        Fix::ListenOnPort { target, process: Some(p), port: l } => {
+            format!("Make {p} of {target} listen on {}.", listen(l))
+        }
+        Fix::ListenOnPort { target, process: None, port: l } => format!("Make {target} listen on {}.", listen(l)),
+        Fix::BringTunnelUp { vpn } => format!("Bring the tunnels of {vpn} up."),
+        Fix::AddRoutableCidr { vpn, cidr } => format!("Add {cidr} to the routable CIDRs of {vpn}."),
+        Fix::AddFirewallRule { remote, protocol, ports: p, cidr } => {
+            format!("Allow {} {} from {cidr} in the firewall of {remote}.", rule_protocol(*protocol), ports(*p))
+        }
+        Fix::CreateVpn { space, remote } => format!("Create a VPN connection from {space} to {remote}."),
+        Fix::RecreateWithInternalRouting { app } => {
+            format!("Recreate {app} with Internal Routing (it cannot be turned on for an existing app).")
+        }
+        Fix::UsePort { port } => format!("Ask on port {port} instead."),
+        Fix::UseHostname { app } => format!("Connect to {app}'s hostname instead."),
+        Fix::UseDynoAddress { app, process } => format!("Connect to the address of a {process} dyno of {app} instead."),
+        Fix::NoConfiguration { workaround } => match workaround {
+            None => "No configuration allows this.".to_owned(),
+            Some(w) => format!("No configuration allows this. {}", workaround_text(w)),
+        },
+    }
+}
+
+fn workaround_text(w: &Workaround) -> String {
+    match w {
+        Workaround::ProxyInVpc { vpc } => format!("Run a proxy or load balancer inside {vpc}."),
+        Workaround::ProxyAppInSpace { space } => format!("Run an app in {space} that proxies to it."),
+        Workaround::MoveAppToPrivateSpace { app } => format!("Move {app} into a Private Space."),
+        Workaround::RenumberVpc { vpc } => format!("Renumber {vpc} to a private CIDR that does not overlap the space."),
+        Workaround::RenumberRemote { remote } => format!("Renumber {remote} so that it does not overlap the space."),
+        Workaround::RaisePeeringLimit { space } => {
+            format!("Remove a peering from {space}, or ask Heroku support for more.")
+        }
+        Workaround::MoveHostToPrimaryCidr { host } => format!("Move {host} into the VPC's primary CIDR."),
+        Workaround::AddInternetEgress { vpc } => format!("Give {vpc} a NAT or internet gateway."),
+        Workaround::ListOutboundIps { space } => format!("List the stable outbound IPs of {space}."),
+        Workaround::AssociateRouteTable { subnet } => format!("Associate a route table with {subnet}."),
+        Workaround::AttachSecurityGroup { host } => format!("Attach a security group to {host}."),
+        Workaround::ReachFromInside { app } => {
+            format!("Reach {app} from its own space, a peered VPC or a VPN-connected network.")
+        }
+        Workaround::UseCedarSpace { space } => format!("This needs a Cedar space; {space} is Fir."),
+    }
+}
+
+/// "PEER-ROUTE" with its summary.
+pub fn rule(r: RuleId) -> String {
+    let info = r.info();
+    let basis = match info.basis {
+        crate::rules::Basis::Assumption => " (assumption)",
+        _ => "",
+    };
+    format!("{r}{basis}: {}", info.summary)
+}
+
+/// The whole trace as text: the CLI prints it and the snapshot tests keep it.
+pub fn trace(model: &Model, t: &Trace) -> String {
+    let mut out = String::new();
+    let mark = match t.verdict {
+        Verdict::Connected => "\u{2714}",
+        Verdict::Blocked => "\u{2716}",
+    };
+    let _ = writeln!(out, "{}", question(model, &t.query));
+    let _ = writeln!(out, "{mark} {}", verdict(t.verdict).to_uppercase());
+    for (i, hop) in t.hops.iter().enumerate() {
+        let _ = writeln!(out, "{:>2}. {} \u{2014} {}", i + 1, component_kind(hop.component.kind), hop.component.name);
+        for step in &hop.steps {
+            let sign = match step.decision {
+                Decision::Pass => "\u{2713}",
+                Decision::Block => "\u{2717}",
+                Decision::Note => "\u{2022}",
+            };
+            let _ = writeln!(out, "      {sign} [{}] {}", step.rule, detail(&step.detail));
+        }
+    }
+    if let Some(seen) = &t.seen_as {
+        let _ = writeln!(out, "Seen as: {}", seen_as(seen));
+    }
+    if let Some(step) = t.blocking_step() {
+        let _ = writeln!(out, "Blocked by {}", step.rule);
+    }
+    for s in &t.suggestions {
+        let _ = writeln!(out, "  \u{2192} [{}] {}", s.rule, fix(&s.fix));
+    }
+    let assumptions = t.assumptions();
+    if !assumptions.is_empty() {
+        let _ = writeln!(out, "Assumptions: {}", list(assumptions.iter().map(|r| r.to_string())));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

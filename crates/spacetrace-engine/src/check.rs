@@ -1,0 +1,1008 @@
+//! Checking: document → validated model plus diagnostics. Never panics; whatever cannot be used
+//! is left out of the model with a diagnostic that says why, and configuration the platform would
+//! refuse is kept but marked, with the rule it breaks.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::{IpNet, Ipv4Net};
+
+use crate::cidr::parse_cidr;
+use crate::diagnostics::{Diagnostic, DiagnosticKind as K, FirFeature, Severity};
+use crate::doc::{self, CURRENT_VERSION, Document, Extra, Generation, PeeringStatus, TunnelStatus};
+use crate::model::*;
+use crate::query::{Query, QueryError};
+use crate::rules::RuleId as R;
+
+/// The largest document text accepted (bytes).
+pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
+/// The most objects of one kind in a document.
+pub const MAX_OBJECTS: usize = 5_000;
+/// The longest name.
+pub const MAX_NAME: usize = 200;
+/// At most this many trusted IP ranges per space (TIP-LIMIT).
+pub const MAX_TRUSTED_RANGES: usize = 20;
+/// At most this many VPCs peered to one space (PEER-LIMIT).
+pub const MAX_PEERINGS: usize = 5;
+/// `$PORT` when the document does not say.
+pub const DEFAULT_WEB_PORT: u16 = 5000;
+
+/// A saved question, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedQuestion {
+    pub id: String,
+    pub name: String,
+    /// `None` when the question cannot be asked of this model (see the diagnostics).
+    pub query: Option<Query>,
+    pub expect: Option<Expectation>,
+}
+
+/// A checked expectation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    pub verdict: doc::Verdict,
+    pub rules: Vec<R>,
+}
+
+/// The result of checking a document.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub model: Model,
+    pub questions: Vec<CheckedQuestion>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Parse JSON text into a document. Oversized or malformed text gives one diagnostic naming the problem.
+pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(Diagnostic::error(K::DocumentTooLarge { bytes: text.len(), max: MAX_DOCUMENT_BYTES }));
+    }
+    serde_json::from_str(text).map_err(|e| {
+        let full = e.to_string();
+        let message = match full.rfind(" at line ") {
+            Some(i) => full[..i].to_owned(),
+            None => full,
+        };
+        Diagnostic::error(K::NotJson { message, line: e.line(), column: e.column() })
+    })
+}
+
+/// Parse and check JSON text in one go.
+pub fn check_text(text: &str) -> Checked {
+    match parse_document(text) {
+        Ok(doc) => check(&doc),
+        Err(d) => Checked { diagnostics: vec![d], ..Checked::default() },
+    }
+}
+
+/// Check a document.
+pub fn check(doc: &Document) -> Checked {
+    let mut c = Checker::default();
+    match doc.version {
+        None => c.push(Diagnostic::warning(K::MissingVersion)),
+        Some(CURRENT_VERSION) => {}
+        Some(found) => {
+            c.push(Diagnostic::error(K::UnsupportedVersion { found, supported: CURRENT_VERSION }));
+            return Checked { diagnostics: c.diags, ..Checked::default() };
+        }
+    }
+    c.extras(&doc.extra, "document", "");
+    c.model.name = doc.name.clone();
+    let lists = [
+        ("internet clients", doc.internet_clients.len()),
+        ("external services", doc.external_services.len()),
+        ("Common Runtime apps", doc.common_runtime_apps.len()),
+        ("spaces", doc.spaces.len()),
+        ("VPCs", doc.vpcs.len()),
+        ("peerings", doc.peerings.len()),
+        ("VPC peerings", doc.vpc_peerings.len()),
+        ("remote networks", doc.remote_networks.len()),
+        ("VPN connections", doc.vpns.len()),
+        ("questions", doc.questions.len()),
+    ];
+    for (what, count) in lists {
+        if count > MAX_OBJECTS {
+            c.push(Diagnostic::error(K::TooMany { what: what.into(), count, max: MAX_OBJECTS }));
+        }
+    }
+    let cap = |n: usize| n.min(MAX_OBJECTS);
+
+    for client in doc.internet_clients.iter().take(cap(doc.internet_clients.len())) {
+        c.client(client);
+    }
+    for service in doc.external_services.iter().take(cap(doc.external_services.len())) {
+        c.service(service);
+    }
+    for space in doc.spaces.iter().take(cap(doc.spaces.len())) {
+        c.space(space);
+    }
+    for app in doc.common_runtime_apps.iter().take(cap(doc.common_runtime_apps.len())) {
+        c.app(app, None);
+    }
+    for vpc in doc.vpcs.iter().take(cap(doc.vpcs.len())) {
+        c.vpc(vpc);
+    }
+    for p in doc.peerings.iter().take(cap(doc.peerings.len())) {
+        c.peering(p);
+    }
+    for p in doc.vpc_peerings.iter().take(cap(doc.vpc_peerings.len())) {
+        c.vpc_peering(p);
+    }
+    for r in doc.remote_networks.iter().take(cap(doc.remote_networks.len())) {
+        c.remote(r);
+    }
+    for v in doc.vpns.iter().take(cap(doc.vpns.len())) {
+        c.vpn(v);
+    }
+    c.assign_addresses();
+    let questions =
+        doc.questions.iter().take(cap(doc.questions.len())).enumerate().map(|(i, q)| c.question(i, q)).collect();
+    Checked { model: c.model, questions, diagnostics: c.diags }
+}
+
+#[derive(Default)]
+struct Checker {
+    model: Model,
+    diags: Vec<Diagnostic>,
+    /// Every ID seen, with the kind of object it names.
+    ids: BTreeMap<String, &'static str>,
+    /// Objects nested in VPCs, by ID: (vpc, index in its list).
+    route_tables: BTreeMap<String, (VpcIx, usize)>,
+    security_groups: BTreeMap<String, (VpcIx, usize)>,
+    network_acls: BTreeMap<String, (VpcIx, usize)>,
+    subnets: BTreeMap<String, (VpcIx, usize)>,
+    spaces: BTreeMap<String, SpaceIx>,
+    vpcs: BTreeMap<String, VpcIx>,
+    remotes: BTreeMap<String, RemoteIx>,
+}
+
+impl Checker {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn extras(&mut self, extra: &Extra, kind: &str, id: &str) {
+        for name in extra.keys() {
+            self.push(Diagnostic::warning(K::UnknownField { name: name.clone() }).at(kind, id, name));
+        }
+    }
+
+    /// Register an object's ID; false (with a diagnostic) when it is missing or taken.
+    fn claim(&mut self, kind: &'static str, id: &str, position: usize) -> bool {
+        if id.trim().is_empty() {
+            self.push(Diagnostic::error(K::MissingId).at(kind, &format!("#{}", position + 1), "id"));
+            return false;
+        }
+        if self.ids.contains_key(id) {
+            self.push(Diagnostic::error(K::DuplicateId { id: id.to_owned() }).at(kind, id, "id"));
+            return false;
+        }
+        self.ids.insert(id.to_owned(), kind);
+        true
+    }
+
+    fn name(&mut self, kind: &str, id: &str, name: &str) -> String {
+        let length = name.chars().count();
+        if length > MAX_NAME {
+            self.push(Diagnostic::warning(K::BadName { length, max: MAX_NAME }).at(kind, id, "name"));
+            return name.chars().take(MAX_NAME).collect();
+        }
+        if name.trim().is_empty() { id.to_owned() } else { name.to_owned() }
+    }
+
+    fn cidr(&mut self, kind: &str, id: &str, field: &str, text: &str) -> Option<IpNet> {
+        match parse_cidr(text) {
+            Ok((net, warnings)) => {
+                for w in warnings {
+                    self.push(w.at(kind, id, field));
+                }
+                Some(net)
+            }
+            Err(d) => {
+                self.push(d.at(kind, id, field));
+                None
+            }
+        }
+    }
+
+    fn cidr4(&mut self, kind: &str, id: &str, field: &str, text: &str) -> Option<Ipv4Net> {
+        match self.cidr(kind, id, field, text)? {
+            IpNet::V4(n) => Some(n),
+            IpNet::V6(_) => {
+                self.push(Diagnostic::error(K::NotIpv4 { input: text.to_owned() }).at(kind, id, field));
+                None
+            }
+        }
+    }
+
+    fn cidrs(&mut self, kind: &str, id: &str, field: &str, texts: &[String]) -> Vec<IpNet> {
+        texts.iter().enumerate().filter_map(|(i, t)| self.cidr(kind, id, &format!("{field}[{i}]"), t)).collect()
+    }
+
+    fn address(&mut self, kind: &str, id: &str, field: &str, text: &str) -> Option<IpAddr> {
+        match text.trim().parse() {
+            Ok(a) => Some(a),
+            Err(_) => {
+                self.push(Diagnostic::error(K::BadAddress { input: text.to_owned() }).at(kind, id, field));
+                None
+            }
+        }
+    }
+
+    fn ports(&mut self, kind: &str, id: &str, field: &str, listens: &[doc::Listen]) -> Vec<Port> {
+        let mut out = Vec::new();
+        for (i, l) in listens.iter().enumerate() {
+            if l.port == 0 {
+                self.push(Diagnostic::error(K::PortZero).at(kind, id, &format!("{field}[{i}]")));
+            } else {
+                out.push(Port { protocol: l.protocol, port: l.port });
+            }
+        }
+        out
+    }
+
+    fn port_range(&mut self, kind: &str, id: &str, field: &str, text: &str) -> Option<PortRange> {
+        let r = PortRange::parse(text);
+        if r.is_none() {
+            self.push(Diagnostic::error(K::BadPortRange { input: text.to_owned() }).at(kind, id, field));
+        }
+        r
+    }
+
+    fn dangling(&mut self, kind: &str, id: &str, field: &str, target: &str, expected: &str) {
+        self.push(
+            Diagnostic::error(K::DanglingReference { id: target.to_owned(), expected: expected.to_owned() })
+                .at(kind, id, field),
+        );
+    }
+
+    fn client(&mut self, d: &doc::InternetClient) {
+        const KIND: &str = "internet client";
+        if !self.claim(KIND, &d.id, self.model.clients.len()) {
+            return;
+        }
+        self.extras(&d.extra, KIND, &d.id);
+        let name = self.name(KIND, &d.id, &d.name);
+        if let Some(cidr) = self.cidr(KIND, &d.id, "cidr", &d.cidr) {
+            self.model.clients.push(Client { id: d.id.clone(), name, cidr });
+        }
+    }
+
+    fn service(&mut self, d: &doc::ExternalService) {
+        const KIND: &str = "external service";
+        if !self.claim(KIND, &d.id, self.model.services.len()) {
+            return;
+        }
+        self.extras(&d.extra, KIND, &d.id);
+        let name = self.name(KIND, &d.id, &d.name);
+        let ports = self.ports(KIND, &d.id, "ports", &d.ports);
+        let allowlist = d.allowlist.as_ref().map(|l| self.cidrs(KIND, &d.id, "allowlist", l));
+        let hostname = if d.hostname.trim().is_empty() { format!("{}.example.com", d.id) } else { d.hostname.clone() };
+        self.model.services.push(Service { id: d.id.clone(), name, hostname, ports, allowlist });
+    }
+
+    fn space(&mut self, d: &doc::Space) {
+        const KIND: &str = "space";
+        if !self.claim(KIND, &d.id, self.model.spaces.len()) {
+            return;
+        }
+        let id = d.id.as_str();
+        self.extras(&d.extra, KIND, id);
+        let name = self.name(KIND, id, &d.name);
+        let fir = d.generation == Generation::Fir;
+        let mut shield = d.shield;
+        if fir && d.shield {
+            self.push(
+                Diagnostic::error(K::FirUnavailable { feature: FirFeature::Shield })
+                    .with_rules(&[R::PsGenerations, R::FirUnavailable])
+                    .at(KIND, id, "shield"),
+            );
+            shield = false;
+        }
+        let default_cidr = Ipv4Net::new(Ipv4Addr::new(10, 0, 0, 0), 16).unwrap_or_default();
+        let cidr = match &d.cidr {
+            None => default_cidr,
+            Some(text) => match self.cidr4(KIND, id, "cidr", text) {
+                Some(c) if c.prefix_len() <= 20 => c,
+                Some(c) => {
+                    self.push(
+                        Diagnostic::error(K::DynoSubnetOutsideSpace { subnet: IpNet::V4(c), space_cidr: IpNet::V4(c) })
+                            .with_rules(&[R::PsCidrs])
+                            .at(KIND, id, "cidr"),
+                    );
+                    default_cidr
+                }
+                None => default_cidr,
+            },
+        };
+        let dyno_subnets = match &d.dyno_subnets {
+            None => default_dyno_subnets(cidr),
+            Some(list) => {
+                let mut out = Vec::new();
+                for (i, text) in list.iter().enumerate() {
+                    let field = format!("dyno_subnets[{i}]");
+                    if let Some(net) = self.cidr4(KIND, id, &field, text) {
+                        if net.prefix_len() == 20 && cidr.contains(&net) {
+                            out.push(net);
+                        } else {
+                            self.push(
+                                Diagnostic::error(K::DynoSubnetOutsideSpace {
+                                    subnet: IpNet::V4(net),
+                                    space_cidr: IpNet::V4(cidr),
+                                })
+                                .with_rules(&[R::PsCidrs])
+                                .at(KIND, id, &field),
+                            );
+                        }
+                    }
+                }
+                if out.is_empty() { default_dyno_subnets(cidr) } else { out }
+            }
+        };
+        let mut reserved = vec![cidr];
+        match &d.unavailable_cidrs {
+            None => reserved.extend(
+                [Ipv4Net::new(Ipv4Addr::new(10, 1, 0, 0), 16), Ipv4Net::new(Ipv4Addr::new(172, 17, 0, 0), 16)]
+                    .into_iter()
+                    .flatten(),
+            ),
+            Some(list) => {
+                for (i, text) in list.iter().enumerate() {
+                    if let Some(n) = self.cidr4(KIND, id, &format!("unavailable_cidrs[{i}]"), text) {
+                        reserved.push(n);
+                    }
+                }
+            }
+        }
+        let everything: Vec<IpNet> =
+            vec![IpNet::V4(Ipv4Net::default()), "::/0".parse().unwrap_or(IpNet::V4(Ipv4Net::default()))];
+        let (trusted, trusted_defaulted) = match (&d.trusted_ip_ranges, fir) {
+            (Some(list), true) => {
+                let custom = list.iter().any(|t| !matches!(t.trim(), "0.0.0.0/0" | "::/0"));
+                if custom {
+                    self.push(
+                        Diagnostic::warning(K::FirUnavailable { feature: FirFeature::TrustedIpRanges })
+                            .with_rules(&[R::TipFir, R::FirUnavailable])
+                            .at(KIND, id, "trusted_ip_ranges"),
+                    );
+                }
+                (everything, false)
+            }
+            (None, true) => (everything, false),
+            (None, false) => (vec![IpNet::V4(Ipv4Net::default())], true),
+            (Some(list), false) => {
+                let mut ranges = self.cidrs(KIND, id, "trusted_ip_ranges", list);
+                if list.len() > MAX_TRUSTED_RANGES {
+                    self.push(
+                        Diagnostic::error(K::TooManyTrustedRanges { count: list.len(), max: MAX_TRUSTED_RANGES })
+                            .with_rules(&[R::TipLimit])
+                            .at(KIND, id, "trusted_ip_ranges"),
+                    );
+                    ranges.truncate(MAX_TRUSTED_RANGES);
+                }
+                (ranges, false)
+            }
+        };
+        let mut outbound_ips = Vec::new();
+        for (i, text) in d.outbound_ips.iter().enumerate() {
+            if let Some(a) = self.address(KIND, id, &format!("outbound_ips[{i}]"), text) {
+                outbound_ips.push(a);
+            }
+        }
+        if d.outbound_ips.is_empty() {
+            self.push(Diagnostic::warning(K::NoOutboundIps).with_rules(&[R::PsNatOutbound]).at(
+                KIND,
+                id,
+                "outbound_ips",
+            ));
+        }
+        let ix = SpaceIx(self.model.spaces.len() as u32);
+        self.spaces.insert(d.id.clone(), ix);
+        self.model.spaces.push(Space {
+            id: d.id.clone(),
+            name,
+            generation: d.generation,
+            shield,
+            region: d.region.clone(),
+            cidr,
+            dyno_subnets,
+            reserved,
+            trusted,
+            trusted_defaulted,
+            outbound_ips,
+            apps: Vec::new(),
+            addons: Vec::new(),
+            peerings: Vec::new(),
+            vpns: Vec::new(),
+        });
+        for app in &d.apps {
+            self.app(app, Some(ix));
+        }
+        for addon in &d.addons {
+            self.addon(addon, ix);
+        }
+    }
+
+    fn app(&mut self, d: &doc::App, space: Option<SpaceIx>) {
+        const KIND: &str = "app";
+        if !self.claim(KIND, &d.id, self.model.apps.len()) {
+            return;
+        }
+        let id = d.id.as_str();
+        self.extras(&d.extra, KIND, id);
+        let name = self.name(KIND, id, &d.name);
+        let cedar_space = space.map(|s| self.model.space(s).is_cedar());
+        let internal_routing = d.internal_routing && cedar_space == Some(true);
+        if d.internal_routing && !internal_routing {
+            let diag = match cedar_space {
+                Some(false) => Diagnostic::error(K::FirUnavailable { feature: FirFeature::InternalRouting })
+                    .with_rules(&[R::IrCedarOnly, R::FirUnavailable]),
+                _ => Diagnostic::error(K::InternalRoutingOutsideSpace).with_rules(&[R::IrCedarOnly]),
+            };
+            self.push(diag.at(KIND, id, "internal_routing"));
+        }
+        let mut processes: Vec<Process> = Vec::new();
+        for (i, p) in d.process_types.iter().enumerate() {
+            let field = format!("process_types[{i}]");
+            if p.name.trim().is_empty() {
+                self.push(Diagnostic::error(K::BadName { length: 0, max: MAX_NAME }).at(KIND, id, &field));
+                continue;
+            }
+            if processes.iter().any(|q| q.name == p.name) {
+                self.push(Diagnostic::error(K::DuplicateProcess { name: p.name.clone() }).at(KIND, id, &field));
+                continue;
+            }
+            self.extras(&p.extra, KIND, id);
+            let ports = self.ports(KIND, id, &format!("{field}.ports"), &p.ports);
+            processes.push(Process { name: p.name.clone(), dynos: p.dynos.min(10_000), ports, address: None });
+        }
+        if d.web_port == Some(0) {
+            self.push(Diagnostic::error(K::PortZero).at(KIND, id, "web_port"));
+        }
+        let web_port = d.web_port.filter(|p| *p != 0);
+        let ix = AppIx(self.model.apps.len() as u32);
+        if let Some(s) = space {
+            self.model.spaces[s.ix()].apps.push(ix);
+        }
+        self.model.apps.push(App {
+            id: d.id.clone(),
+            name,
+            space,
+            internal_routing_requested: d.internal_routing,
+            internal_routing,
+            web_port: web_port.unwrap_or(DEFAULT_WEB_PORT),
+            web_port_defaulted: web_port.is_none(),
+            processes,
+            ir_endpoint: None,
+        });
+    }
+
+    fn addon(&mut self, d: &doc::Addon, space: SpaceIx) {
+        const KIND: &str = "add-on";
+        if !self.claim(KIND, &d.id, self.model.addons.len()) {
+            return;
+        }
+        self.extras(&d.extra, KIND, &d.id);
+        let name = self.name(KIND, &d.id, &d.name);
+        if d.port == Some(0) {
+            self.push(Diagnostic::error(K::PortZero).at(KIND, &d.id, "port"));
+        }
+        let port = d.port.filter(|p| *p != 0).unwrap_or(d.kind.default_port());
+        let ix = AddonIx(self.model.addons.len() as u32);
+        self.model.spaces[space.ix()].addons.push(ix);
+        self.model.addons.push(Addon { id: d.id.clone(), name, space, kind: d.kind, port });
+    }
+
+    fn vpc(&mut self, d: &doc::Vpc) {
+        const KIND: &str = "VPC";
+        if !self.claim(KIND, &d.id, self.model.vpcs.len()) {
+            return;
+        }
+        let id = d.id.as_str();
+        self.extras(&d.extra, KIND, id);
+        let name = self.name(KIND, id, &d.name);
+        let Some(primary_cidr) = self.cidr4(KIND, id, "primary_cidr", &d.primary_cidr) else {
+            // Without a primary CIDR nothing in the VPC can be placed; its hosts are left out too.
+            return;
+        };
+        let secondary_cidrs: Vec<Ipv4Net> = d
+            .secondary_cidrs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| self.cidr4(KIND, id, &format!("secondary_cidrs[{i}]"), t))
+            .collect();
+        let public_egress_ip = d.public_egress_ip.as_ref().and_then(|t| self.address(KIND, id, "public_egress_ip", t));
+        let vix = VpcIx(self.model.vpcs.len() as u32);
+
+        let mut route_tables = Vec::new();
+        for rt in &d.route_tables {
+            const RT: &str = "route table";
+            if !self.claim(RT, &rt.id, route_tables.len()) {
+                continue;
+            }
+            self.extras(&rt.extra, RT, &rt.id);
+            let rname = self.name(RT, &rt.id, &rt.name);
+            let mut routes = Vec::new();
+            for (i, r) in rt.routes.iter().enumerate() {
+                if let Some(destination) = self.cidr4(RT, &rt.id, &format!("routes[{i}].destination"), &r.destination) {
+                    routes.push(Route { destination, target: r.target.trim().to_owned() });
+                }
+            }
+            self.route_tables.insert(rt.id.clone(), (vix, route_tables.len()));
+            route_tables.push(RouteTable { id: rt.id.clone(), name: rname, routes });
+        }
+
+        let mut security_groups = Vec::new();
+        for sg in &d.security_groups {
+            const SG: &str = "security group";
+            if !self.claim(SG, &sg.id, security_groups.len()) {
+                continue;
+            }
+            self.extras(&sg.extra, SG, &sg.id);
+            let sname = self.name(SG, &sg.id, &sg.name);
+            let inbound = self.sg_rules(&sg.id, "inbound", &sg.inbound);
+            let outbound = self.sg_rules(&sg.id, "outbound", &sg.outbound);
+            self.security_groups.insert(sg.id.clone(), (vix, security_groups.len()));
+            security_groups.push(SecurityGroup { id: sg.id.clone(), name: sname, inbound, outbound });
+        }
+
+        let mut network_acls = Vec::new();
+        for acl in &d.network_acls {
+            const ACL: &str = "network ACL";
+            if !self.claim(ACL, &acl.id, network_acls.len()) {
+                continue;
+            }
+            self.extras(&acl.extra, ACL, &acl.id);
+            let aname = self.name(ACL, &acl.id, &acl.name);
+            let inbound = self.acl_rules(&acl.id, "inbound", &acl.inbound);
+            let outbound = self.acl_rules(&acl.id, "outbound", &acl.outbound);
+            self.network_acls.insert(acl.id.clone(), (vix, network_acls.len()));
+            network_acls.push(NetworkAcl { id: acl.id.clone(), name: aname, inbound, outbound });
+        }
+
+        let mut subnets = Vec::new();
+        for sn in &d.subnets {
+            const SN: &str = "subnet";
+            if !self.claim(SN, &sn.id, subnets.len()) {
+                continue;
+            }
+            self.extras(&sn.extra, SN, &sn.id);
+            let sname = self.name(SN, &sn.id, &sn.name);
+            let Some(cidr) = self.cidr4(SN, &sn.id, "cidr", &sn.cidr) else { continue };
+            if !primary_cidr.contains(&cidr) && !secondary_cidrs.iter().any(|s| s.contains(&cidr)) {
+                self.push(Diagnostic::warning(K::SubnetOutsideVpc { subnet: IpNet::V4(cidr) }).at(SN, &sn.id, "cidr"));
+            }
+            let route_table = match self.route_tables.get(&sn.route_table) {
+                Some((v, i)) if *v == vix => Some(*i),
+                _ => {
+                    self.dangling(SN, &sn.id, "route_table", &sn.route_table, "route table in this VPC");
+                    None
+                }
+            };
+            let network_acl = match &sn.network_acl {
+                None => None,
+                Some(a) => match self.network_acls.get(a) {
+                    Some((v, i)) if *v == vix => Some(*i),
+                    _ => {
+                        self.dangling(SN, &sn.id, "network_acl", a, "network ACL in this VPC");
+                        None
+                    }
+                },
+            };
+            self.subnets.insert(sn.id.clone(), (vix, subnets.len()));
+            subnets.push(Subnet { id: sn.id.clone(), name: sname, cidr, route_table, network_acl });
+        }
+
+        let mut hosts = Vec::new();
+        for h in &d.hosts {
+            const HOST: &str = "host";
+            if !self.claim(HOST, &h.id, self.model.hosts.len()) {
+                continue;
+            }
+            self.extras(&h.extra, HOST, &h.id);
+            let hname = self.name(HOST, &h.id, &h.name);
+            let subnet = match self.subnets.get(&h.subnet) {
+                Some((v, i)) if *v == vix => *i,
+                _ => {
+                    self.dangling(HOST, &h.id, "subnet", &h.subnet, "subnet in this VPC");
+                    continue;
+                }
+            };
+            let address = match self.address(HOST, &h.id, "address", &h.address) {
+                Some(IpAddr::V4(a)) => a,
+                Some(IpAddr::V6(_)) => {
+                    self.push(Diagnostic::error(K::NotIpv4 { input: h.address.clone() }).at(HOST, &h.id, "address"));
+                    continue;
+                }
+                None => continue,
+            };
+            let sn = &subnets[subnet];
+            if !sn.cidr.contains(&address) {
+                let subnet_cidr = IpNet::V4(sn.cidr);
+                self.push(
+                    Diagnostic::warning(K::HostOutsideSubnet { address: IpAddr::V4(address), subnet: subnet_cidr })
+                        .at(HOST, &h.id, "address"),
+                );
+            }
+            let mut groups = Vec::new();
+            for (i, g) in h.security_groups.iter().enumerate() {
+                match self.security_groups.get(g) {
+                    Some((v, gi)) if *v == vix => groups.push(*gi),
+                    _ => self.dangling(HOST, &h.id, &format!("security_groups[{i}]"), g, "security group in this VPC"),
+                }
+            }
+            let ports = self.ports(HOST, &h.id, "ports", &h.ports);
+            let hix = HostIx(self.model.hosts.len() as u32);
+            hosts.push(hix);
+            self.model.hosts.push(Host {
+                id: h.id.clone(),
+                name: hname,
+                vpc: vix,
+                subnet,
+                address,
+                security_groups: groups,
+                ports,
+            });
+        }
+
+        self.vpcs.insert(d.id.clone(), vix);
+        self.model.vpcs.push(Vpc {
+            id: d.id.clone(),
+            name,
+            region: d.region.clone(),
+            primary_cidr,
+            secondary_cidrs,
+            public_egress_ip,
+            route_tables,
+            security_groups,
+            network_acls,
+            subnets,
+            hosts,
+            peerings: Vec::new(),
+            vpc_peerings: Vec::new(),
+        });
+    }
+
+    fn sg_rules(&mut self, id: &str, dir: &str, rules: &[doc::SgRule]) -> Vec<SgRule> {
+        let mut out = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let ports = self.port_range("security group", id, &format!("{dir}[{i}].ports"), &r.ports);
+            let cidr = self.cidr("security group", id, &format!("{dir}[{i}].cidr"), &r.cidr);
+            if let (Some(ports), Some(cidr)) = (ports, cidr) {
+                out.push(SgRule { protocol: r.protocol, ports, cidr });
+            }
+        }
+        out
+    }
+
+    fn acl_rules(&mut self, id: &str, dir: &str, rules: &[doc::AclRule]) -> Vec<AclRule> {
+        let mut out: Vec<AclRule> = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            if out.iter().any(|o| o.number == r.number) {
+                self.push(Diagnostic::error(K::DuplicateAclRuleNumber { number: r.number }).at(
+                    "network ACL",
+                    id,
+                    &format!("{dir}[{i}].number"),
+                ));
+                continue;
+            }
+            let ports = self.port_range("network ACL", id, &format!("{dir}[{i}].ports"), &r.ports);
+            let cidr = self.cidr("network ACL", id, &format!("{dir}[{i}].cidr"), &r.cidr);
+            if let (Some(ports), Some(cidr)) = (ports, cidr) {
+                out.push(AclRule { number: r.number, protocol: r.protocol, ports, cidr, action: r.action });
+            }
+        }
+        out.sort_by_key(|r| r.number);
+        out
+    }
+
+    fn peering(&mut self, d: &doc::Peering) {
+        const KIND: &str = "peering";
+        if !self.claim(KIND, &d.id, self.model.peerings.len()) {
+            return;
+        }
+        self.extras(&d.extra, KIND, &d.id);
+        let Some(&space) = self.spaces.get(&d.space) else {
+            return self.dangling(KIND, &d.id, "space", &d.space, "space");
+        };
+        let Some(&vpc) = self.vpcs.get(&d.vpc) else {
+            return self.dangling(KIND, &d.id, "vpc", &d.vpc, "VPC");
+        };
+        let involved = [d.id.as_str(), d.space.as_str(), d.vpc.as_str()];
+        let sp = self.model.space(space).clone();
+        let vpc_cidr = self.model.vpc(vpc).primary_cidr;
+        let mut refused = None;
+        if !sp.is_cedar() {
+            self.push(
+                Diagnostic::error(K::FirUnavailable { feature: FirFeature::Peering })
+                    .with_rules(&[R::PeerCedarOnly, R::FirUnavailable])
+                    .at(KIND, &d.id, "space")
+                    .involving(&involved),
+            );
+            refused = Some(R::PeerCedarOnly);
+        }
+        if refused.is_none() && crate::cidr::PrivateRange::containing(&IpNet::V4(vpc_cidr)).is_none() {
+            self.push(
+                Diagnostic::error(K::VpcNotPrivate { cidr: IpNet::V4(vpc_cidr) })
+                    .with_rules(&[R::PeerRfc1918])
+                    .at(KIND, &d.id, "vpc")
+                    .involving(&involved),
+            );
+            refused = Some(R::PeerRfc1918);
+        }
+        if refused.is_none()
+            && let Some(r) = sp.reserved.iter().find(|r| r.contains(&vpc_cidr) || vpc_cidr.contains(*r))
+        {
+            self.push(
+                Diagnostic::error(K::VpcOverlapsSpace { vpc_cidr: IpNet::V4(vpc_cidr), space_range: IpNet::V4(*r) })
+                    .with_rules(&[R::PeerNoOverlap])
+                    .at(KIND, &d.id, "vpc")
+                    .involving(&involved),
+            );
+            refused = Some(R::PeerNoOverlap);
+        }
+        if d.status != PeeringStatus::Deleted {
+            let live = sp
+                .peerings
+                .iter()
+                .filter(|p| {
+                    let p = self.model.peering(**p);
+                    p.status != PeeringStatus::Deleted && p.refused != Some(R::PeerLimit)
+                })
+                .count();
+            if refused.is_none() && live >= MAX_PEERINGS {
+                self.push(
+                    Diagnostic::error(K::TooManyPeerings { count: live + 1, max: MAX_PEERINGS })
+                        .with_rules(&[R::PeerLimit])
+                        .at(KIND, &d.id, "")
+                        .involving(&involved),
+                );
+                refused = Some(R::PeerLimit);
+            }
+        }
+        let ix = PeeringIx(self.model.peerings.len() as u32);
+        self.model.spaces[space.ix()].peerings.push(ix);
+        self.model.vpcs[vpc.ix()].peerings.push(ix);
+        self.model.peerings.push(Peering { id: d.id.clone(), space, vpc, status: d.status, refused });
+    }
+
+    fn vpc_peering(&mut self, d: &doc::VpcPeering) {
+        const KIND: &str = "VPC peering";
+        if !self.claim(KIND, &d.id, self.model.vpc_peerings.len()) {
+            return;
+        }
+        self.extras(&d.extra, KIND, &d.id);
+        let Some(&vpc) = self.vpcs.get(&d.vpc) else {
+            return self.dangling(KIND, &d.id, "vpc", &d.vpc, "VPC");
+        };
+        let Some(&peer_vpc) = self.vpcs.get(&d.peer_vpc) else {
+            return self.dangling(KIND, &d.id, "peer_vpc", &d.peer_vpc, "VPC");
+        };
+        let ix = VpcPeeringIx(self.model.vpc_peerings.len() as u32);
+        self.model.vpcs[vpc.ix()].vpc_peerings.push(ix);
+        self.model.vpcs[peer_vpc.ix()].vpc_peerings.push(ix);
+        self.model.vpc_peerings.push(VpcPeering { id: d.id.clone(), vpc, peer_vpc, status: d.status });
+    }
+
+    fn remote(&mut self, d: &doc::RemoteNetwork) {
+        const KIND: &str = "remote network";
+        if !self.claim(KIND, &d.id, self.model.remotes.len()) {
+            return;
+        }
+        let id = d.id.as_str();
+        self.extras(&d.extra, KIND, id);
+        let name = self.name(KIND, id, &d.name);
+        let cidrs = self.cidrs(KIND, id, "cidrs", &d.cidrs);
+        let public_egress_ip = d.public_egress_ip.as_ref().and_then(|t| self.address(KIND, id, "public_egress_ip", t));
+        let firewall = d.firewall.as_ref().map(|f| {
+            let mut inbound = Vec::new();
+            for (i, r) in f.inbound.iter().enumerate() {
+                let ports = self.port_range(KIND, id, &format!("firewall.inbound[{i}].ports"), &r.ports);
+                let cidr = self.cidr(KIND, id, &format!("firewall.inbound[{i}].cidr"), &r.cidr);
+                if let (Some(ports), Some(cidr)) = (ports, cidr) {
+                    inbound.push(FirewallRule { protocol: r.protocol, ports, cidr, action: r.action });
+                }
+            }
+            let fid = if f.id.is_empty() { format!("{id}-firewall") } else { f.id.clone() };
+            let fname = if f.name.is_empty() { format!("{name} firewall") } else { f.name.clone() };
+            Firewall { id: fid, name: fname, inbound }
+        });
+        let rix = RemoteIx(self.model.remotes.len() as u32);
+        let mut hosts = Vec::new();
+        for h in &d.hosts {
+            const HOST: &str = "remote host";
+            if !self.claim(HOST, &h.id, self.model.remote_hosts.len()) {
+                continue;
+            }
+            self.extras(&h.extra, HOST, &h.id);
+            let hname = self.name(HOST, &h.id, &h.name);
+            let Some(address) = self.address(HOST, &h.id, "address", &h.address) else { continue };
+            if !cidrs.is_empty() && !cidrs.iter().any(|c| c.contains(&address)) {
+                self.push(Diagnostic::warning(K::RemoteHostOutsideNetwork { address }).at(HOST, &h.id, "address"));
+            }
+            let ports = self.ports(HOST, &h.id, "ports", &h.ports);
+            let hix = RemoteHostIx(self.model.remote_hosts.len() as u32);
+            hosts.push(hix);
+            self.model.remote_hosts.push(RemoteHost { id: h.id.clone(), name: hname, remote: rix, address, ports });
+        }
+        self.remotes.insert(d.id.clone(), rix);
+        self.model.remotes.push(Remote {
+            id: d.id.clone(),
+            name,
+            cidrs,
+            public_egress_ip,
+            hosts,
+            firewall,
+            vpns: Vec::new(),
+        });
+    }
+
+    fn vpn(&mut self, d: &doc::Vpn) {
+        const KIND: &str = "VPN connection";
+        if !self.claim(KIND, &d.id, self.model.vpns.len()) {
+            return;
+        }
+        let id = d.id.as_str();
+        self.extras(&d.extra, KIND, id);
+        let name = self.name(KIND, id, &d.name);
+        let Some(&space) = self.spaces.get(&d.space) else {
+            return self.dangling(KIND, id, "space", &d.space, "space");
+        };
+        let Some(&remote) = self.remotes.get(&d.remote_network) else {
+            return self.dangling(KIND, id, "remote_network", &d.remote_network, "remote network");
+        };
+        let involved = [id, d.space.as_str(), d.remote_network.as_str()];
+        let customer_gateway = if d.customer_gateway.trim().is_empty() {
+            None
+        } else {
+            self.address(KIND, id, "customer_gateway", &d.customer_gateway)
+        };
+        let routable_cidrs = self.cidrs(KIND, id, "routable_cidrs", &d.routable_cidrs);
+        let sp = self.model.space(space);
+        let space_cidr = sp.cidr;
+        let cedar = sp.is_cedar();
+        let mut refused = None;
+        if !cedar {
+            self.push(
+                Diagnostic::error(K::FirUnavailable { feature: FirFeature::Vpn })
+                    .with_rules(&[R::VpnCedarOnly, R::FirUnavailable])
+                    .at(KIND, id, "space")
+                    .involving(&involved),
+            );
+            refused = Some(R::VpnCedarOnly);
+        }
+        for (i, r) in routable_cidrs.iter().enumerate() {
+            let overlaps = match r {
+                IpNet::V4(n) => n.contains(&space_cidr) || space_cidr.contains(n),
+                IpNet::V6(_) => false,
+            };
+            if overlaps {
+                self.push(
+                    Diagnostic::warning(K::VpnOverlapsSpace { routable: *r, space_cidr: IpNet::V4(space_cidr) })
+                        .with_rules(&[R::VpnNoOverlap])
+                        .at(KIND, id, &format!("routable_cidrs[{i}]"))
+                        .involving(&involved),
+                );
+            }
+        }
+        let ix = VpnIx(self.model.vpns.len() as u32);
+        self.model.spaces[space.ix()].vpns.push(ix);
+        self.model.remotes[remote.ix()].vpns.push(ix);
+        self.model.vpns.push(Vpn {
+            id: d.id.clone(),
+            name,
+            space,
+            remote,
+            customer_gateway,
+            routable_cidrs,
+            tunnel_up: d.tunnel_status == TunnelStatus::Up,
+            refused,
+        });
+    }
+
+    /// Give the first dyno of every process type an address, and internally routed apps their
+    /// endpoint. Deterministic: document order decides.
+    fn assign_addresses(&mut self) {
+        let mut cr_counter: u32 = 0;
+        for s in 0..self.model.spaces.len() {
+            let space = &self.model.spaces[s];
+            let subnets = space.dyno_subnets.clone();
+            let cidr = space.cidr;
+            let apps = space.apps.clone();
+            let mut n: u32 = 0;
+            let mut endpoint_offset: u32 = 10;
+            for a in apps {
+                let app = &mut self.model.apps[a.ix()];
+                for p in &mut app.processes {
+                    if p.dynos > 0 && !subnets.is_empty() {
+                        let subnet = subnets[(n as usize) % subnets.len()];
+                        let offset = 4 + n / subnets.len() as u32;
+                        p.address = Some(Ipv4Addr::from(u32::from(subnet.network()).saturating_add(offset)));
+                    }
+                    n += p.dynos.min(64);
+                }
+                if app.internal_routing {
+                    // An address in the space CIDR outside the dyno subnets (IR-PEER-ROUTE-16).
+                    let base = u32::from(cidr.network());
+                    let mut addr = Ipv4Addr::from(base.saturating_add(endpoint_offset));
+                    while subnets.iter().any(|s| s.contains(&addr)) && cidr.contains(&addr) {
+                        endpoint_offset += 1;
+                        addr = Ipv4Addr::from(base.saturating_add(endpoint_offset));
+                    }
+                    endpoint_offset += 1;
+                    app.ir_endpoint = Some(addr);
+                }
+            }
+        }
+        for app in self.model.apps.iter_mut().filter(|a| a.space.is_none()) {
+            for p in &mut app.processes {
+                if p.dynos > 0 {
+                    // A /30 inside 172.16.0.0/12 per dyno (DYNO-INTERFACE); the dyno is its second address.
+                    let base = u32::from(Ipv4Addr::new(172, 16, 0, 0));
+                    p.address = Some(Ipv4Addr::from(base + ((cr_counter % (1 << 18)) << 2) + 2));
+                }
+                cr_counter += p.dynos.max(1);
+            }
+        }
+    }
+
+    fn question(&mut self, i: usize, d: &doc::Question) -> CheckedQuestion {
+        const KIND: &str = "question";
+        let id = if d.id.is_empty() { format!("#{}", i + 1) } else { d.id.clone() };
+        if !d.id.is_empty() && !self.claim(KIND, &d.id, i) {
+            return CheckedQuestion { id, name: d.name.clone(), query: None, expect: None };
+        }
+        let expect = d.expect.as_ref().map(|e| Expectation {
+            verdict: e.verdict,
+            rules: e
+                .rules
+                .iter()
+                .filter_map(|r| match r.parse() {
+                    Ok(rule) => Some(rule),
+                    Err(_) => {
+                        self.push(Diagnostic::error(K::UnknownRule { rule: r.clone() }).at(KIND, &id, "expect.rules"));
+                        None
+                    }
+                })
+                .collect(),
+        });
+        let query = match Query::from_doc(&self.model, &d.from, &d.to, d.protocol, d.port) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                let diag = match e {
+                    QueryError::Unknown { field, id: target, expected } => {
+                        Diagnostic::error(K::DanglingReference { id: target, expected: expected.to_owned() })
+                            .at(KIND, &id, field)
+                    }
+                    QueryError::OutOfScope { from, to } => {
+                        Diagnostic::error(K::QuestionOutOfScope { from, to }).at(KIND, &id, "")
+                    }
+                    QueryError::LocalhostNeedsDyno => Diagnostic::error(K::LocalhostNeedsDyno).at(KIND, &id, "to"),
+                    QueryError::PortZero => Diagnostic::error(K::PortZero).at(KIND, &id, "port"),
+                };
+                self.push(diag);
+                None
+            }
+        };
+        CheckedQuestion { id, name: d.name.clone(), query, expect }
+    }
+}
+
+/// Two /20s of the space CIDR, as the platform assigns them (`10.0.128.0/20` and `10.0.144.0/20`
+/// for `10.0.0.0/16`): the two /20s at the middle of the block.
+pub fn default_dyno_subnets(cidr: Ipv4Net) -> Vec<Ipv4Net> {
+    match cidr.subnets(20) {
+        Ok(all) => {
+            let all: Vec<Ipv4Net> = all.collect();
+            let mid = all.len() / 2;
+            all.into_iter().skip(mid).take(2).collect()
+        }
+        Err(_) => vec![cidr],
+    }
+}

@@ -1,0 +1,1272 @@
+//! Evaluation: a question against a model gives a verdict, never an error.
+//!
+//! One walk serves two callers. [`evaluate`] records the full trace; [`outcome`] records nothing
+//! but the verdict and the blocking rule, so the all-pairs matrix allocates nothing per question.
+//! The walk goes in path order and stops at the first blocking step.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::IpNet;
+
+use crate::doc::{Action, PeeringStatus, Protocol, RuleProtocol};
+use crate::model::*;
+use crate::query::{Dst, Query, Src};
+use crate::rules::RuleId as R;
+use crate::trace::*;
+
+/// Evaluate a question and explain the answer.
+pub fn evaluate(model: &Model, query: &Query) -> Trace {
+    let mut ev = Ev { m: model, q: *query, s: Full::default() };
+    let result = ev.run();
+    let full = ev.s;
+    Trace {
+        query: *query,
+        verdict: if result.is_ok() { Verdict::Connected } else { Verdict::Blocked },
+        hops: full.hops,
+        seen_as: if result.is_ok() { full.seen } else { None },
+        blocked_at: full.blocked_at,
+        suggestions: full.suggestions,
+    }
+}
+
+/// Only the verdict and the blocking rule: what the matrix needs, without allocating a trace.
+pub fn outcome(model: &Model, query: &Query) -> Outcome {
+    let mut ev = Ev { m: model, q: *query, s: Quick };
+    match ev.run() {
+        Ok(()) => Outcome { verdict: Verdict::Connected, blocked_by: None },
+        Err(Stop(rule)) => Outcome { verdict: Verdict::Blocked, blocked_by: Some(rule) },
+    }
+}
+
+/// The walk stopped at a step citing this rule.
+struct Stop(R);
+type Flow = Result<(), Stop>;
+
+/// Where the walk writes what it saw.
+trait Sink {
+    fn hop(&mut self, kind: ComponentKind, id: &str, name: impl FnOnce() -> String);
+    fn step(&mut self, rule: R, decision: Decision, detail: impl FnOnce() -> Detail);
+    fn seen(&mut self, f: impl FnOnce() -> SeenAs);
+    fn suggest(&mut self, rule: R, fixes: impl FnOnce() -> Vec<Fix>);
+}
+
+#[derive(Default)]
+struct Full {
+    hops: Vec<Hop>,
+    seen: Option<SeenAs>,
+    suggestions: Vec<Suggestion>,
+    blocked_at: Option<StepRef>,
+}
+
+impl Sink for Full {
+    fn hop(&mut self, kind: ComponentKind, id: &str, name: impl FnOnce() -> String) {
+        self.hops.push(Hop { component: Component { kind, id: id.to_owned(), name: name() }, steps: Vec::new() });
+    }
+    fn step(&mut self, rule: R, decision: Decision, detail: impl FnOnce() -> Detail) {
+        if self.hops.is_empty() {
+            self.hop(ComponentKind::Internet, "", String::new);
+        }
+        let hop = self.hops.len() - 1;
+        let steps = &mut self.hops[hop].steps;
+        if decision == Decision::Block && self.blocked_at.is_none() {
+            self.blocked_at = Some(StepRef { hop, step: steps.len() });
+        }
+        steps.push(Step { rule, decision, detail: detail() });
+    }
+    fn seen(&mut self, f: impl FnOnce() -> SeenAs) {
+        self.seen = Some(f());
+    }
+    fn suggest(&mut self, rule: R, fixes: impl FnOnce() -> Vec<Fix>) {
+        self.suggestions.extend(fixes().into_iter().map(|fix| Suggestion { rule, fix }));
+    }
+}
+
+struct Quick;
+
+impl Sink for Quick {
+    fn hop(&mut self, _: ComponentKind, _: &str, _: impl FnOnce() -> String) {}
+    fn step(&mut self, _: R, _: Decision, _: impl FnOnce() -> Detail) {}
+    fn seen(&mut self, _: impl FnOnce() -> SeenAs) {}
+    fn suggest(&mut self, _: R, _: impl FnOnce() -> Vec<Fix>) {}
+}
+
+/// A public source address as a filter sees it.
+#[derive(Clone, Copy)]
+enum Public<'m> {
+    CommonRuntime,
+    OutboundIps(&'m [IpAddr]),
+    Net(IpNet),
+    Unknown,
+}
+
+impl Public<'_> {
+    fn to_source(self) -> Source {
+        match self {
+            Public::CommonRuntime => Source::CommonRuntime,
+            Public::OutboundIps(ips) => Source::OutboundIps { ips: ips.to_vec() },
+            Public::Net(net) => Source::Net { net },
+            Public::Unknown => Source::Unknown,
+        }
+    }
+}
+
+fn host_net(addr: IpAddr) -> IpNet {
+    IpNet::from(addr)
+}
+
+fn rule_protocol(p: Protocol) -> RuleProtocol {
+    match p {
+        Protocol::Tcp => RuleProtocol::Tcp,
+        Protocol::Udp => RuleProtocol::Udp,
+    }
+}
+
+fn is_everything(net: &IpNet) -> bool {
+    net.prefix_len() == 0
+}
+
+/// The number for a new ACL allow rule that must come before a denying rule (or at the end).
+fn free_acl_number(rules: &[AclRule], decision: AclDecision) -> u32 {
+    let taken = |n: u32| rules.iter().any(|r| r.number == n);
+    match decision {
+        AclDecision::Denied { number } => {
+            let mut n = number.saturating_sub(1).max(1);
+            while taken(n) && n > 1 {
+                n -= 1;
+            }
+            n
+        }
+        _ => {
+            let mut n = rules.iter().map(|r| r.number).max().map_or(100, |m| m.saturating_add(10));
+            while taken(n) {
+                n = n.saturating_add(1);
+            }
+            n
+        }
+    }
+}
+
+struct Ev<'m, S> {
+    m: &'m Model,
+    q: Query,
+    s: S,
+}
+
+impl<'m, S: Sink> Ev<'m, S> {
+    fn pass(&mut self, rule: R, detail: impl FnOnce() -> Detail) {
+        self.s.step(rule, Decision::Pass, detail);
+    }
+
+    fn note(&mut self, rule: R, detail: impl FnOnce() -> Detail) {
+        self.s.step(rule, Decision::Note, detail);
+    }
+
+    fn block(&mut self, rule: R, detail: impl FnOnce() -> Detail, fixes: impl FnOnce() -> Vec<Fix>) -> Flow {
+        Err(self.stop(rule, detail, fixes))
+    }
+
+    /// Record a blocking step and its fixes; the caller returns the `Stop`.
+    fn stop(&mut self, rule: R, detail: impl FnOnce() -> Detail, fixes: impl FnOnce() -> Vec<Fix>) -> Stop {
+        self.s.step(rule, Decision::Block, detail);
+        self.s.suggest(rule, fixes);
+        Stop(rule)
+    }
+
+    fn no_config(workaround: Option<Workaround>) -> Vec<Fix> {
+        vec![Fix::NoConfiguration { workaround }]
+    }
+
+    fn run(&mut self) -> Flow {
+        match self.q.src() {
+            Src::Dyno { app, process } => self.start_at_dyno(app, process),
+            Src::Client(c) => self.start_at_client(c),
+            Src::Host(h) => self.start_at_host(h),
+            Src::RemoteHost(r) => self.start_at_remote(r),
+        }
+    }
+
+    // ----- shared pieces -----------------------------------------------------------------
+
+    fn proc_name(&self, a: AppIx, p: usize) -> &'m str {
+        self.m.app(a).processes.get(p).map_or("", |p| p.name.as_str())
+    }
+
+    fn dyno_address(&self, a: AppIx, p: usize) -> Option<Ipv4Addr> {
+        self.m.app(a).processes.get(p).and_then(|p| p.address)
+    }
+
+    /// The destination process: it must run and listen on the port (PS-PRIVATE-NETWORK).
+    fn dyno_destination(&mut self, a: AppIx, p: usize, rule: R) -> Flow {
+        let m = self.m;
+        let app = m.app(a);
+        let Some(process) = app.processes.get(p) else { return Err(Stop(rule)) };
+        let (protocol, port) = (self.q.protocol(), self.q.port());
+        self.s.hop(ComponentKind::Dyno, &app.id, || format!("{}.1 ({})", process.name, app.name));
+        if process.dynos == 0 {
+            return self.block(
+                rule,
+                || Detail::NoDynos { app: app.name.clone(), process: process.name.clone() },
+                || vec![Fix::ScaleProcess { app: app.id.clone(), process: process.name.clone(), dynos: 1 }],
+            );
+        }
+        let listen = Port { protocol, port };
+        if !app.listens(p, protocol, port) {
+            return self.block(
+                rule,
+                || {
+                    let mut listening = process.ports.clone();
+                    if process.is_web() {
+                        listening.insert(0, Port { protocol: Protocol::Tcp, port: app.web_port });
+                    }
+                    Detail::NotListening { name: format!("{} ({})", process.name, app.name), port: listen, listening }
+                },
+                || {
+                    vec![Fix::ListenOnPort {
+                        target: app.id.clone(),
+                        process: Some(process.name.clone()),
+                        port: listen,
+                    }]
+                },
+            );
+        }
+        self.pass(rule, || Detail::Listening { name: format!("{} ({})", process.name, app.name), port: listen });
+        Ok(())
+    }
+
+    /// From the internet to an app's public hostname: DNS, router ports, trusted IPs, web dynos.
+    fn public_ingress(&mut self, b: AppIx, src: Public<'m>) -> Flow {
+        let m = self.m;
+        let app = m.app(b);
+        let space = app.space.map(|s| m.space(s));
+        self.s.hop(ComponentKind::Dns, &app.id, || app.hostname());
+        if app.internal_routing {
+            self.pass(R::IrPrivateDns, || Detail::PrivateDns { hostname: app.hostname(), endpoint: app.ir_endpoint });
+            return self.block(
+                R::IrNoExternal,
+                || Detail::InternalOnly { app: app.name.clone() },
+                || Self::no_config(Some(Workaround::ReachFromInside { app: app.id.clone() })),
+            );
+        }
+        let dns_rule = if space.is_some() { R::PsRouter } else { R::RouterPorts };
+        self.pass(dns_rule, || Detail::PublicDns { hostname: app.hostname() });
+        self.router_port(app)?;
+        if let Some(space) = space {
+            self.s.hop(ComponentKind::TrustedIpFilter, &space.id, || format!("trusted IP ranges of {}", space.name));
+            if !space.is_cedar() {
+                self.pass(R::TipFir, || Detail::FirTrustsAll);
+            } else {
+                if space.trusted_defaulted {
+                    self.note(R::TipDefault, || Detail::TrustedDefault);
+                }
+                self.trusted(space, src, Some(b))?;
+            }
+            self.forward_to_web(b, R::PsRouter)?;
+        } else {
+            self.forward_to_web(b, R::CrInboundWebOnly)?;
+        }
+        self.s.seen(|| SeenAs::ViaRouter { client: Box::new(seen_public(src)) });
+        Ok(())
+    }
+
+    fn router_port(&mut self, app: &'m App) -> Flow {
+        let (protocol, port) = (self.q.protocol(), self.q.port());
+        self.s.hop(ComponentKind::Router, &app.id, || format!("router for {}", app.name));
+        let accepted = protocol == Protocol::Tcp && (port == 80 || port == 443);
+        if !accepted {
+            return self.block(
+                R::RouterPorts,
+                || Detail::RouterPort { protocol, port, accepted },
+                || vec![Fix::UsePort { port: 443 }],
+            );
+        }
+        self.pass(R::RouterPorts, || Detail::RouterPort { protocol, port, accepted });
+        Ok(())
+    }
+
+    /// TIP-FILTER for a Cedar space: the source must be inside one trusted range.
+    fn trusted(&mut self, space: &'m Space, src: Public<'m>, app: Option<AppIx>) -> Flow {
+        let find = |net: &IpNet| space.trusted.iter().find(|t| t.contains(net)).copied();
+        let open = space.trusted.iter().find(|t| is_everything(t)).copied();
+        let ranges = space.trusted.len();
+        let missing: Vec<IpNet> = match src {
+            Public::CommonRuntime => {
+                if let Some(matched) = open {
+                    self.pass(R::TipFilter, || Detail::Trusted {
+                        source: Source::CommonRuntime,
+                        matched: Some(matched),
+                        ranges,
+                    });
+                    return Ok(());
+                }
+                let app_id = app.map(|a| self.m.app(a).id.clone()).unwrap_or_default();
+                return self.block(
+                    R::CrOutbound,
+                    || Detail::CrCannotBeAllowlisted,
+                    || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app_id })),
+                );
+            }
+            Public::Unknown => match open {
+                Some(matched) => {
+                    self.pass(R::TipFilter, || Detail::Trusted {
+                        source: Source::Unknown,
+                        matched: Some(matched),
+                        ranges,
+                    });
+                    return Ok(());
+                }
+                None => Vec::new(),
+            },
+            Public::Net(net) => match find(&net) {
+                Some(matched) => {
+                    self.pass(R::TipFilter, || Detail::Trusted {
+                        source: src.to_source(),
+                        matched: Some(matched),
+                        ranges,
+                    });
+                    return Ok(());
+                }
+                None => vec![net],
+            },
+            Public::OutboundIps(ips) => {
+                if ips.is_empty() {
+                    if let Some(matched) = open {
+                        self.pass(R::TipFilter, || Detail::Trusted {
+                            source: src.to_source(),
+                            matched: Some(matched),
+                            ranges,
+                        });
+                        return Ok(());
+                    }
+                    Vec::new()
+                } else {
+                    let missing: Vec<IpNet> =
+                        ips.iter().map(|ip| host_net(*ip)).filter(|n| find(n).is_none()).collect();
+                    if missing.is_empty() {
+                        let matched = find(&host_net(ips[0]));
+                        self.pass(R::TipFilter, || Detail::Trusted { source: src.to_source(), matched, ranges });
+                        return Ok(());
+                    }
+                    missing
+                }
+            }
+        };
+        let space_id = space.id.clone();
+        let recreate = app.filter(|a| !self.m.app(*a).internal_routing);
+        self.s.step(R::TipFilter, Decision::Block, || Detail::NotTrusted {
+            source: src.to_source(),
+            missing: missing.clone(),
+        });
+        self.s.suggest(R::TipFilter, || {
+            if missing.is_empty() {
+                Self::no_config(None)
+            } else {
+                missing.iter().map(|cidr| Fix::AddTrustedRange { space: space_id.clone(), cidr: *cidr }).collect()
+            }
+        });
+        // A peered VPC or VPN-connected network could use Internal Routing instead.
+        if let (Some(a), Src::Host(_) | Src::RemoteHost(_)) = (recreate, self.q.src()) {
+            let id = self.m.app(a).id.clone();
+            self.s.suggest(R::IrAtCreation, || vec![Fix::RecreateWithInternalRouting { app: id }]);
+        }
+        Err(Stop(R::TipFilter))
+    }
+
+    /// The router forwards to `web` on `$PORT`; at least one web dyno must run.
+    fn forward_to_web(&mut self, b: AppIx, rule: R) -> Flow {
+        let app = self.m.app(b);
+        let web = app.web();
+        let dynos = web.map_or(0, |w| w.dynos);
+        self.s.hop(ComponentKind::Dyno, &app.id, || format!("web ({})", app.name));
+        if dynos == 0 {
+            return self.block(
+                rule,
+                || Detail::NoDynos { app: app.name.clone(), process: "web".into() },
+                || vec![Fix::ScaleProcess { app: app.id.clone(), process: "web".into(), dynos: 1 }],
+            );
+        }
+        self.pass(rule, || Detail::ForwardToWeb {
+            app: app.name.clone(),
+            web_port: app.web_port,
+            dynos,
+            web_port_assumed: app.web_port_defaulted,
+        });
+        Ok(())
+    }
+
+    /// An internally routed app reached privately: DNS to the endpoint, a web dyno for DNS to resolve.
+    fn internal_dns(&mut self, app: &'m App) -> Flow {
+        self.s.hop(ComponentKind::Dns, &app.id, || app.hostname());
+        if app.web_dynos() == 0 {
+            return self.block(
+                R::IrNeedsWebDyno,
+                || Detail::NoWebDynoNoDns { hostname: app.hostname() },
+                || vec![Fix::ScaleProcess { app: app.id.clone(), process: "web".into(), dynos: 1 }],
+            );
+        }
+        self.pass(R::IrPrivateDns, || Detail::PrivateDns { hostname: app.hostname(), endpoint: app.ir_endpoint });
+        Ok(())
+    }
+
+    /// After reaching an internally routed app's endpoint: router ports, then web dynos.
+    fn internal_router(&mut self, b: AppIx) -> Flow {
+        let app = self.m.app(b);
+        self.router_port(app)?;
+        self.forward_to_web(b, R::PsRouter)
+    }
+
+    // ----- from a dyno ------------------------------------------------------------------
+
+    fn start_at_dyno(&mut self, a: AppIx, p: usize) -> Flow {
+        let m = self.m;
+        let app = m.app(a);
+        let Some(process) = app.processes.get(p) else { return Err(Stop(R::PsPrivateNetwork)) };
+        let source_rule = if app.space.is_some() { R::PsPrivateNetwork } else { R::DynoInterface };
+        self.s.hop(ComponentKind::Dyno, &app.id, || format!("{}.1 ({})", process.name, app.name));
+        if process.dynos == 0 {
+            return self.block(
+                source_rule,
+                || Detail::NoDynos { app: app.name.clone(), process: process.name.clone() },
+                || vec![Fix::ScaleProcess { app: app.id.clone(), process: process.name.clone(), dynos: 1 }],
+            );
+        }
+        match app.space {
+            None => self.note(R::DynoInterface, || Detail::CrDyno {
+                app: app.name.clone(),
+                process: process.name.clone(),
+                address: process.address,
+            }),
+            Some(s) => {
+                let space = m.space(s);
+                self.note(R::PsCidrs, || Detail::SpaceDyno {
+                    app: app.name.clone(),
+                    process: process.name.clone(),
+                    address: process.address,
+                    subnet: process
+                        .address
+                        .and_then(|addr| space.dyno_subnets.iter().find(|n| n.contains(&addr)).copied()),
+                })
+            }
+        }
+        match self.q.dst() {
+            Dst::Localhost => {
+                let port = self.q.port();
+                self.pass(R::DynoLocal, || Detail::Localhost { port });
+                self.s.seen(|| SeenAs::Loopback);
+                Ok(())
+            }
+            Dst::DynoAddress { app: b, process: bp } => self.dyno_to_dyno(a, p, b, bp, false),
+            Dst::Discovery { app: b, process: bp } => self.dyno_to_dyno(a, p, b, bp, true),
+            Dst::Hostname(b) => self.dyno_to_hostname(a, p, b),
+            Dst::Addon(x) => self.dyno_to_addon(a, p, x),
+            Dst::Host(h) => self.dyno_to_host(a, p, h),
+            Dst::RemoteHost(r) => self.dyno_to_remote(a, p, r),
+            Dst::External(e) => self.dyno_to_external(a, p, e),
+        }
+    }
+
+    fn dyno_to_dyno(&mut self, a: AppIx, p: usize, b: AppIx, bp: usize, discovery: bool) -> Flow {
+        let m = self.m;
+        let (src_app, dst_app) = (m.app(a), m.app(b));
+        let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), dst_app.name);
+        let Some(t) = dst_app.space else {
+            self.s.hop(ComponentKind::Dyno, &dst_app.id, || dst_app.name.clone());
+            return self.block(
+                R::CrIsolation,
+                || Detail::CrIsolated { app: dst_app.name.clone() },
+                || vec![Fix::UseHostname { app: dst_app.id.clone() }],
+            );
+        };
+        let dst_space = m.space(t);
+        match src_app.space {
+            None => {
+                if discovery {
+                    self.s.hop(ComponentKind::Dns, &dst_app.id, || name.clone());
+                    return self.block(
+                        R::PsDnsDiscovery,
+                        || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
+                        || vec![Fix::UseHostname { app: dst_app.id.clone() }],
+                    );
+                }
+                self.s.hop(ComponentKind::Dyno, &dst_app.id, || dst_app.name.clone());
+                return self.block(
+                    R::PsRouter,
+                    || Detail::OnlyRouterFromOutside { app: dst_app.name.clone() },
+                    || vec![Fix::UseHostname { app: dst_app.id.clone() }],
+                );
+            }
+            Some(s) if s != t => {
+                let src_space = m.space(s);
+                self.s.hop(ComponentKind::PrivateNetwork, &src_space.id, || src_space.name.clone());
+                return self.block(
+                    R::PsNoSpaceToSpace,
+                    || Detail::OtherSpace { from: src_space.name.clone(), to: dst_space.name.clone() },
+                    || vec![Fix::UseHostname { app: dst_app.id.clone() }],
+                );
+            }
+            Some(_) => {}
+        }
+        if discovery {
+            self.s.hop(ComponentKind::Dns, &dst_app.id, || name.clone());
+            if !dst_space.is_cedar() {
+                let process = self.proc_name(b, bp).to_owned();
+                return self.block(
+                    R::PsDnsDiscovery,
+                    || Detail::DiscoveryNotInFir { name: name.clone() },
+                    || vec![Fix::UseDynoAddress { app: dst_app.id.clone(), process }],
+                );
+            }
+            let address = self.dyno_address(b, bp);
+            self.pass(R::PsDnsDiscovery, || Detail::DiscoveryResolves { name: name.clone(), address });
+        }
+        self.s.hop(ComponentKind::PrivateNetwork, &dst_space.id, || dst_space.name.clone());
+        self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: dst_space.name.clone() });
+        self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
+        let address = self.dyno_address(a, p);
+        self.s.seen(|| SeenAs::Dyno { address });
+        Ok(())
+    }
+
+    fn dyno_to_hostname(&mut self, a: AppIx, p: usize, b: AppIx) -> Flow {
+        let m = self.m;
+        let (src_app, dst_app) = (m.app(a), m.app(b));
+        if dst_app.internal_routing && src_app.space.is_some() && src_app.space == dst_app.space {
+            let space = src_app.space.map(|s| m.space(s));
+            self.internal_dns(dst_app)?;
+            if let Some(space) = space {
+                self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+                self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: space.name.clone() });
+            }
+            self.internal_router(b)?;
+            let address = self.dyno_address(a, p);
+            self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::Dyno { address }) });
+            return Ok(());
+        }
+        let src = match src_app.space {
+            None => {
+                self.s.hop(ComponentKind::Internet, "", || "internet".to_owned());
+                self.pass(R::CrOutbound, || Detail::CrOutbound);
+                Public::CommonRuntime
+            }
+            Some(s) => {
+                let space = m.space(s);
+                self.s.hop(ComponentKind::NatGateway, &space.id, || format!("NAT gateway of {}", space.name));
+                self.pass(R::PsNatOutbound, || Detail::Nat { ips: space.outbound_ips.clone() });
+                Public::OutboundIps(&space.outbound_ips)
+            }
+        };
+        self.public_ingress(b, src)
+    }
+
+    fn dyno_to_addon(&mut self, a: AppIx, p: usize, x: AddonIx) -> Flow {
+        let m = self.m;
+        let (src_app, addon) = (m.app(a), m.addon(x));
+        let t = addon.space;
+        match src_app.space {
+            None => {
+                self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+                return self.block(
+                    R::PsDataAddons,
+                    || Detail::OnlySpaceDynos { addon: addon.name.clone() },
+                    || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: src_app.id.clone() })),
+                );
+            }
+            Some(s) if s != t => {
+                let (from, to) = (m.space(s), m.space(t));
+                self.s.hop(ComponentKind::PrivateNetwork, &from.id, || from.name.clone());
+                return self.block(
+                    R::PsNoSpaceToSpace,
+                    || Detail::OtherSpace { from: from.name.clone(), to: to.name.clone() },
+                    || Self::no_config(Some(Workaround::ProxyAppInSpace { space: to.id.clone() })),
+                );
+            }
+            Some(_) => {}
+        }
+        let space = m.space(t);
+        self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+        self.pass(R::PsDataAddons, || Detail::PrivateNetwork { space: space.name.clone() });
+        self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+        let (protocol, port) = (self.q.protocol(), self.q.port());
+        let listen = Port { protocol, port };
+        if protocol != Protocol::Tcp || port != addon.port {
+            let want = addon.port;
+            return self.block(
+                R::PsDataAddons,
+                || Detail::NotListening {
+                    name: addon.name.clone(),
+                    port: listen,
+                    listening: vec![Port { protocol: Protocol::Tcp, port: want }],
+                },
+                || vec![Fix::UsePort { port: want }],
+            );
+        }
+        self.pass(R::PsDataAddons, || Detail::AddonReached { addon: addon.name.clone(), port });
+        let address = self.dyno_address(a, p);
+        self.s.seen(|| SeenAs::Dyno { address });
+        Ok(())
+    }
+
+    /// Find the peering a space uses to reach a VPC, or explain why there is none.
+    fn peering_to(&mut self, s: SpaceIx, v: VpcIx) -> Result<&'m Peering, Stop> {
+        let m = self.m;
+        let (space, vpc) = (m.space(s), m.vpc(v));
+        let Some(pix) = m.peering_between(s, v) else {
+            // Peered to a VPC that is peered onwards? Peering is not transitive.
+            for p in &space.peerings {
+                let peering = m.peering(*p);
+                let via = m.vpc(peering.vpc);
+                let onward = via
+                    .vpc_peerings
+                    .iter()
+                    .map(|vp| &m.vpc_peerings[vp.ix()])
+                    .find(|vp| (vp.vpc == v || vp.peer_vpc == v) && vp.status == PeeringStatus::Active);
+                if onward.is_some() {
+                    self.s.hop(ComponentKind::Peering, &peering.id, || peering.id.clone());
+                    return Err(self.stop(
+                        R::PeerNotTransitive,
+                        || Detail::NotTransitive { via_vpc: via.name.clone(), via_peering: peering.id.clone() },
+                        || Self::no_config(Some(Workaround::ProxyInVpc { vpc: via.id.clone() })),
+                    ));
+                }
+            }
+            self.s.hop(ComponentKind::Peering, &vpc.id, || format!("no peering to {}", vpc.name));
+            return Err(self.stop(
+                R::PeerAccepted,
+                || Detail::NoPeering { vpc: vpc.name.clone() },
+                || vec![Fix::CreatePeering { space: space.id.clone(), vpc: vpc.id.clone() }],
+            ));
+        };
+        let peering = m.peering(pix);
+        self.s.hop(ComponentKind::Peering, &peering.id, || peering.id.clone());
+        if let Some(rule) = peering.refused {
+            let workaround = match rule {
+                R::PeerLimit => Workaround::RaisePeeringLimit { space: space.id.clone() },
+                R::PeerCedarOnly => Workaround::UseCedarSpace { space: space.id.clone() },
+                _ => Workaround::RenumberVpc { vpc: vpc.id.clone() },
+            };
+            return Err(self.stop(
+                rule,
+                || Detail::PeeringRefused { peering: peering.id.clone() },
+                || Self::no_config(Some(workaround)),
+            ));
+        }
+        let status = peering.status;
+        if status != PeeringStatus::Active {
+            return Err(self.stop(
+                R::PeerAccepted,
+                || Detail::PeeringState { peering: peering.id.clone(), status },
+                || match status {
+                    PeeringStatus::PendingAcceptance => vec![Fix::AcceptPeering { peering: peering.id.clone() }],
+                    _ => vec![Fix::CreatePeering { space: space.id.clone(), vpc: vpc.id.clone() }],
+                },
+            ));
+        }
+        self.pass(R::PeerAccepted, || Detail::PeeringState { peering: peering.id.clone(), status });
+        Ok(peering)
+    }
+
+    /// The host's subnet must route `space_addr` back through the peering (PEER-ROUTE); for an
+    /// internally routed app's endpoint, the whole space CIDR (IR-PEER-ROUTE-16).
+    fn route_back(
+        &mut self,
+        host: &'m Host,
+        space: &'m Space,
+        peering: &'m Peering,
+        space_addr: Ipv4Addr,
+        ir: bool,
+    ) -> Flow {
+        let vpc = self.m.vpc(host.vpc);
+        let subnet = &vpc.subnets[host.subnet];
+        let Some(rt_ix) = subnet.route_table else {
+            self.s.hop(ComponentKind::RouteTable, &vpc.id, || format!("route table of {}", subnet.name));
+            return self.block(
+                R::PeerRoute,
+                || Detail::NoRouteTable { subnet: subnet.name.clone() },
+                || Self::no_config(Some(Workaround::AssociateRouteTable { subnet: subnet.id.clone() })),
+            );
+        };
+        let rt = &vpc.route_tables[rt_ix];
+        self.s.hop(ComponentKind::RouteTable, &rt.id, || rt.name.clone());
+        let found = rt.lookup(space_addr);
+        let ok = found.is_some_and(|(_, r)| r.target == peering.id);
+        let detail = || Detail::Route {
+            table: rt.name.clone(),
+            destination: space_addr,
+            matched: found.map(|(_, r)| r.destination),
+            target: found.map(|(_, r)| r.target.clone()),
+            wanted: peering.id.clone(),
+        };
+        if ok {
+            self.pass(R::PeerRoute, detail);
+            return Ok(());
+        }
+        let fix =
+            || vec![Fix::AddRoute { route_table: rt.id.clone(), destination: space.cidr, target: peering.id.clone() }];
+        let dynos_routed =
+            space.dyno_subnets.iter().any(|n| rt.lookup(n.network()).is_some_and(|(_, r)| r.target == peering.id));
+        if ir && dynos_routed {
+            return self.block(
+                R::IrPeerRoute16,
+                || Detail::RouteMissesEndpoint { table: rt.name.clone(), endpoint: space_addr },
+                fix,
+            );
+        }
+        self.block(R::PeerRoute, detail, fix)
+    }
+
+    /// The network ACL of the host's subnet, both ways: `request` is the direction the request
+    /// crosses it (inbound to the VPC for dyno→host), the reply crosses the other way on ephemeral ports.
+    fn acl(&mut self, host: &'m Host, space: &'m Space, peer_addr: IpAddr, request: Direction) -> Flow {
+        let vpc = self.m.vpc(host.vpc);
+        let subnet = &vpc.subnets[host.subnet];
+        let Some(acl_ix) = subnet.network_acl else { return Ok(()) };
+        let acl = &vpc.network_acls[acl_ix];
+        let protocol = self.q.protocol();
+        self.s.hop(ComponentKind::NetworkAcl, &acl.id, || acl.name.clone());
+        let port = PortRange::single(self.q.port());
+        let (reply_dir, req_rules, reply_rules) = match request {
+            Direction::Inbound => (Direction::Outbound, &acl.inbound, &acl.outbound),
+            Direction::Outbound => (Direction::Inbound, &acl.outbound, &acl.inbound),
+        };
+        for (dir, rules, ports) in [(request, req_rules, port), (reply_dir, reply_rules, PortRange::EPHEMERAL)] {
+            let decision = acl_decide(rules, protocol, ports, peer_addr);
+            let detail =
+                || Detail::Acl { acl: acl.name.clone(), direction: dir, protocol, ports, address: peer_addr, decision };
+            if let AclDecision::Allowed { .. } = decision {
+                self.pass(R::PeerNacl, detail);
+            } else {
+                let number = free_acl_number(rules, decision);
+                let cidr = IpNet::V4(space.cidr);
+                return self.block(R::PeerNacl, detail, || {
+                    vec![Fix::AddAclRule {
+                        acl: acl.id.clone(),
+                        direction: dir,
+                        number,
+                        protocol: rule_protocol(protocol),
+                        ports,
+                        cidr,
+                    }]
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The host's security groups must allow the traffic in `dir` with `peer_addr` (stateful:
+    /// replies are allowed).
+    fn security_groups(&mut self, host: &'m Host, space: &'m Space, peer_addr: IpAddr, dir: Direction) -> Flow {
+        let vpc = self.m.vpc(host.vpc);
+        let (protocol, port) = (self.q.protocol(), self.q.port());
+        let groups: Vec<&'m SecurityGroup> = host.security_groups.iter().map(|g| &vpc.security_groups[*g]).collect();
+        let first = groups.first().map(|g| g.id.as_str()).unwrap_or("");
+        self.s.hop(ComponentKind::SecurityGroup, first, || {
+            if groups.is_empty() {
+                format!("security groups of {}", host.name)
+            } else {
+                groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        });
+        let allowed_by = groups.iter().find(|g| {
+            let rules = match dir {
+                Direction::Inbound => &g.inbound,
+                Direction::Outbound => &g.outbound,
+            };
+            rules.iter().any(|r| r.allows(protocol, port, peer_addr))
+        });
+        let detail = || Detail::SecurityGroup {
+            direction: dir,
+            protocol,
+            port,
+            address: peer_addr,
+            allowed_by: allowed_by.map(|g| g.name.clone()),
+            groups: groups.iter().map(|g| g.name.clone()).collect(),
+        };
+        if allowed_by.is_some() {
+            self.pass(R::PeerSecurityGroup, detail);
+            return Ok(());
+        }
+        let fixes = || match groups.first() {
+            Some(g) => vec![Fix::AddSecurityGroupRule {
+                group: g.id.clone(),
+                direction: dir,
+                protocol: rule_protocol(protocol),
+                ports: PortRange::single(port),
+                cidrs: match dir {
+                    Direction::Inbound => space.dyno_subnets.iter().map(|n| IpNet::V4(*n)).collect(),
+                    Direction::Outbound => vec![IpNet::V4(space.cidr)],
+                },
+            }],
+            None => Self::no_config(Some(Workaround::AttachSecurityGroup { host: host.id.clone() })),
+        };
+        self.block(R::PeerSecurityGroup, detail, fixes)
+    }
+
+    fn primary_cidr(&mut self, host: &'m Host) -> Flow {
+        let vpc = self.m.vpc(host.vpc);
+        let inside = vpc.primary_cidr.contains(&host.address);
+        let detail = || Detail::PrimaryCidr { address: host.address, primary: vpc.primary_cidr, inside };
+        if inside {
+            self.pass(R::PeerPrimaryCidrOnly, detail);
+            Ok(())
+        } else {
+            self.block(R::PeerPrimaryCidrOnly, detail, || {
+                Self::no_config(Some(Workaround::MoveHostToPrimaryCidr { host: host.id.clone() }))
+            })
+        }
+    }
+
+    fn host_listens(&mut self, host: &'m Host) -> Flow {
+        let listen = Port { protocol: self.q.protocol(), port: self.q.port() };
+        self.s.hop(ComponentKind::VpcHost, &host.id, || host.name.clone());
+        if host.ports.contains(&listen) {
+            self.pass(R::PeerSecurityGroup, || Detail::Listening { name: host.name.clone(), port: listen });
+            Ok(())
+        } else {
+            self.block(
+                R::PeerSecurityGroup,
+                || Detail::NotListening { name: host.name.clone(), port: listen, listening: host.ports.clone() },
+                || vec![Fix::ListenOnPort { target: host.id.clone(), process: None, port: listen }],
+            )
+        }
+    }
+
+    fn dyno_to_host(&mut self, a: AppIx, p: usize, h: HostIx) -> Flow {
+        let m = self.m;
+        let (app, host) = (m.app(a), m.host(h));
+        let Some(s) = app.space else {
+            self.s.hop(ComponentKind::Internet, "", || "internet".to_owned());
+            return self.block(
+                R::CrOutbound,
+                || Detail::NoPrivatePath,
+                || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app.id.clone() })),
+            );
+        };
+        let space = m.space(s);
+        if !space.is_cedar() {
+            self.s.hop(ComponentKind::Peering, &space.id, || format!("peering of {}", space.name));
+            return self.block(
+                R::PeerCedarOnly,
+                || Detail::FirNoPeering,
+                || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
+            );
+        }
+        let Some(src_addr) = self.dyno_address(a, p) else { return Err(Stop(R::PsCidrs)) };
+        let peering = self.peering_to(s, host.vpc)?;
+        self.primary_cidr(host)?;
+        self.route_back(host, space, peering, src_addr, false)?;
+        self.acl(host, space, IpAddr::V4(src_addr), Direction::Inbound)?;
+        self.security_groups(host, space, IpAddr::V4(src_addr), Direction::Inbound)?;
+        self.host_listens(host)?;
+        self.s.seen(|| SeenAs::Dyno { address: Some(src_addr) });
+        Ok(())
+    }
+
+    /// The VPN between a space and a remote network, up and routing `remote_addr`.
+    fn vpn_to(&mut self, s: SpaceIx, r: RemoteIx, remote_addr: IpAddr) -> Flow {
+        let m = self.m;
+        let (space, remote) = (m.space(s), m.remote(r));
+        if !space.is_cedar() {
+            self.s.hop(ComponentKind::VpnTunnel, &space.id, || format!("VPN of {}", space.name));
+            return self.block(
+                R::VpnCedarOnly,
+                || Detail::FirNoVpn,
+                || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
+            );
+        }
+        let Some(vix) = m.vpn_between(s, r) else {
+            self.s.hop(ComponentKind::VpnTunnel, &remote.id, || format!("no VPN to {}", remote.name));
+            return self.block(
+                R::VpnIpsec,
+                || Detail::NoVpn { remote: remote.name.clone() },
+                || vec![Fix::CreateVpn { space: space.id.clone(), remote: remote.id.clone() }],
+            );
+        };
+        let vpn = m.vpn(vix);
+        self.s.hop(ComponentKind::VpnTunnel, &vpn.id, || vpn.name.clone());
+        if let Some(rule) = vpn.refused {
+            return self.block(
+                rule,
+                || Detail::VpnRefused { vpn: vpn.name.clone() },
+                || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
+            );
+        }
+        if !vpn.tunnel_up {
+            return self.block(
+                R::VpnTunnelUp,
+                || Detail::Tunnel { vpn: vpn.name.clone(), up: false },
+                || vec![Fix::BringTunnelUp { vpn: vpn.id.clone() }],
+            );
+        }
+        self.pass(R::VpnTunnelUp, || Detail::Tunnel { vpn: vpn.name.clone(), up: true });
+        let matched = vpn.routable_cidrs.iter().find(|c| c.contains(&remote_addr)).copied();
+        let Some(routable) = matched else {
+            let cidr = remote.cidrs.iter().find(|c| c.contains(&remote_addr)).copied().unwrap_or(host_net(remote_addr));
+            return self.block(
+                R::VpnRoutableCidrs,
+                || Detail::Routable { address: remote_addr, matched: None },
+                || vec![Fix::AddRoutableCidr { vpn: vpn.id.clone(), cidr }],
+            );
+        };
+        let overlaps = match routable {
+            IpNet::V4(n) => n.contains(&space.cidr) || space.cidr.contains(&n),
+            IpNet::V6(_) => false,
+        };
+        if overlaps {
+            return self.block(
+                R::VpnNoOverlap,
+                || Detail::RoutableOverlap { cidr: routable, space_cidr: space.cidr },
+                || Self::no_config(Some(Workaround::RenumberRemote { remote: remote.id.clone() })),
+            );
+        }
+        self.pass(R::VpnRoutableCidrs, || Detail::Routable { address: remote_addr, matched: Some(routable) });
+        self.pass(R::VpnIpsec, || Detail::Ipsec { gateway: vpn.customer_gateway });
+        Ok(())
+    }
+
+    fn dyno_to_remote(&mut self, a: AppIx, p: usize, r: RemoteHostIx) -> Flow {
+        let m = self.m;
+        let (app, rh) = (m.app(a), m.remote_host(r));
+        let Some(s) = app.space else {
+            self.s.hop(ComponentKind::Internet, "", || "internet".to_owned());
+            return self.block(
+                R::CrOutbound,
+                || Detail::NoPrivatePath,
+                || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app.id.clone() })),
+            );
+        };
+        let Some(src_addr) = self.dyno_address(a, p) else { return Err(Stop(R::PsCidrs)) };
+        self.vpn_to(s, rh.remote, rh.address)?;
+        let remote = m.remote(rh.remote);
+        let (protocol, port) = (self.q.protocol(), self.q.port());
+        if let Some(fw) = &remote.firewall {
+            self.s.hop(ComponentKind::RemoteFirewall, &fw.id, || fw.name.clone());
+            let from = IpAddr::V4(src_addr);
+            let hit = fw.inbound.iter().enumerate().find(|(_, r)| {
+                protocol_matches(r.protocol, protocol) && r.ports.contains(port) && r.cidr.contains(&from)
+            });
+            let allowed = hit.is_some_and(|(_, r)| r.action == Action::Allow);
+            let rule = hit.map(|(i, _)| i);
+            let detail = || Detail::Firewall { firewall: fw.name.clone(), rule, allowed, address: from };
+            if allowed {
+                self.pass(R::VpnIpsec, detail);
+            } else {
+                let cidr = IpNet::V4(m.space(s).cidr);
+                return self.block(R::VpnIpsec, detail, || {
+                    vec![Fix::AddFirewallRule {
+                        remote: remote.id.clone(),
+                        protocol: rule_protocol(protocol),
+                        ports: PortRange::single(port),
+                        cidr,
+                    }]
+                });
+            }
+        }
+        let listen = Port { protocol, port };
+        self.s.hop(ComponentKind::RemoteHost, &rh.id, || rh.name.clone());
+        if !rh.ports.contains(&listen) {
+            return self.block(
+                R::VpnIpsec,
+                || Detail::NotListening { name: rh.name.clone(), port: listen, listening: rh.ports.clone() },
+                || vec![Fix::ListenOnPort { target: rh.id.clone(), process: None, port: listen }],
+            );
+        }
+        self.pass(R::VpnIpsec, || Detail::Listening { name: rh.name.clone(), port: listen });
+        self.s.seen(|| SeenAs::Dyno { address: Some(src_addr) });
+        Ok(())
+    }
+
+    fn dyno_to_external(&mut self, a: AppIx, _p: usize, e: ServiceIx) -> Flow {
+        let m = self.m;
+        let (app, service) = (m.app(a), &m.services[e.ix()]);
+        let (rule, src) = match app.space {
+            None => {
+                self.s.hop(ComponentKind::Internet, "", || "internet".to_owned());
+                self.pass(R::CrOutbound, || Detail::CrOutbound);
+                (R::CrOutbound, Public::CommonRuntime)
+            }
+            Some(s) => {
+                let space = m.space(s);
+                self.s.hop(ComponentKind::NatGateway, &space.id, || format!("NAT gateway of {}", space.name));
+                self.pass(R::PsNatOutbound, || Detail::Nat { ips: space.outbound_ips.clone() });
+                (R::PsNatOutbound, Public::OutboundIps(&space.outbound_ips))
+            }
+        };
+        self.s.hop(ComponentKind::ExternalService, &service.id, || service.name.clone());
+        let listen = Port { protocol: self.q.protocol(), port: self.q.port() };
+        if !service.ports.contains(&listen) {
+            return self.block(
+                rule,
+                || Detail::NotListening { name: service.name.clone(), port: listen, listening: service.ports.clone() },
+                || match service.ports.first() {
+                    Some(p) => vec![Fix::UsePort { port: p.port }],
+                    None => vec![Fix::ListenOnPort { target: service.id.clone(), process: None, port: listen }],
+                },
+            );
+        }
+        if let Some(list) = &service.allowlist {
+            let open = list.iter().any(is_everything);
+            match src {
+                _ if open => {}
+                Public::CommonRuntime => {
+                    return self.block(
+                        R::CrOutbound,
+                        || Detail::CrCannotBeAllowlisted,
+                        || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app.id.clone() })),
+                    );
+                }
+                Public::OutboundIps([]) => {
+                    let space_id = app.space.map(|s| m.space(s).id.clone()).unwrap_or_default();
+                    return self.block(
+                        R::PsNatOutbound,
+                        || Detail::OutboundIpsUnknown,
+                        || Self::no_config(Some(Workaround::ListOutboundIps { space: space_id })),
+                    );
+                }
+                Public::OutboundIps(ips) => {
+                    let missing: Vec<IpAddr> =
+                        ips.iter().copied().filter(|ip| !list.iter().any(|n| n.contains(ip))).collect();
+                    if !missing.is_empty() {
+                        return self.block(
+                            R::PsNatOutbound,
+                            || Detail::Allowlist {
+                                service: service.name.clone(),
+                                admitted: false,
+                                missing: missing.clone(),
+                                open: false,
+                            },
+                            || {
+                                vec![Fix::AddToAllowlist {
+                                    service: service.id.clone(),
+                                    cidrs: missing.iter().map(|ip| host_net(*ip)).collect(),
+                                }]
+                            },
+                        );
+                    }
+                }
+                Public::Net(_) | Public::Unknown => {}
+            }
+            self.pass(rule, || Detail::Allowlist {
+                service: service.name.clone(),
+                admitted: true,
+                missing: Vec::new(),
+                open,
+            });
+        } else {
+            self.pass(rule, || Detail::Listening { name: service.name.clone(), port: listen });
+        }
+        self.s.seen(|| seen_public(src));
+        Ok(())
+    }
+
+    // ----- from an internet client ------------------------------------------------------
+
+    fn start_at_client(&mut self, c: ClientIx) -> Flow {
+        let m = self.m;
+        let client = &m.clients[c.ix()];
+        self.s.hop(ComponentKind::InternetClient, &client.id, || client.name.clone());
+        match self.q.dst() {
+            Dst::Hostname(b) => {
+                self.public_ingress(b, Public::Net(client.cidr))?;
+                Ok(())
+            }
+            Dst::DynoAddress { app: b, .. } | Dst::Discovery { app: b, .. } => self.outside_to_dyno(b),
+            Dst::Addon(x) => {
+                let addon = m.addon(x);
+                self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+                self.block(
+                    R::PsDataAddons,
+                    || Detail::OnlySpaceDynos { addon: addon.name.clone() },
+                    || Self::no_config(Some(Workaround::ProxyAppInSpace { space: m.space(addon.space).id.clone() })),
+                )
+            }
+            _ => Err(Stop(R::CrOutbound)),
+        }
+    }
+
+    /// From outside Heroku straight to a dyno: only the router's way in exists.
+    fn outside_to_dyno(&mut self, b: AppIx) -> Flow {
+        let app = self.m.app(b);
+        let discovery = matches!(self.q.dst(), Dst::Discovery { .. });
+        if discovery {
+            let name = match self.q.dst() {
+                Dst::Discovery { process, .. } => format!("{}.{}.app.localspace", self.proc_name(b, process), app.name),
+                _ => String::new(),
+            };
+            self.s.hop(ComponentKind::Dns, &app.id, || name.clone());
+            return self.block(
+                R::PsDnsDiscovery,
+                || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
+                || vec![Fix::UseHostname { app: app.id.clone() }],
+            );
+        }
+        self.s.hop(ComponentKind::Dyno, &app.id, || app.name.clone());
+        let rule = if app.space.is_some() { R::PsRouter } else { R::CrInboundWebOnly };
+        let detail = || {
+            if app.space.is_some() {
+                Detail::OnlyRouterFromOutside { app: app.name.clone() }
+            } else {
+                Detail::CrDynoAddressNotPublic
+            }
+        };
+        self.block(rule, detail, || vec![Fix::UseHostname { app: app.id.clone() }])
+    }
+
+    // ----- from a VPC host --------------------------------------------------------------
+
+    fn start_at_host(&mut self, h: HostIx) -> Flow {
+        let m = self.m;
+        let host = m.host(h);
+        self.s.hop(ComponentKind::VpcHost, &host.id, || host.name.clone());
+        match self.q.dst() {
+            Dst::DynoAddress { app: b, process: bp } => {
+                let app = m.app(b);
+                let Some(t) = app.space else { return self.outside_to_dyno(b) };
+                let space = m.space(t);
+                if !space.is_cedar() {
+                    self.s.hop(ComponentKind::Dyno, &app.id, || app.name.clone());
+                    return self.block(
+                        R::FirInboundViaPublicDns,
+                        || Detail::FirInboundViaPublicDns { app: app.name.clone() },
+                        || vec![Fix::UseHostname { app: app.id.clone() }],
+                    );
+                }
+                let dyno = self.dyno_address(b, bp);
+                self.host_to_space(host, t, dyno)?;
+                self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+                self.pass(R::PeerDynoAddress, || Detail::DynoByAddress { address: dyno });
+                self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
+                self.s.seen(|| SeenAs::VpcHost { address: host.address });
+                Ok(())
+            }
+            Dst::Discovery { app: b, process: bp } => {
+                let app = m.app(b);
+                let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), app.name);
+                self.s.hop(ComponentKind::Dns, &app.id, || name.clone());
+                let process = self.proc_name(b, bp).to_owned();
+                self.block(
+                    R::PsDnsDiscovery,
+                    || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
+                    || vec![Fix::UseDynoAddress { app: app.id.clone(), process }],
+                )
+            }
+            Dst::Hostname(b) => {
+                let app = m.app(b);
+                if let (true, Some(t)) = (app.internal_routing, app.space) {
+                    self.internal_dns(app)?;
+                    self.host_to_space(host, t, app.ir_endpoint)?;
+                    self.internal_router(b)?;
+                    self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::VpcHost { address: host.address }) });
+                    return Ok(());
+                }
+                let vpc = m.vpc(host.vpc);
+                self.s.hop(ComponentKind::Internet, &vpc.id, || format!("internet, from {}", vpc.name));
+                let Some(egress) = vpc.public_egress_ip else {
+                    return self.block(
+                        R::PeerPublicHostname,
+                        || Detail::PublicHostnameFromVpc { egress: None },
+                        || Self::no_config(Some(Workaround::AddInternetEgress { vpc: vpc.id.clone() })),
+                    );
+                };
+                self.pass(R::PeerPublicHostname, || Detail::PublicHostnameFromVpc { egress: Some(egress) });
+                self.public_ingress(b, Public::Net(host_net(egress)))?;
+                self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::VpcEgress { address: egress }) });
+                Ok(())
+            }
+            Dst::Addon(x) => {
+                let addon = m.addon(x);
+                self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+                self.block(
+                    R::PeerNoDataAddons,
+                    || Detail::NoDataAddons,
+                    || Self::no_config(Some(Workaround::ProxyAppInSpace { space: m.space(addon.space).id.clone() })),
+                )
+            }
+            _ => Err(Stop(R::PeerNotTransitive)),
+        }
+    }
+
+    /// From a VPC host to an address in a space, over the peering: security group out, route
+    /// table, network ACL, peering, primary CIDR.
+    fn host_to_space(&mut self, host: &'m Host, t: SpaceIx, target: Option<Ipv4Addr>) -> Flow {
+        let m = self.m;
+        let space = m.space(t);
+        let Some(target) = target else { return Err(Stop(R::PsCidrs)) };
+        let ir = matches!(self.q.dst(), Dst::Hostname(_));
+        self.security_groups(host, space, IpAddr::V4(target), Direction::Outbound)?;
+        // The route must point at the peering; with no peering at all, the peering hop explains.
+        if let Some(p) = m.peering_between(t, host.vpc) {
+            self.route_back(host, space, m.peering(p), target, ir)?;
+            self.acl(host, space, IpAddr::V4(target), Direction::Outbound)?;
+        }
+        self.peering_to(t, host.vpc)?;
+        self.primary_cidr(host)?;
+        Ok(())
+    }
+
+    // ----- from a remote host -----------------------------------------------------------
+
+    fn start_at_remote(&mut self, r: RemoteHostIx) -> Flow {
+        let m = self.m;
+        let rh = m.remote_host(r);
+        self.s.hop(ComponentKind::RemoteHost, &rh.id, || rh.name.clone());
+        match self.q.dst() {
+            Dst::DynoAddress { app: b, process: bp } => {
+                let app = m.app(b);
+                let Some(t) = app.space else { return self.outside_to_dyno(b) };
+                let space = m.space(t);
+                if !space.is_cedar() {
+                    self.s.hop(ComponentKind::Dyno, &app.id, || app.name.clone());
+                    return self.block(
+                        R::FirInboundViaPublicDns,
+                        || Detail::FirInboundViaPublicDns { app: app.name.clone() },
+                        || vec![Fix::UseHostname { app: app.id.clone() }],
+                    );
+                }
+                self.vpn_to(t, rh.remote, rh.address)?;
+                self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+                self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: space.name.clone() });
+                self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
+                self.s.seen(|| SeenAs::RemoteHost { address: rh.address });
+                Ok(())
+            }
+            Dst::Discovery { app: b, .. } => self.outside_to_dyno(b),
+            Dst::Hostname(b) => {
+                let app = m.app(b);
+                if let (true, Some(t)) = (app.internal_routing, app.space) {
+                    self.internal_dns(app)?;
+                    self.vpn_to(t, rh.remote, rh.address)?;
+                    self.pass(R::VpnInternalRouting, || Detail::VpnInternalRouting);
+                    self.internal_router(b)?;
+                    self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::RemoteHost { address: rh.address }) });
+                    return Ok(());
+                }
+                let remote = m.remote(rh.remote);
+                let egress = remote.public_egress_ip;
+                self.s.hop(ComponentKind::Internet, &remote.id, || format!("internet, from {}", remote.name));
+                self.pass(R::RouterPorts, || Detail::OverInternet { egress });
+                let src = egress.map_or(Public::Unknown, |e| Public::Net(host_net(e)));
+                self.public_ingress(b, src)?;
+                self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::RemoteEgress { address: egress }) });
+                Ok(())
+            }
+            Dst::Addon(x) => {
+                let addon = m.addon(x);
+                self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+                self.block(
+                    R::PsDataAddons,
+                    || Detail::OnlySpaceDynos { addon: addon.name.clone() },
+                    || Self::no_config(Some(Workaround::ProxyAppInSpace { space: m.space(addon.space).id.clone() })),
+                )
+            }
+            _ => Err(Stop(R::VpnIpsec)),
+        }
+    }
+}
+
+fn seen_public(src: Public<'_>) -> SeenAs {
+    match src {
+        Public::CommonRuntime => SeenAs::CommonRuntime,
+        Public::OutboundIps(ips) => SeenAs::OutboundIps { ips: ips.to_vec() },
+        Public::Net(net) => SeenAs::Client { net },
+        Public::Unknown => SeenAs::RemoteEgress { address: None },
+    }
+}

@@ -1,0 +1,513 @@
+//! Explanations as data: a trace is the verdict, the hops in path order, the steps each hop took
+//! (each citing a rule), the address the destination sees, and what to change when blocked.
+//! [`crate::render`] turns a trace into English; nothing here is prose.
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::{IpNet, Ipv4Net};
+use serde::Serialize;
+
+pub use crate::doc::Verdict;
+use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
+use crate::model::{AclDecision, Port, PortRange};
+use crate::query::Query;
+use crate::rules::RuleId;
+
+/// The kind of thing a hop passes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentKind {
+    Dyno,
+    InternetClient,
+    VpcHost,
+    RemoteHost,
+    Dns,
+    Router,
+    TrustedIpFilter,
+    PrivateNetwork,
+    NatGateway,
+    Internet,
+    Peering,
+    RouteTable,
+    NetworkAcl,
+    SecurityGroup,
+    VpnTunnel,
+    RemoteFirewall,
+    Addon,
+    ExternalService,
+}
+
+/// A hop's component: its kind, the ID of the scenario object it belongs to (for the canvas),
+/// and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Component {
+    pub kind: ComponentKind,
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The traffic goes on.
+    Pass,
+    /// The traffic stops here.
+    Block,
+    /// A fact worth knowing; decides nothing.
+    Note,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+/// Who the destination or a filter sees as the source, before any allowlist decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// An unpredictable Common Runtime address.
+    CommonRuntime,
+    /// The space's stable outbound IPs.
+    OutboundIps { ips: Vec<IpAddr> },
+    /// A known address or range.
+    Net { net: IpNet },
+    /// A public address that is not known.
+    Unknown,
+}
+
+/// What the destination sees as the source of the connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SeenAs {
+    /// Another process in the same dyno: the loopback address.
+    Loopback,
+    /// The source dyno's private address.
+    Dyno { address: Option<Ipv4Addr> },
+    /// The space's stable outbound IPs.
+    OutboundIps { ips: Vec<IpAddr> },
+    /// An unpredictable Common Runtime address.
+    CommonRuntime,
+    /// A VPC host's private address.
+    VpcHost { address: Ipv4Addr },
+    /// A VPC's public egress address.
+    VpcEgress { address: IpAddr },
+    /// A remote host's private address, through the VPN.
+    RemoteHost { address: IpAddr },
+    /// A remote network's public address.
+    RemoteEgress { address: Option<IpAddr> },
+    /// An internet client's address.
+    Client { net: IpNet },
+    /// The router connects to the dyno; the client's address arrives in `X-Forwarded-For`.
+    ViaRouter { client: Box<SeenAs> },
+}
+
+/// The structured facts behind a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum Detail {
+    CrDyno {
+        app: String,
+        process: String,
+        address: Option<Ipv4Addr>,
+    },
+    SpaceDyno {
+        app: String,
+        process: String,
+        address: Option<Ipv4Addr>,
+        subnet: Option<Ipv4Net>,
+    },
+    NoDynos {
+        app: String,
+        process: String,
+    },
+    Localhost {
+        port: u16,
+    },
+    CrIsolated {
+        app: String,
+    },
+    OnlyRouterFromOutside {
+        app: String,
+    },
+    DiscoveryResolves {
+        name: String,
+        address: Option<Ipv4Addr>,
+    },
+    DiscoveryNotInFir {
+        name: String,
+    },
+    DiscoveryOnlyInsideSpace {
+        name: String,
+    },
+    OtherSpace {
+        from: String,
+        to: String,
+    },
+    PrivateNetwork {
+        space: String,
+    },
+    Listening {
+        name: String,
+        port: Port,
+    },
+    NotListening {
+        name: String,
+        port: Port,
+        listening: Vec<Port>,
+    },
+    PublicDns {
+        hostname: String,
+    },
+    PrivateDns {
+        hostname: String,
+        endpoint: Option<Ipv4Addr>,
+    },
+    WebDynosRunning {
+        count: u32,
+    },
+    NoWebDynoNoDns {
+        hostname: String,
+    },
+    RouterPort {
+        protocol: Protocol,
+        port: u16,
+        accepted: bool,
+    },
+    InternalOnly {
+        app: String,
+    },
+    Trusted {
+        source: Source,
+        matched: Option<IpNet>,
+        ranges: usize,
+    },
+    NotTrusted {
+        source: Source,
+        missing: Vec<IpNet>,
+    },
+    TrustedDefault,
+    FirTrustsAll,
+    CrCannotBeAllowlisted,
+    ForwardToWeb {
+        app: String,
+        web_port: u16,
+        dynos: u32,
+        web_port_assumed: bool,
+    },
+    CrOutbound,
+    Nat {
+        ips: Vec<IpAddr>,
+    },
+    AddonReached {
+        addon: String,
+        port: u16,
+    },
+    OnlySpaceDynos {
+        addon: String,
+    },
+    NoPrivatePath,
+    FirNoPeering,
+    FirNoVpn,
+    NoPeering {
+        vpc: String,
+    },
+    NotTransitive {
+        via_vpc: String,
+        via_peering: String,
+    },
+    PeeringRefused {
+        peering: String,
+    },
+    PeeringState {
+        peering: String,
+        status: PeeringStatus,
+    },
+    PrimaryCidr {
+        address: Ipv4Addr,
+        primary: Ipv4Net,
+        inside: bool,
+    },
+    Route {
+        table: String,
+        destination: Ipv4Addr,
+        matched: Option<Ipv4Net>,
+        target: Option<String>,
+        wanted: String,
+    },
+    NoRouteTable {
+        subnet: String,
+    },
+    RouteMissesEndpoint {
+        table: String,
+        endpoint: Ipv4Addr,
+    },
+    Acl {
+        acl: String,
+        direction: Direction,
+        protocol: Protocol,
+        ports: PortRange,
+        address: IpAddr,
+        decision: AclDecision,
+    },
+    SecurityGroup {
+        direction: Direction,
+        protocol: Protocol,
+        port: u16,
+        address: IpAddr,
+        allowed_by: Option<String>,
+        groups: Vec<String>,
+    },
+    DynoByAddress {
+        address: Option<Ipv4Addr>,
+    },
+    NoDataAddons,
+    PublicHostnameFromVpc {
+        egress: Option<IpAddr>,
+    },
+    OverInternet {
+        egress: Option<IpAddr>,
+    },
+    NoVpn {
+        remote: String,
+    },
+    VpnRefused {
+        vpn: String,
+    },
+    Tunnel {
+        vpn: String,
+        up: bool,
+    },
+    Routable {
+        address: IpAddr,
+        matched: Option<IpNet>,
+    },
+    RoutableOverlap {
+        cidr: IpNet,
+        space_cidr: Ipv4Net,
+    },
+    Ipsec {
+        gateway: Option<IpAddr>,
+    },
+    Firewall {
+        firewall: String,
+        rule: Option<usize>,
+        allowed: bool,
+        address: IpAddr,
+    },
+    VpnInternalRouting,
+    FirInboundViaPublicDns {
+        app: String,
+    },
+    Allowlist {
+        service: String,
+        admitted: bool,
+        missing: Vec<IpAddr>,
+        open: bool,
+    },
+    OutboundIpsUnknown,
+    CrDynoAddressNotPublic,
+}
+
+/// One decision inside a hop, citing the rule it applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub rule: RuleId,
+    pub decision: Decision,
+    pub detail: Detail,
+}
+
+/// One component on the path, and what happened there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    pub component: Component,
+    pub steps: Vec<Step>,
+}
+
+/// A way around a block that is not a configuration change Spacetrace can apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Workaround {
+    /// Run a proxy or load balancer in this VPC.
+    ProxyInVpc { vpc: String },
+    /// Run an app in the space that proxies to the data service.
+    ProxyAppInSpace { space: String },
+    /// Move the app into a Private Space (stable outbound IPs, private networking).
+    MoveAppToPrivateSpace { app: String },
+    /// Renumber the VPC so that its CIDR is private and does not overlap the space.
+    RenumberVpc { vpc: String },
+    /// Renumber the remote network so that it does not overlap the space.
+    RenumberRemote { remote: String },
+    /// Ask Heroku support to raise the peering limit, or remove a peering.
+    RaisePeeringLimit { space: String },
+    /// Move the host into the VPC's primary CIDR.
+    MoveHostToPrimaryCidr { host: String },
+    /// Give the VPC a way to the internet (a NAT or internet gateway).
+    AddInternetEgress { vpc: String },
+    /// List the space's stable outbound IPs so allowlists can be checked.
+    ListOutboundIps { space: String },
+    /// Associate a route table with the subnet.
+    AssociateRouteTable { subnet: String },
+    /// Attach a security group to the host.
+    AttachSecurityGroup { host: String },
+    /// Reach the app from inside: its space, a peered VPC or a VPN-connected network.
+    ReachFromInside { app: String },
+    /// Use a Cedar space: the feature does not exist on Fir.
+    UseCedarSpace { space: String },
+}
+
+/// A change that would connect, or the statement that no configuration allows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fix {
+    AddRoute {
+        route_table: String,
+        destination: Ipv4Net,
+        target: String,
+    },
+    AddSecurityGroupRule {
+        group: String,
+        direction: Direction,
+        protocol: RuleProtocol,
+        ports: PortRange,
+        cidrs: Vec<IpNet>,
+    },
+    AddAclRule {
+        acl: String,
+        direction: Direction,
+        number: u32,
+        protocol: RuleProtocol,
+        ports: PortRange,
+        cidr: IpNet,
+    },
+    AcceptPeering {
+        peering: String,
+    },
+    CreatePeering {
+        space: String,
+        vpc: String,
+    },
+    AddTrustedRange {
+        space: String,
+        cidr: IpNet,
+    },
+    AddToAllowlist {
+        service: String,
+        cidrs: Vec<IpNet>,
+    },
+    ScaleProcess {
+        app: String,
+        process: String,
+        dynos: u32,
+    },
+    ListenOnPort {
+        target: String,
+        process: Option<String>,
+        port: Port,
+    },
+    BringTunnelUp {
+        vpn: String,
+    },
+    AddRoutableCidr {
+        vpn: String,
+        cidr: IpNet,
+    },
+    AddFirewallRule {
+        remote: String,
+        protocol: RuleProtocol,
+        ports: PortRange,
+        cidr: IpNet,
+    },
+    CreateVpn {
+        space: String,
+        remote: String,
+    },
+    RecreateWithInternalRouting {
+        app: String,
+    },
+    /// Ask on another port (a change to the question, not the configuration).
+    UsePort {
+        port: u16,
+    },
+    /// Ask for the app's hostname instead.
+    UseHostname {
+        app: String,
+    },
+    /// Ask for the dyno's address instead.
+    UseDynoAddress {
+        app: String,
+        process: String,
+    },
+    /// No configuration allows this.
+    NoConfiguration {
+        workaround: Option<Workaround>,
+    },
+}
+
+impl Fix {
+    /// Whether applying this changes the scenario's configuration (and can be done by [`crate::apply`]).
+    pub fn is_configuration_change(&self) -> bool {
+        !matches!(
+            self,
+            Fix::UsePort { .. } | Fix::UseHostname { .. } | Fix::UseDynoAddress { .. } | Fix::NoConfiguration { .. }
+        )
+    }
+}
+
+/// A suggested change and the rule it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub rule: RuleId,
+    pub fix: Fix,
+}
+
+/// Where the trace stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StepRef {
+    pub hop: usize,
+    pub step: usize,
+}
+
+/// The whole answer to a question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    pub query: Query,
+    pub verdict: Verdict,
+    pub hops: Vec<Hop>,
+    pub seen_as: Option<SeenAs>,
+    pub blocked_at: Option<StepRef>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+impl Trace {
+    /// Every rule the trace cites, sorted.
+    pub fn rules(&self) -> BTreeSet<RuleId> {
+        self.hops
+            .iter()
+            .flat_map(|h| h.steps.iter().map(|s| s.rule))
+            .chain(self.suggestions.iter().map(|s| s.rule))
+            .collect()
+    }
+
+    /// The step that blocked, if any.
+    pub fn blocking_step(&self) -> Option<&Step> {
+        let at = self.blocked_at?;
+        self.hops.get(at.hop)?.steps.get(at.step)
+    }
+
+    /// The cited rules that are assumptions, for labelling.
+    pub fn assumptions(&self) -> Vec<RuleId> {
+        self.rules().into_iter().filter(|r| r.is_assumption()).collect()
+    }
+}
+
+/// A verdict without its trace, for the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    /// The rule of the blocking step, when blocked.
+    pub blocked_by: Option<RuleId>,
+}
