@@ -9,6 +9,7 @@
 // Diagnostics are plain data returned by value; their size is not a concern on these paths.
 #![allow(clippy::result_large_err)]
 
+pub mod apply;
 pub mod check;
 pub mod cidr;
 pub mod diagnostics;

@@ -81,6 +81,19 @@ impl PortRange {
     }
 }
 
+impl std::fmt::Display for PortRange {
+    /// The document syntax: `5432`, `1024-65535` or `all`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if *self == Self::ALL {
+            f.write_str("all")
+        } else if self.lo == self.hi {
+            write!(f, "{}", self.lo)
+        } else {
+            write!(f, "{}-{}", self.lo, self.hi)
+        }
+    }
+}
+
 /// Does a rule's protocol match a question's?
 pub fn protocol_matches(rule: RuleProtocol, p: Protocol) -> bool {
     matches!(

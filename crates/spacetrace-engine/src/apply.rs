@@ -1,0 +1,283 @@
+//! Applying a suggested configuration change to a document: the "apply" button. The result is a
+//! new document; the input is never changed. Changes to the question, and "no configuration
+//! allows this", are not configuration changes and are refused.
+
+use crate::doc::{self, Document, PeeringStatus, TunnelStatus};
+use crate::trace::{Direction, Fix};
+
+/// Why a fix could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplyError {
+    /// The fix changes the question, or says no configuration allows the connection.
+    NotAConfigurationChange,
+    /// The object the fix names is not in the document (it was edited since the answer).
+    Missing { id: String },
+}
+
+/// Apply one fix, returning the changed document.
+pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
+    let mut doc = document.clone();
+    let missing = |id: &str| ApplyError::Missing { id: id.to_owned() };
+    match fix {
+        Fix::AddRoute { route_table, destination, target } => {
+            let rt = doc
+                .vpcs
+                .iter_mut()
+                .flat_map(|v| v.route_tables.iter_mut())
+                .find(|r| r.id == *route_table)
+                .ok_or_else(|| missing(route_table))?;
+            rt.routes.push(doc::Route { destination: destination.to_string(), target: target.clone() });
+        }
+        Fix::AddSecurityGroupRule { group, direction, protocol, ports, cidrs } => {
+            let sg = doc
+                .vpcs
+                .iter_mut()
+                .flat_map(|v| v.security_groups.iter_mut())
+                .find(|g| g.id == *group)
+                .ok_or_else(|| missing(group))?;
+            let rules = match direction {
+                Direction::Inbound => &mut sg.inbound,
+                Direction::Outbound => &mut sg.outbound,
+            };
+            rules.extend(cidrs.iter().map(|c| doc::SgRule { protocol: *protocol, ports: ports.to_string(), cidr: c.to_string() }));
+        }
+        Fix::AddAclRule { acl, direction, number, protocol, ports, cidr } => {
+            let a = doc
+                .vpcs
+                .iter_mut()
+                .flat_map(|v| v.network_acls.iter_mut())
+                .find(|a| a.id == *acl)
+                .ok_or_else(|| missing(acl))?;
+            let rules = match direction {
+                Direction::Inbound => &mut a.inbound,
+                Direction::Outbound => &mut a.outbound,
+            };
+            rules.push(doc::AclRule {
+                number: *number,
+                protocol: *protocol,
+                ports: ports.to_string(),
+                cidr: cidr.to_string(),
+                action: doc::Action::Allow,
+            });
+        }
+        Fix::AcceptPeering { peering } => {
+            let p = doc.peerings.iter_mut().find(|p| p.id == *peering).ok_or_else(|| missing(peering))?;
+            p.status = PeeringStatus::Active;
+        }
+        Fix::CreatePeering { space, vpc } => {
+            if !doc.spaces.iter().any(|s| s.id == *space) {
+                return Err(missing(space));
+            }
+            if !doc.vpcs.iter().any(|v| v.id == *vpc) {
+                return Err(missing(vpc));
+            }
+            // Drop a deleted peering between the two, then add an active one.
+            doc.peerings.retain(|p| !(p.space == *space && p.vpc == *vpc && p.status == PeeringStatus::Deleted));
+            let id = unused_id(&doc, &format!("pcx-{vpc}"));
+            doc.peerings.push(doc::Peering {
+                id,
+                space: space.clone(),
+                vpc: vpc.clone(),
+                status: PeeringStatus::Active,
+                extra: Default::default(),
+            });
+        }
+        Fix::AddTrustedRange { space, cidr } => {
+            let s = doc.spaces.iter_mut().find(|s| s.id == *space).ok_or_else(|| missing(space))?;
+            s.trusted_ip_ranges.get_or_insert_with(Vec::new).push(cidr.to_string());
+        }
+        Fix::AddToAllowlist { service, cidrs } => {
+            let s = doc.external_services.iter_mut().find(|s| s.id == *service).ok_or_else(|| missing(service))?;
+            s.allowlist.get_or_insert_with(Vec::new).extend(cidrs.iter().map(|c| c.to_string()));
+        }
+        Fix::ScaleProcess { app, process, dynos } => {
+            let a = find_app(&mut doc, app).ok_or_else(|| missing(app))?;
+            match a.process_types.iter_mut().find(|p| p.name == *process) {
+                Some(p) => p.dynos = *dynos,
+                None => a.process_types.push(doc::ProcessType {
+                    name: process.clone(),
+                    dynos: *dynos,
+                    ports: Vec::new(),
+                    extra: Default::default(),
+                }),
+            }
+        }
+        Fix::ListenOnPort { target, process: Some(process), port } => {
+            let a = find_app(&mut doc, target).ok_or_else(|| missing(target))?;
+            let p = a.process_types.iter_mut().find(|p| p.name == *process).ok_or_else(|| missing(process))?;
+            p.ports.push(doc::Listen { protocol: port.protocol, port: port.port });
+        }
+        Fix::ListenOnPort { target, process: None, port } => {
+            let listen = doc::Listen { protocol: port.protocol, port: port.port };
+            let ports = doc
+                .vpcs
+                .iter_mut()
+                .flat_map(|v| v.hosts.iter_mut())
+                .find(|h| h.id == *target)
+                .map(|h| &mut h.ports)
+                .or_else(|| {
+                    doc.remote_networks.iter_mut().flat_map(|r| r.hosts.iter_mut()).find(|h| h.id == *target).map(|h| &mut h.ports)
+                })
+                .or_else(|| doc.external_services.iter_mut().find(|s| s.id == *target).map(|s| &mut s.ports))
+                .ok_or_else(|| missing(target))?;
+            ports.push(listen);
+        }
+        Fix::BringTunnelUp { vpn } => {
+            let v = doc.vpns.iter_mut().find(|v| v.id == *vpn).ok_or_else(|| missing(vpn))?;
+            v.tunnel_status = TunnelStatus::Up;
+        }
+        Fix::AddRoutableCidr { vpn, cidr } => {
+            let v = doc.vpns.iter_mut().find(|v| v.id == *vpn).ok_or_else(|| missing(vpn))?;
+            v.routable_cidrs.push(cidr.to_string());
+        }
+        Fix::AddFirewallRule { remote, protocol, ports, cidr } => {
+            let r = doc.remote_networks.iter_mut().find(|r| r.id == *remote).ok_or_else(|| missing(remote))?;
+            // First match wins: the new allow goes first.
+            r.firewall.get_or_insert_with(Default::default).inbound.insert(
+                0,
+                doc::FirewallRule {
+                    protocol: *protocol,
+                    ports: ports.to_string(),
+                    cidr: cidr.to_string(),
+                    action: doc::Action::Allow,
+                },
+            );
+        }
+        Fix::CreateVpn { space, remote } => {
+            if !doc.spaces.iter().any(|s| s.id == *space) {
+                return Err(missing(space));
+            }
+            let r = doc.remote_networks.iter().find(|r| r.id == *remote).ok_or_else(|| missing(remote))?;
+            let vpn = doc::Vpn {
+                id: unused_id(&doc, &format!("vpn-{remote}")),
+                name: format!("VPN to {}", if r.name.is_empty() { &r.id } else { &r.name }),
+                space: space.clone(),
+                remote_network: remote.clone(),
+                customer_gateway: r.public_egress_ip.clone().unwrap_or_default(),
+                routable_cidrs: r.cidrs.clone(),
+                tunnel_status: TunnelStatus::Up,
+                extra: Default::default(),
+            };
+            doc.vpns.push(vpn);
+        }
+        Fix::RecreateWithInternalRouting { app } => {
+            let a = find_app(&mut doc, app).ok_or_else(|| missing(app))?;
+            a.internal_routing = true;
+        }
+        Fix::UsePort { .. } | Fix::UseHostname { .. } | Fix::UseDynoAddress { .. } | Fix::NoConfiguration { .. } => {
+            return Err(ApplyError::NotAConfigurationChange);
+        }
+    }
+    Ok(doc)
+}
+
+fn find_app<'d>(doc: &'d mut Document, id: &str) -> Option<&'d mut doc::App> {
+    doc.common_runtime_apps.iter_mut().chain(doc.spaces.iter_mut().flat_map(|s| s.apps.iter_mut())).find(|a| a.id == id)
+}
+
+/// Every ID in the document, for picking a fresh one.
+fn ids(doc: &Document) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    out.extend(doc.internet_clients.iter().map(|x| x.id.as_str()));
+    out.extend(doc.external_services.iter().map(|x| x.id.as_str()));
+    out.extend(doc.common_runtime_apps.iter().map(|x| x.id.as_str()));
+    for s in &doc.spaces {
+        out.push(&s.id);
+        out.extend(s.apps.iter().map(|x| x.id.as_str()));
+        out.extend(s.addons.iter().map(|x| x.id.as_str()));
+    }
+    for v in &doc.vpcs {
+        out.push(&v.id);
+        out.extend(v.route_tables.iter().map(|x| x.id.as_str()));
+        out.extend(v.security_groups.iter().map(|x| x.id.as_str()));
+        out.extend(v.network_acls.iter().map(|x| x.id.as_str()));
+        out.extend(v.subnets.iter().map(|x| x.id.as_str()));
+        out.extend(v.hosts.iter().map(|x| x.id.as_str()));
+    }
+    out.extend(doc.peerings.iter().map(|x| x.id.as_str()));
+    out.extend(doc.vpc_peerings.iter().map(|x| x.id.as_str()));
+    for r in &doc.remote_networks {
+        out.push(&r.id);
+        out.extend(r.hosts.iter().map(|x| x.id.as_str()));
+    }
+    out.extend(doc.vpns.iter().map(|x| x.id.as_str()));
+    out.extend(doc.questions.iter().map(|x| x.id.as_str()));
+    out
+}
+
+/// `base`, or `base-2`, `base-3`, … whichever no object uses yet.
+pub fn unused_id(doc: &Document, base: &str) -> String {
+    let taken = ids(doc);
+    if !taken.contains(&base) {
+        return base.to_owned();
+    }
+    (2u32..).map(|n| format!("{base}-{n}")).find(|c| !taken.contains(&c.as_str())).unwrap_or_else(|| base.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check, parse_document};
+    use crate::eval::evaluate;
+    use crate::lab::grade;
+
+    fn default_doc() -> Document {
+        parse_document(include_str!("../../../scenarios/default.json")).unwrap()
+    }
+
+    /// Applying the suggestion of the default scenario's blocked question connects it.
+    #[test]
+    fn applying_the_suggested_route_connects_the_warehouse() {
+        let doc = default_doc();
+        let checked = check(&doc);
+        let q = checked.questions.iter().find(|q| q.id == "q-warehouse").unwrap().query.unwrap();
+        let before = evaluate(&checked.model, &q);
+        assert_eq!(before.verdict, crate::Verdict::Blocked);
+        let fix = &before.suggestions[0].fix;
+        assert!(fix.is_configuration_change());
+        let after_doc = apply(&doc, fix).unwrap();
+        let after = check(&after_doc);
+        let t = evaluate(&after.model, &after.questions.iter().find(|q| q.id == "q-warehouse").unwrap().query.unwrap());
+        assert_eq!(t.verdict, crate::Verdict::Connected, "{:#?}", t.hops);
+        // The original document is untouched.
+        assert_eq!(doc, default_doc());
+    }
+
+    #[test]
+    fn every_suggestion_in_the_default_matrix_applies_or_is_refused_cleanly() {
+        let doc = default_doc();
+        let checked = check(&doc);
+        let m = crate::matrix::Matrix::new(&checked.model);
+        for row in 0..m.sources.len() {
+            for col in 0..m.services.len() {
+                let Some(t) = m.trace(&checked.model, row, col) else { continue };
+                for s in &t.suggestions {
+                    match apply(&doc, &s.fix) {
+                        Ok(changed) => {
+                            assert!(s.fix.is_configuration_change());
+                            assert_ne!(changed, doc, "{:?} changed nothing", s.fix);
+                            assert!(check(&changed).errors().next().is_none(), "{:?} made the document invalid", s.fix);
+                        }
+                        Err(ApplyError::NotAConfigurationChange) => assert!(!s.fix.is_configuration_change()),
+                        Err(e) => panic!("{:?} could not be applied: {e:?}", s.fix),
+                    }
+                }
+            }
+        }
+        let _ = grade(&checked);
+    }
+
+    #[test]
+    fn fixes_naming_missing_objects_are_refused() {
+        let fix = Fix::AcceptPeering { peering: "pcx-nope".into() };
+        assert_eq!(apply(&default_doc(), &fix), Err(ApplyError::Missing { id: "pcx-nope".into() }));
+        assert_eq!(apply(&default_doc(), &Fix::UsePort { port: 443 }), Err(ApplyError::NotAConfigurationChange));
+    }
+
+    #[test]
+    fn fresh_ids_do_not_collide() {
+        let doc = default_doc();
+        assert_eq!(unused_id(&doc, "pcx-new"), "pcx-new");
+        assert_eq!(unused_id(&doc, "api"), "api-2");
+    }
+}
