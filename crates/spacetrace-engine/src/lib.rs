@@ -18,6 +18,7 @@ pub mod eval;
 pub mod lab;
 pub mod matrix;
 pub mod model;
+pub mod policy;
 pub mod query;
 pub mod render;
 pub mod rules;
