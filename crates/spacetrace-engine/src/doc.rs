@@ -37,8 +37,27 @@ pub struct Document {
     pub remote_networks: Vec<RemoteNetwork>,
     pub vpns: Vec<Vpn>,
     pub questions: Vec<Question>,
+    /// Where the app draws the regions that are not objects of their own.
+    #[serde(skip_serializing_if = "Layout::is_empty")]
+    pub layout: Layout,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// Canvas positions of the Internet and Common Runtime regions. Carried for the app.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Layout {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internet: Option<Position>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common_runtime: Option<Position>,
+}
+
+impl Layout {
+    pub fn is_empty(&self) -> bool {
+        self.internet.is_none() && self.common_runtime.is_none()
+    }
 }
 
 /// Where an object sits on the canvas. Carried for the app; the engine ignores it.
