@@ -6,17 +6,18 @@
 //!   test         every check: fmt, clippy, native tests, wasm tests in Chromium, release build, end-to-end
 //!   dist [URL]   release build into dist/, for a static host; URL is the public path (default /)
 //!   setup        only install what is missing
+//!   bench        engine benchmarks: criterion natively, then timings in headless Chromium; a summary
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 use std::{env, fs};
 
 mod tools;
 
 use tools::Tools;
 
-const USAGE: &str = "usage: cargo xtask <serve | test | dist [PUBLIC_URL] | setup>";
+const USAGE: &str = "usage: cargo xtask <serve | test | dist [PUBLIC_URL] | setup | bench>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Some("test") => test(&root),
         Some("dist") => dist(&root, args.get(1).map(String::as_str).unwrap_or("/"), "dist"),
         Some("setup") => Tools::new(&root).and_then(|t| t.ensure_all()),
+        Some("bench") => bench(&root),
         Some(other) => Err(format!("unknown task \u{201c}{other}\u{201d}\n{USAGE}")),
         None => Err(USAGE.to_owned()),
     };
@@ -192,6 +194,170 @@ fn test(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The engine's criterion benchmarks (group `engine` in `crates/spacetrace-engine/benches/engine.rs`).
+const NATIVE_BENCHES: [&str; 5] =
+    ["question_full_trace", "question_outcome", "check_default_scenario", "matrix_100", "matrix_1000"];
+/// How the browser test's figure lines start (`spacetrace_bench_wasm::PREFIX`).
+const WASM_PREFIX: &str = "spacetrace-bench ";
+
+/// One measured figure: time per iteration, and how many questions one iteration asks.
+#[derive(Clone, Copy)]
+struct Measured {
+    ns: f64,
+    questions: Option<u64>,
+}
+
+/// Run the benchmarks and print their figures against the targets. Timings are printed, never
+/// asserted: a missed target is reported in the summary, and the task still succeeds.
+fn bench(root: &Path) -> Result<(), String> {
+    let tools = Tools::new(root)?;
+    tools.ensure_all()?;
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let criterion_home = root.join("target/criterion");
+    let started = SystemTime::now();
+
+    println!("\n\u{25B6} engine benchmarks (criterion, native, release profile)");
+    tools.run(
+        Command::new(&cargo)
+            .args(["bench", "-p", "spacetrace-engine", "--bench", "engine"])
+            .env("CRITERION_HOME", &criterion_home)
+            .current_dir(root),
+    )?;
+    let native: Vec<(&str, Option<Measured>)> = NATIVE_BENCHES
+        .iter()
+        .map(|name| (*name, criterion_estimate(&criterion_home.join("engine").join(name), started)))
+        .collect();
+
+    println!("\n\u{25B6} engine timings in headless Chromium (wasm, release profile)");
+    let mut wasm: Vec<(String, Measured)> = Vec::new();
+    let mut c = Command::new(&cargo);
+    c.args(["test", "--release", "-p", "spacetrace-bench-wasm", "--target", "wasm32-unknown-unknown"])
+        .args(["--", "--nocapture"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
+        .current_dir(root);
+    tools.run_lines(&mut c, |line| {
+        println!("{line}");
+        if let Some(figure) = wasm_figure(line) {
+            wasm.push(figure);
+        }
+    })?;
+
+    let find_wasm = |name: &str| wasm.iter().find(|(n, _)| n == name).map(|(_, m)| *m);
+    let find_native = |name: &str| native.iter().find(|(n, _)| *n == name).and_then(|(_, m)| *m);
+    let per_question = |m: Measured| m.questions.filter(|q| *q > 0).map(|q| m.ns / q as f64);
+    // (figure, where, measured, target, target met?)
+    type Row = (&'static str, &'static str, Option<Measured>, &'static str, Option<bool>);
+    let mut rows: Vec<Row> = Vec::new();
+    let full = find_native("question_full_trace");
+    rows.push(("one question, full trace", "native", full, "\u{2264} 20 \u{b5}s", full.map(|m| m.ns <= 20_000.0)));
+    rows.push(("one question, verdict only", "native", find_native("question_outcome"), "", None));
+    rows.push(("check default scenario", "native", find_native("check_default_scenario"), "", None));
+    rows.push(("matrix, 100 endpoints", "native", find_native("matrix_100"), "", None));
+    let m1000 = find_native("matrix_1000");
+    let million = m1000.and_then(per_question).map(|ns| ns * 1e6);
+    rows.push(("matrix, 1,000 endpoints", "native", m1000, "1M questions \u{2264} 1 s", million.map(|ns| ns <= 1e9)));
+    rows.push(("one question, full trace", "wasm", find_wasm("question_full_trace"), "", None));
+    rows.push(("one question, verdict only", "wasm", find_wasm("question_outcome"), "", None));
+    let w100 = find_wasm("matrix_100");
+    rows.push(("matrix, 100 endpoints", "wasm", w100, "\u{2264} 10 ms", w100.map(|m| m.ns <= 10e6)));
+    rows.push(("matrix, 1,000 endpoints", "wasm", find_wasm("matrix_1000"), "", None));
+
+    println!("\nBenchmark summary (native: criterion's estimate; wasm: median of samples in headless Chromium)\n");
+    println!(
+        "  {:<28} {:<7} {:>10} {:>11} {:>13}  {:<22} result",
+        "figure", "where", "questions", "time", "per question", "target"
+    );
+    for (name, place, m, target, met) in &rows {
+        let (questions, time, each) = match m {
+            Some(m) => (
+                m.questions.map_or_else(|| "\u{2014}".into(), thousands),
+                duration(m.ns),
+                per_question(*m).map_or_else(|| "\u{2014}".into(), duration),
+            ),
+            None => ("?".into(), "not measured".into(), "?".into()),
+        };
+        let result = match met {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None if m.is_none() => "no figure",
+            None => "",
+        };
+        let row = format!("  {name:<28} {place:<7} {questions:>10} {time:>11} {each:>13}  {target:<22} {result}");
+        println!("{}", row.trim_end());
+    }
+    if let Some(ns) = million {
+        println!("\n  1,000,000 questions natively at the 1,000-endpoint rate: {}", duration(ns));
+    }
+    if rows.iter().any(|r| r.2.is_none()) {
+        return Err("some figures are missing (see above)".into());
+    }
+    Ok(())
+}
+
+/// Criterion's estimate for one benchmark: its slope if it has one, else its mean (what criterion
+/// prints as `time`), with the throughput in elements. `None` when missing or older than this run.
+fn criterion_estimate(dir: &Path, since: SystemTime) -> Option<Measured> {
+    let estimates = dir.join("new/estimates.json");
+    let fresh = fs::metadata(&estimates).and_then(|m| m.modified()).is_ok_and(|t| t >= since);
+    if !fresh {
+        return None;
+    }
+    let text = fs::read_to_string(&estimates).ok()?;
+    let point = |key: &str| -> Option<f64> {
+        let rest = &text[text.find(&format!("\"{key}\":"))?..];
+        let rest = &rest[rest.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
+        let end = rest.find([',', '}'])?;
+        rest[..end].trim().parse().ok()
+    };
+    let slope = if text.contains("\"slope\":null") { None } else { point("slope") };
+    let ns = slope.or_else(|| point("mean"))?;
+    let benchmark = fs::read_to_string(dir.join("new/benchmark.json")).unwrap_or_default();
+    let questions = benchmark.find("\"Elements\":").and_then(|i| {
+        let rest = &benchmark[i + "\"Elements\":".len()..];
+        let end = rest.find(|c: char| !c.is_ascii_digit())?;
+        rest[..end].parse().ok()
+    });
+    Some(Measured { ns, questions })
+}
+
+/// A figure line from the browser test: `spacetrace-bench <name> questions=<n> … median_ms=<ms> …`.
+fn wasm_figure(line: &str) -> Option<(String, Measured)> {
+    let mut words = line.trim().strip_prefix(WASM_PREFIX)?.split_whitespace();
+    let name = words.next()?.to_owned();
+    let (mut ms, mut questions) = (None, None);
+    for word in words {
+        match word.split_once('=') {
+            Some(("median_ms", v)) => ms = v.parse::<f64>().ok(),
+            Some(("questions", v)) => questions = v.parse::<u64>().ok(),
+            _ => {}
+        }
+    }
+    Some((name, Measured { ns: ms? * 1e6, questions }))
+}
+
+fn duration(ns: f64) -> String {
+    match ns {
+        n if n < 1e3 => format!("{n:.0} ns"),
+        n if n < 1e6 => format!("{:.2} \u{b5}s", n / 1e3),
+        n if n < 1e9 => format!("{:.2} ms", n / 1e6),
+        n => format!("{:.2} s", n / 1e9),
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `docs/platform-rules.md` is the repository's copy of `../shared/docs/platform-rules.md`; the
 /// engine's rule catalogue is tested against the copy. Where the shared file is present, they must match.
 fn rules_in_sync(root: &Path) -> Result<(), String> {
@@ -238,7 +404,20 @@ fn report_sizes(dist: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::Tally;
+    use super::{Tally, thousands, wasm_figure};
+
+    #[test]
+    fn bench_figures_are_read_and_printed() {
+        let line = "spacetrace-bench matrix_100 questions=11648 samples=30 median_ms=0.730000 min_ms=0.72";
+        let (name, m) = wasm_figure(line).expect("a figure line");
+        assert_eq!((name.as_str(), m.questions), ("matrix_100", Some(11_648)));
+        assert!((m.ns - 730_000.0).abs() < 1e-3);
+        assert!(wasm_figure("test matrix_100 ... ok").is_none());
+        assert_eq!(
+            (thousands(7), thousands(1_079_078), thousands(100_000)),
+            ("7".into(), "1,079,078".into(), "100,000".into())
+        );
+    }
 
     #[test]
     fn tally_reads_cargo_and_node_summaries() {

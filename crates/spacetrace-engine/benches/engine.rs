@@ -1,2 +1,66 @@
-//! Placeholder replaced by the benchmark work; kept compiling.
-fn main() {}
+//! Engine benchmarks: one question (full trace and verdict only), checking the default scenario,
+//! and the all-pairs matrix of generated scenarios with about 100 and 1,000 endpoints.
+//!
+//! `cargo bench -p spacetrace-engine` (or `cargo xtask bench`, which also runs the wasm figures
+//! and prints a summary against the targets). Figures are printed, never asserted.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use spacetrace_engine::matrix::Matrix;
+use spacetrace_engine::{Query, check, check_text, evaluate, outcome, parse_document, synth};
+
+const DEFAULT: &str = include_str!("../../../scenarios/default.json");
+/// The default scenario's peering question: the API's worker to the warehouse database.
+const PEERING_QUESTION: &str = "q-warehouse";
+
+fn peering_question() -> (spacetrace_engine::model::Model, Query) {
+    let checked = check_text(DEFAULT);
+    let query = checked
+        .questions
+        .iter()
+        .find(|q| q.id == PEERING_QUESTION)
+        .and_then(|q| q.query)
+        .expect("the default scenario asks q-warehouse");
+    (checked.model, query)
+}
+
+fn questions(c: &mut Criterion) {
+    let (model, query) = peering_question();
+    let mut group = c.benchmark_group("engine");
+    group.throughput(Throughput::Elements(1));
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    group.bench_function("question_full_trace", |b| b.iter(|| evaluate(black_box(&model), black_box(&query))));
+    group.bench_function("question_outcome", |b| b.iter(|| outcome(black_box(&model), black_box(&query))));
+    group.finish();
+}
+
+fn checking(c: &mut Criterion) {
+    let doc = parse_document(DEFAULT).expect("the default scenario parses");
+    let mut group = c.benchmark_group("engine");
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    group.bench_function("check_default_scenario", |b| b.iter(|| check(black_box(&doc))));
+    group.finish();
+}
+
+fn matrices(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    for (name, endpoints, seconds) in [("matrix_100", 100, 4), ("matrix_1000", 1000, 8)] {
+        let checked = check(&synth::scenario(endpoints));
+        let cells = Matrix::new(&checked.model).cells.len();
+        group.throughput(Throughput::Elements(cells as u64));
+        group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(seconds));
+        if endpoints >= 1000 {
+            // Each iteration takes a good fraction of a second: few samples, equal sizes.
+            group.sample_size(10).sampling_mode(SamplingMode::Flat);
+        } else {
+            group.sample_size(50).sampling_mode(SamplingMode::Auto);
+        }
+        group.bench_function(name, |b| b.iter(|| Matrix::new(black_box(&checked.model))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, questions, checking, matrices);
+criterion_main!(benches);

@@ -22,6 +22,7 @@ pub mod policy;
 pub mod query;
 pub mod render;
 pub mod rules;
+pub mod synth;
 pub mod trace;
 
 pub use check::{Checked, check, check_text, parse_document};

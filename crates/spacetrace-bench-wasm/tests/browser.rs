@@ -1,0 +1,81 @@
+//! Engine timings in headless Chromium, measured with `performance.now()` and printed (one line per
+//! figure, see the crate docs). Nothing here asserts on time: a slow machine prints slow figures.
+#![cfg(target_arch = "wasm32")]
+
+use std::hint::black_box;
+
+use spacetrace_bench_wasm::PREFIX;
+use spacetrace_engine::matrix::Matrix;
+use spacetrace_engine::{Query, check, check_text, evaluate, outcome, synth};
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Milliseconds from `performance.now()`. Chromium coarsens it (to 0.1 ms without cross-origin
+/// isolation), so short work is timed in batches.
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Run `f` `warm_up` times, then time `samples` batches of `batch` runs; per-run milliseconds, sorted.
+fn measure(warm_up: usize, samples: usize, batch: usize, mut f: impl FnMut()) -> Vec<f64> {
+    for _ in 0..warm_up {
+        f();
+    }
+    let mut times: Vec<f64> = (0..samples)
+        .map(|_| {
+            let start = now();
+            for _ in 0..batch {
+                f();
+            }
+            (now() - start) / batch as f64
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times
+}
+
+/// One figure line: `spacetrace-bench <name> questions=<n> samples=<n> median_ms=… min_ms=… max_ms=… ns_per_question=…`.
+fn report(name: &str, questions: usize, times: &[f64]) {
+    let median = times[times.len() / 2];
+    let (min, max) = (times[0], times[times.len() - 1]);
+    let ns = median * 1e6 / questions as f64;
+    console_log!(
+        "{PREFIX} {name} questions={questions} samples={} median_ms={median:.6} min_ms={min:.6} max_ms={max:.6} ns_per_question={ns:.1}",
+        times.len()
+    );
+}
+
+fn matrix(name: &str, endpoints: usize, samples: usize, batch: usize) {
+    let checked = check(&synth::scenario(endpoints));
+    let questions = Matrix::new(&checked.model).cells.len();
+    let times = measure(2, samples, batch, || {
+        black_box(Matrix::new(black_box(&checked.model)));
+    });
+    report(name, questions, &times);
+}
+
+#[wasm_bindgen_test]
+fn questions_on_the_default_scenario() {
+    let checked = check_text(include_str!("../../../scenarios/default.json"));
+    let query: Query = checked.questions.iter().find(|q| q.id == "q-warehouse").and_then(|q| q.query).unwrap();
+    let model = &checked.model;
+    let times = measure(1_000, 15, 2_000, || {
+        black_box(evaluate(black_box(model), black_box(&query)));
+    });
+    report("question_full_trace", 1, &times);
+    let times = measure(1_000, 15, 20_000, || {
+        black_box(outcome(black_box(model), black_box(&query)));
+    });
+    report("question_outcome", 1, &times);
+}
+
+#[wasm_bindgen_test]
+fn matrix_100() {
+    matrix("matrix_100", 100, 30, 4);
+}
+
+#[wasm_bindgen_test]
+fn matrix_1000() {
+    matrix("matrix_1000", 1000, 5, 1);
+}
