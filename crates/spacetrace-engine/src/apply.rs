@@ -39,7 +39,11 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
                 Direction::Inbound => &mut sg.inbound,
                 Direction::Outbound => &mut sg.outbound,
             };
-            rules.extend(cidrs.iter().map(|c| doc::SgRule { protocol: *protocol, ports: ports.to_string(), cidr: c.to_string() }));
+            rules.extend(cidrs.iter().map(|c| doc::SgRule {
+                protocol: *protocol,
+                ports: ports.to_string(),
+                cidr: c.to_string(),
+            }));
         }
         Fix::AddAclRule { acl, direction, number, protocol, ports, cidr } => {
             let a = doc
@@ -116,7 +120,11 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
                 .find(|h| h.id == *target)
                 .map(|h| &mut h.ports)
                 .or_else(|| {
-                    doc.remote_networks.iter_mut().flat_map(|r| r.hosts.iter_mut()).find(|h| h.id == *target).map(|h| &mut h.ports)
+                    doc.remote_networks
+                        .iter_mut()
+                        .flat_map(|r| r.hosts.iter_mut())
+                        .find(|h| h.id == *target)
+                        .map(|h| &mut h.ports)
                 })
                 .or_else(|| doc.external_services.iter_mut().find(|s| s.id == *target).map(|s| &mut s.ports))
                 .ok_or_else(|| missing(target))?;
@@ -175,8 +183,8 @@ fn find_app<'d>(doc: &'d mut Document, id: &str) -> Option<&'d mut doc::App> {
     doc.common_runtime_apps.iter_mut().chain(doc.spaces.iter_mut().flat_map(|s| s.apps.iter_mut())).find(|a| a.id == id)
 }
 
-/// Every ID in the document, for picking a fresh one.
-fn ids(doc: &Document) -> Vec<&str> {
+/// Every ID in the document.
+pub fn ids(doc: &Document) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     out.extend(doc.internet_clients.iter().map(|x| x.id.as_str()));
     out.extend(doc.external_services.iter().map(|x| x.id.as_str()));

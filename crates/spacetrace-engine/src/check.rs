@@ -753,7 +753,8 @@ impl Checker {
                 .iter()
                 .filter(|p| {
                     let p = self.model.peering(**p);
-                    p.status != PeeringStatus::Deleted && p.refused != Some(R::PeerLimit)
+                    // Only peerings the platform accepted count towards the limit.
+                    p.status != PeeringStatus::Deleted && p.refused.is_none()
                 })
                 .count();
             if refused.is_none() && live >= MAX_PEERINGS {

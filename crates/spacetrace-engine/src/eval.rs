@@ -298,7 +298,11 @@ impl<'m, S: Sink> Ev<'m, S> {
                     });
                     return Ok(());
                 }
-                let app_id = app.map(|a| self.m.app(a).id.clone()).unwrap_or_default();
+                // The app to move is the Common Runtime source, not the destination.
+                let app_id = match self.q.src() {
+                    Src::Dyno { app, .. } => self.m.app(app).id.clone(),
+                    _ => app.map(|a| self.m.app(a).id.clone()).unwrap_or_default(),
+                };
                 return self.block(
                     R::CrOutbound,
                     || Detail::CrCannotBeAllowlisted,
@@ -469,7 +473,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let (src_app, dst_app) = (m.app(a), m.app(b));
         let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), dst_app.name);
         let Some(t) = dst_app.space else {
-            self.s.hop(ComponentKind::Dyno, &dst_app.id, || dst_app.name.clone());
+            self.s.hop(ComponentKind::Dyno, &dst_app.id, || dyno_hop_name(self.m, self.q, dst_app));
             return self.block(
                 R::CrIsolation,
                 || Detail::CrIsolated { app: dst_app.name.clone() },
@@ -487,7 +491,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                         || vec![Fix::UseHostname { app: dst_app.id.clone() }],
                     );
                 }
-                self.s.hop(ComponentKind::Dyno, &dst_app.id, || dst_app.name.clone());
+                self.s.hop(ComponentKind::Dyno, &dst_app.id, || dyno_hop_name(self.m, self.q, dst_app));
                 return self.block(
                     R::PsRouter,
                     || Detail::OnlyRouterFromOutside { app: dst_app.name.clone() },
@@ -543,7 +547,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         }
         let src = match src_app.space {
             None => {
-                self.s.hop(ComponentKind::Internet, "", || "internet".to_owned());
+                self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
                 self.pass(R::CrOutbound, || Detail::CrOutbound);
                 Public::CommonRuntime
             }
@@ -609,7 +613,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     fn peering_to(&mut self, s: SpaceIx, v: VpcIx) -> Result<&'m Peering, Stop> {
         let m = self.m;
         let (space, vpc) = (m.space(s), m.vpc(v));
-        let Some(pix) = m.peering_between(s, v) else {
+        let Some(pix) = best_peering(m, s, v) else {
             // Peered to a VPC that is peered onwards? Peering is not transitive.
             for p in &space.peerings {
                 let peering = m.peering(*p);
@@ -833,7 +837,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let m = self.m;
         let (app, host) = (m.app(a), m.host(h));
         let Some(s) = app.space else {
-            self.s.hop(ComponentKind::Internet, "", || "internet".to_owned());
+            self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
             return self.block(
                 R::CrOutbound,
                 || Detail::NoPrivatePath,
@@ -872,7 +876,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
             );
         }
-        let Some(vix) = m.vpn_between(s, r) else {
+        let Some(vix) = best_vpn(m, s, r) else {
             self.s.hop(ComponentKind::VpnTunnel, &remote.id, || format!("no VPN to {}", remote.name));
             return self.block(
                 R::VpnIpsec,
@@ -926,7 +930,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let m = self.m;
         let (app, rh) = (m.app(a), m.remote_host(r));
         let Some(s) = app.space else {
-            self.s.hop(ComponentKind::Internet, "", || "internet".to_owned());
+            self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
             return self.block(
                 R::CrOutbound,
                 || Detail::NoPrivatePath,
@@ -979,7 +983,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let (app, service) = (m.app(a), &m.services[e.ix()]);
         let (rule, src) = match app.space {
             None => {
-                self.s.hop(ComponentKind::Internet, "", || "internet".to_owned());
+                self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
                 self.pass(R::CrOutbound, || Detail::CrOutbound);
                 (R::CrOutbound, Public::CommonRuntime)
             }
@@ -1098,7 +1102,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 || vec![Fix::UseHostname { app: app.id.clone() }],
             );
         }
-        self.s.hop(ComponentKind::Dyno, &app.id, || app.name.clone());
+        self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
         let rule = if app.space.is_some() { R::PsRouter } else { R::CrInboundWebOnly };
         let detail = || {
             if app.space.is_some() {
@@ -1122,7 +1126,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 let Some(t) = app.space else { return self.outside_to_dyno(b) };
                 let space = m.space(t);
                 if !space.is_cedar() {
-                    self.s.hop(ComponentKind::Dyno, &app.id, || app.name.clone());
+                    self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
                     return self.block(
                         R::FirInboundViaPublicDns,
                         || Detail::FirInboundViaPublicDns { app: app.name.clone() },
@@ -1193,7 +1197,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let ir = matches!(self.q.dst(), Dst::Hostname(_));
         self.security_groups(host, space, IpAddr::V4(target), Direction::Outbound)?;
         // The route must point at the peering; with no peering at all, the peering hop explains.
-        if let Some(p) = m.peering_between(t, host.vpc) {
+        if let Some(p) = best_peering(m, t, host.vpc) {
             self.route_back(host, space, m.peering(p), target, ir)?;
             self.acl(host, space, IpAddr::V4(target), Direction::Outbound)?;
         }
@@ -1214,7 +1218,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 let Some(t) = app.space else { return self.outside_to_dyno(b) };
                 let space = m.space(t);
                 if !space.is_cedar() {
-                    self.s.hop(ComponentKind::Dyno, &app.id, || app.name.clone());
+                    self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
                     return self.block(
                         R::FirInboundViaPublicDns,
                         || Detail::FirInboundViaPublicDns { app: app.name.clone() },
@@ -1242,7 +1246,8 @@ impl<'m, S: Sink> Ev<'m, S> {
                 let remote = m.remote(rh.remote);
                 let egress = remote.public_egress_ip;
                 self.s.hop(ComponentKind::Internet, &remote.id, || format!("internet, from {}", remote.name));
-                self.pass(R::RouterPorts, || Detail::OverInternet { egress });
+                // Only internally routed apps are reached through the VPN; this hostname is public.
+                self.pass(R::VpnInternalRouting, || Detail::OverInternet { egress });
                 let src = egress.map_or(Public::Unknown, |e| Public::Net(host_net(e)));
                 self.public_ingress(b, src)?;
                 self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::RemoteEgress { address: egress }) });
@@ -1259,6 +1264,34 @@ impl<'m, S: Sink> Ev<'m, S> {
             }
             _ => Err(Stop(R::VpnIpsec)),
         }
+    }
+}
+
+/// The peering a space would use to reach a VPC: one that carries traffic if there is one (a
+/// space may keep a deleted or pending peering next to its replacement), else the first.
+fn best_peering(m: &Model, s: SpaceIx, v: VpcIx) -> Option<PeeringIx> {
+    let all = || m.space(s).peerings.iter().copied().filter(|p| m.peering(*p).vpc == v);
+    let usable = |p: &PeeringIx| m.peering(*p).refused.is_none() && m.peering(*p).status == PeeringStatus::Active;
+    all()
+        .find(usable)
+        .or_else(|| all().find(|p| m.peering(*p).status != PeeringStatus::Deleted))
+        .or_else(|| all().next())
+}
+
+/// The VPN a space would use to reach a remote network: one whose tunnels are up, else the first.
+fn best_vpn(m: &Model, s: SpaceIx, r: RemoteIx) -> Option<VpnIx> {
+    let all = || m.space(s).vpns.iter().copied().filter(|v| m.vpn(*v).remote == r);
+    all().find(|v| m.vpn(*v).refused.is_none() && m.vpn(*v).tunnel_up).or_else(|| all().next())
+}
+
+/// The destination dyno's hop name: `worker.1 (app)` when the question names a process.
+fn dyno_hop_name(m: &Model, q: Query, app: &App) -> String {
+    match q.dst() {
+        Dst::DynoAddress { app: b, process } if m.app(b).id == app.id => match m.app(b).processes.get(process) {
+            Some(p) => format!("{}.1 ({})", p.name, app.name),
+            None => app.name.clone(),
+        },
+        _ => app.name.clone(),
     }
 }
 

@@ -158,10 +158,10 @@ mod tests {
     #[test]
     fn cedar_allows_them_within_limits() {
         let d = doc();
-        assert_eq!(can_peer(&d, "acme-prod", "analytics").unwrap_err().kind, RefusalKind::AlreadyPeered {
-            space: "acme-prod".into(),
-            vpc: "analytics".into()
-        });
+        assert_eq!(
+            can_peer(&d, "acme-prod", "analytics").unwrap_err().kind,
+            RefusalKind::AlreadyPeered { space: "acme-prod".into(), vpc: "analytics".into() }
+        );
         assert!(can_peer(&d, "acme-prod", "other-vpc").is_ok());
         assert!(can_connect_vpn(&d, "acme-prod").is_ok());
         assert!(can_choose_internal_routing(&d, "new", Some("acme-prod"), true).is_ok());

@@ -53,18 +53,22 @@ pub fn diagnostic(d: &Diagnostic) -> String {
             format!("The process type {} is listed twice; the second is left out.", q(name))
         }
         K::FirUnavailable { feature } => {
-            let what = match feature {
-                FirFeature::Peering => "VPC peering is",
-                FirFeature::Vpn => "VPN connections are",
-                FirFeature::InternalRouting => "Internal Routing is",
-                FirFeature::TrustedIpRanges => "Custom trusted IP ranges are",
-                FirFeature::Shield => "Shield is",
+            let (what, it) = match feature {
+                FirFeature::Peering => ("VPC peering is", "it"),
+                FirFeature::Vpn => ("VPN connections are", "them"),
+                FirFeature::InternalRouting => ("Internal Routing is", "it"),
+                FirFeature::TrustedIpRanges => ("Custom trusted IP ranges are", "them"),
+                FirFeature::Shield => ("Shield is", "it"),
             };
-            format!("{what} not available for Fir spaces; Spacetrace ignores it here.")
+            format!("{what} not available for Fir spaces; Spacetrace ignores {it} here.")
         }
         K::InternalRoutingOutsideSpace => {
             "Internal Routing exists only for apps in Cedar Private Spaces; it is ignored for this app.".to_owned()
         }
+        // The checker reports a space CIDR too small for /20 dyno subnets with both fields equal.
+        K::DynoSubnetOutsideSpace { subnet, space_cidr } if subnet == space_cidr => format!(
+            "The space CIDR {space_cidr} is too small: dynos get addresses from /20 subnets, so it must be a /20 or larger; 10.0.0.0/16 is used instead."
+        ),
         K::DynoSubnetOutsideSpace { subnet, space_cidr } => {
             format!("The dyno subnet {subnet} is not a /20 inside the space CIDR {space_cidr}.")
         }
@@ -80,7 +84,7 @@ pub fn diagnostic(d: &Diagnostic) -> String {
             "The VPC's CIDR {cidr} is not private: a peered VPC must use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, so this peering carries nothing."
         ),
         K::VpcOverlapsSpace { vpc_cidr, space_range } => format!(
-            "The VPC's CIDR {vpc_cidr} overlaps the space's {space_range}, so this peering carries nothing: renumber the VPC."
+            "The VPC's CIDR {vpc_cidr} overlaps {space_range}, which the space uses or reserves, so this peering carries nothing: renumber the VPC."
         ),
         K::VpnOverlapsSpace { routable, space_cidr } => {
             format!(
@@ -176,11 +180,12 @@ fn group_thousands(n: u128) -> String {
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
+use crate::check::MAX_PEERINGS;
 use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
 use crate::model::{AclDecision, Model, Port, PortRange};
 use crate::query::{Dst, Query, Src};
 use crate::rules::RuleId;
-use crate::trace::{ComponentKind, Decision, Detail, Direction, Fix, SeenAs, Source, Trace, Verdict, Workaround};
+use crate::trace::{ComponentKind, Decision, Detail, Direction, Fix, SeenAs, Source, Step, Trace, Verdict, Workaround};
 
 /// "connected" or "blocked".
 pub fn verdict(v: Verdict) -> &'static str {
@@ -222,6 +227,16 @@ fn ports(r: PortRange) -> String {
 
 fn listen(p: &Port) -> String {
     port(p.protocol, p.port)
+}
+
+/// "a, b or c".
+fn list_or(items: impl IntoIterator<Item = String>) -> String {
+    let items: Vec<String> = items.into_iter().collect();
+    match items.len() {
+        0 => "nothing".to_owned(),
+        1 => items[0].clone(),
+        n => format!("{} or {}", items[..n - 1].join(", "), items[n - 1]),
+    }
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> String {
@@ -313,8 +328,11 @@ pub fn component_kind(kind: ComponentKind) -> &'static str {
 fn public_source(s: &Source) -> String {
     match s {
         Source::CommonRuntime => "an unpredictable Common Runtime address".to_owned(),
-        Source::OutboundIps { ips } if ips.is_empty() => "the space's outbound IPs (none listed)".to_owned(),
-        Source::OutboundIps { ips } => format!("the space's outbound IPs {}", list(ips.iter().map(|i| i.to_string()))),
+        Source::OutboundIps { ips } if ips.is_empty() => "the source space's outbound IPs (none listed)".to_owned(),
+        Source::OutboundIps { ips } if ips.len() == 1 => format!("the source space's outbound IP {}", ips[0]),
+        Source::OutboundIps { ips } => {
+            format!("the source space's outbound IPs {}", list(ips.iter().map(|i| i.to_string())))
+        }
         Source::Net { net } if net.prefix_len() == net.max_prefix_len() => net.addr().to_string(),
         Source::Net { net } => net.to_string(),
         Source::Unknown => "an unknown public address".to_owned(),
@@ -375,25 +393,41 @@ pub fn detail(d: &Detail) -> String {
         D::InternalOnly { app } => format!(
             "{app} uses Internal Routing: it takes web traffic only from its own space, peered VPCs and VPN-connected networks."
         ),
-        D::Trusted { source, matched, .. } => match matched {
-            Some(m) => format!("{} is inside the trusted range {m}.", capitalise(&public_source(source))),
-            None => format!("{} is trusted.", capitalise(&public_source(source))),
-        },
+        D::Trusted { source, matched, .. } => {
+            let who = capitalise(&public_source(source));
+            let many = matches!(source, Source::OutboundIps { ips } if ips.len() > 1);
+            match matched {
+                // Several outbound IPs may each match a different range; `matched` is the first one's.
+                Some(m) if many && m.prefix_len() > 0 => format!("{who} are all inside the trusted ranges."),
+                Some(m) if many => format!("{who} are inside the trusted range {m}."),
+                Some(m) => format!("{who} is inside the trusted range {m}."),
+                None if many => format!("{who} are trusted."),
+                None => format!("{who} is trusted."),
+            }
+        }
         D::NotTrusted { source, missing } if missing.is_empty() => {
             format!("{} cannot be matched against the trusted IP ranges.", capitalise(&public_source(source)))
         }
-        D::NotTrusted { source, missing } => format!(
-            "{} is not inside any trusted IP range (untrusted: {}).",
-            capitalise(&public_source(source)),
-            list(missing.iter().map(|m| m.to_string()))
-        ),
+        D::NotTrusted { source: source @ Source::OutboundIps { ips }, missing } if ips.len() > 1 => {
+            let who = capitalise(&public_source(source));
+            if missing.len() >= ips.len() {
+                format!("{who} are all outside the trusted IP ranges.")
+            } else {
+                let outside = list(missing.iter().map(|m| m.addr().to_string()));
+                let verb = if missing.len() == 1 { "is" } else { "are" };
+                format!("{who} are not all trusted: {outside} {verb} outside every trusted IP range.")
+            }
+        }
+        D::NotTrusted { source, .. } => {
+            format!("{} is not inside any trusted IP range.", capitalise(&public_source(source)))
+        }
         D::TrustedDefault => "The space keeps the default trusted range 0.0.0.0/0.".to_owned(),
         D::FirTrustsAll => "Fir spaces admit every address (0.0.0.0/0 and ::/0).".to_owned(),
         D::CrCannotBeAllowlisted => {
             "A Common Runtime dyno's public address is unpredictable, so no allowlist can admit it reliably.".to_owned()
         }
         D::ForwardToWeb { app, web_port, dynos, web_port_assumed } => format!(
-            "The router forwards to {app}'s web process on $PORT ({web_port}{}), {dynos} dyno{}.",
+            "The router forwards to the web process of {app} on $PORT ({web_port}{}), {dynos} dyno{}.",
             if *web_port_assumed { ", assumed" } else { "" },
             if *dynos == 1 { "" } else { "s" }
         ),
@@ -422,7 +456,9 @@ pub fn detail(d: &Detail) -> String {
         D::Route { table, destination, matched, target, wanted } => match (matched, target) {
             (Some(m), Some(t)) if t == wanted => format!("{table} routes {destination} by {m} through {t}."),
             (Some(m), Some(t)) => format!("{table} routes {destination} by {m} to {t}, not through {wanted}."),
-            _ => format!("{table} has no route for {destination}: replies cannot find their way back through {wanted}."),
+            _ => format!(
+                "{table} has no route for {destination}, so traffic for the space, replies included, cannot go through {wanted}."
+            ),
         },
         D::NoRouteTable { subnet } => format!("{subnet} has no route table."),
         D::RouteMissesEndpoint { table, endpoint } => format!(
@@ -430,10 +466,16 @@ pub fn detail(d: &Detail) -> String {
         ),
         D::Acl { acl, direction, protocol, ports: p, address, decision } => {
             let what = format!("{} {} {} {}", dir(*direction), protocol_name(*protocol), ports(*p), fromto(*direction, *address));
+            // Replies go back to the ephemeral ports; a request is always to a single port.
+            let reply = *p == PortRange::EPHEMERAL;
+            let what = if reply { format!("the replies, {what}") } else { what };
+            let stateless = if reply { " Network ACLs are stateless: replies need a rule of their own." } else { "" };
             match decision {
                 AclDecision::Allowed { number } => format!("{acl} allows {what} (rule {number})."),
-                AclDecision::Denied { number } => format!("{acl} denies {what} (rule {number})."),
-                AclDecision::ImplicitDeny => format!("{acl} has no rule allowing {what}, so the implicit deny applies."),
+                AclDecision::Denied { number } => format!("{acl} denies {what} (rule {number}).{stateless}"),
+                AclDecision::ImplicitDeny => {
+                    format!("{acl} has no rule allowing {what}, so the implicit deny applies.{stateless}")
+                }
             }
         }
         D::SecurityGroup { direction, protocol, port: p, address, allowed_by, groups } => {
@@ -456,21 +498,23 @@ pub fn detail(d: &Detail) -> String {
             "The app's hostname is reached over the public internet, not the peering, and this VPC has no public egress address."
                 .to_owned()
         }
-        D::OverInternet { egress: Some(e) } => format!("Goes over the public internet from {e}."),
-        D::OverInternet { egress: None } => "Goes over the public internet from an unknown public address.".to_owned(),
+        D::OverInternet { egress: Some(e) } => format!(
+            "Only internally routed apps are reached through the VPN; this hostname is public, so the request goes over the internet from {e}."
+        ),
+        D::OverInternet { egress: None } => "Only internally routed apps are reached through the VPN; this hostname is public, so the request goes over the internet from an unknown public address.".to_owned(),
         D::NoVpn { remote } => format!("The space has no VPN connection to {remote}."),
         D::VpnRefused { vpn } => format!("{vpn} cannot carry traffic: the platform refuses its configuration."),
-        D::Tunnel { vpn, up: true } => format!("{vpn}'s tunnels are up."),
-        D::Tunnel { vpn, up: false } => format!("{vpn}'s tunnels are down: it carries nothing."),
+        D::Tunnel { vpn, up: true } => format!("The tunnels of {vpn} are up."),
+        D::Tunnel { vpn, up: false } => format!("The tunnels of {vpn} are down: it carries nothing."),
         D::Routable { address, matched: Some(m) } => format!("{address} is inside the routable CIDR {m}."),
         D::Routable { address, matched: None } => format!("{address} is outside the connection's routable CIDRs."),
         D::RoutableOverlap { cidr, space_cidr } => format!("The routable CIDR {cidr} overlaps the space CIDR {space_cidr}."),
         D::Ipsec { gateway: Some(g) } => format!("IPsec to the customer gateway {g}: over the internet, encrypted."),
         D::Ipsec { gateway: None } => "IPsec over the internet, encrypted.".to_owned(),
         D::Firewall { firewall, rule, allowed, address } => match (rule, allowed) {
-            (Some(r), true) => format!("{firewall} allows {address} (rule {}).", r + 1),
-            (Some(r), false) => format!("{firewall} denies {address} (rule {}).", r + 1),
-            (None, _) => format!("{firewall} has no rule allowing {address}, so it denies."),
+            (Some(r), true) => format!("{firewall} allows this traffic from {address} (rule {}).", r + 1),
+            (Some(r), false) => format!("{firewall} denies this traffic from {address} (rule {}).", r + 1),
+            (None, _) => format!("{firewall} has no rule allowing this traffic from {address}, so it denies it."),
         },
         D::VpnInternalRouting => "VPN-connected networks may reach internally routed apps.".to_owned(),
         D::FirInboundViaPublicDns { app } => format!(
@@ -513,8 +557,9 @@ pub fn seen_as(s: &SeenAs) -> String {
         SeenAs::OutboundIps { ips } if ips.is_empty() => {
             "one of the space's stable outbound IPs (not listed)".to_owned()
         }
+        SeenAs::OutboundIps { ips } if ips.len() == 1 => format!("the space's stable outbound IP {}", ips[0]),
         SeenAs::OutboundIps { ips } => {
-            format!("one of the space's stable outbound IPs: {}", list(ips.iter().map(|i| i.to_string())))
+            format!("one of the space's stable outbound IPs, {}", list_or(ips.iter().map(|i| i.to_string())))
         }
         SeenAs::CommonRuntime => "an unpredictable Common Runtime address".to_owned(),
         SeenAs::VpcHost { address } => format!("{address} (the VPC host's private address)"),
@@ -523,9 +568,10 @@ pub fn seen_as(s: &SeenAs) -> String {
         SeenAs::RemoteEgress { address: Some(a) } => format!("{a} (the remote network's public address)"),
         SeenAs::RemoteEgress { address: None } => "an unknown public address".to_owned(),
         SeenAs::Client { net } if net.prefix_len() == net.max_prefix_len() => format!("{} (the client)", net.addr()),
+        SeenAs::Client { net } if net.prefix_len() == 0 => "any address (the client may be anyone)".to_owned(),
         SeenAs::Client { net } => format!("an address in {net} (the client)"),
         SeenAs::ViaRouter { client } => {
-            format!("the router; the client's address, {}, arrives in X-Forwarded-For", seen_as(client))
+            format!("the router, which passes on the client's address in X-Forwarded-For: {}", seen_as(client))
         }
     }
 }
@@ -583,6 +629,88 @@ pub fn fix(f: &Fix) -> String {
     }
 }
 
+/// A suggested change, as an instruction, naming apps, spaces, VPCs, hosts and networks by their
+/// names in `model` rather than their IDs (AWS objects keep their IDs, which is what AWS shows).
+pub fn fix_in(model: &Model, f: &Fix) -> String {
+    let n = |id: &String| object_name(model, id);
+    let named = match f.clone() {
+        Fix::CreatePeering { space, vpc } => Fix::CreatePeering { space: n(&space), vpc: n(&vpc) },
+        Fix::AddTrustedRange { space, cidr } => Fix::AddTrustedRange { space: n(&space), cidr },
+        Fix::AddToAllowlist { service, cidrs } => Fix::AddToAllowlist { service: n(&service), cidrs },
+        Fix::ScaleProcess { app, process, dynos } => Fix::ScaleProcess { app: n(&app), process, dynos },
+        Fix::ListenOnPort { target, process, port } => Fix::ListenOnPort { target: n(&target), process, port },
+        Fix::BringTunnelUp { vpn } => Fix::BringTunnelUp { vpn: n(&vpn) },
+        Fix::AddRoutableCidr { vpn, cidr } => Fix::AddRoutableCidr { vpn: n(&vpn), cidr },
+        Fix::AddFirewallRule { remote, protocol, ports, cidr } => {
+            Fix::AddFirewallRule { remote: n(&remote), protocol, ports, cidr }
+        }
+        Fix::CreateVpn { space, remote } => Fix::CreateVpn { space: n(&space), remote: n(&remote) },
+        Fix::RecreateWithInternalRouting { app } => Fix::RecreateWithInternalRouting { app: n(&app) },
+        Fix::UseHostname { app } => Fix::UseHostname { app: n(&app) },
+        Fix::UseDynoAddress { app, process } => Fix::UseDynoAddress { app: n(&app), process },
+        Fix::NoConfiguration { workaround: Some(w) } => {
+            let w = match w {
+                Workaround::ProxyInVpc { vpc } => Workaround::ProxyInVpc { vpc: n(&vpc) },
+                Workaround::ProxyAppInSpace { space } => Workaround::ProxyAppInSpace { space: n(&space) },
+                Workaround::MoveAppToPrivateSpace { app } => Workaround::MoveAppToPrivateSpace { app: n(&app) },
+                Workaround::RenumberVpc { vpc } => Workaround::RenumberVpc { vpc: n(&vpc) },
+                Workaround::RenumberRemote { remote } => Workaround::RenumberRemote { remote: n(&remote) },
+                Workaround::RaisePeeringLimit { space } => Workaround::RaisePeeringLimit { space: n(&space) },
+                Workaround::MoveHostToPrimaryCidr { host } => Workaround::MoveHostToPrimaryCidr { host: n(&host) },
+                Workaround::AddInternetEgress { vpc } => Workaround::AddInternetEgress { vpc: n(&vpc) },
+                Workaround::ListOutboundIps { space } => Workaround::ListOutboundIps { space: n(&space) },
+                Workaround::AssociateRouteTable { subnet } => Workaround::AssociateRouteTable { subnet: n(&subnet) },
+                Workaround::AttachSecurityGroup { host } => Workaround::AttachSecurityGroup { host: n(&host) },
+                Workaround::ReachFromInside { app } => Workaround::ReachFromInside { app: n(&app) },
+                Workaround::UseCedarSpace { space } => Workaround::UseCedarSpace { space: n(&space) },
+            };
+            Fix::NoConfiguration { workaround: Some(w) }
+        }
+        other => other,
+    };
+    fix(&named)
+}
+
+/// The name of the scenario object with this ID (IDs are unique across a document), or the ID.
+fn object_name(model: &Model, id: &str) -> String {
+    let found = model
+        .apps
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| &a.name)
+        .or_else(|| model.spaces.iter().find(|x| x.id == id).map(|x| &x.name))
+        .or_else(|| model.vpcs.iter().find(|x| x.id == id).map(|x| &x.name))
+        .or_else(|| model.hosts.iter().find(|x| x.id == id).map(|x| &x.name))
+        .or_else(|| model.remotes.iter().find(|x| x.id == id).map(|x| &x.name))
+        .or_else(|| model.remote_hosts.iter().find(|x| x.id == id).map(|x| &x.name))
+        .or_else(|| model.services.iter().find(|x| x.id == id).map(|x| &x.name))
+        .or_else(|| model.vpns.iter().find(|x| x.id == id).map(|x| &x.name))
+        .or_else(|| model.vpcs.iter().flat_map(|v| &v.subnets).find(|x| x.id == id).map(|x| &x.name));
+    found.cloned().unwrap_or_else(|| id.to_owned())
+}
+
+/// One step as a sentence: [`detail`], made specific where the step's rule says more than its facts.
+pub fn step(s: &Step) -> String {
+    match (&s.detail, s.rule) {
+        (Detail::PeeringRefused { peering }, RuleId::PeerLimit) => {
+            format!("{peering} carries nothing: the space already has the {MAX_PEERINGS} peerings the platform allows.")
+        }
+        (Detail::PeeringRefused { peering }, RuleId::PeerRfc1918) => format!(
+            "{peering} carries nothing: the platform peers only VPCs whose CIDR is in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+        ),
+        (Detail::PeeringRefused { peering }, RuleId::PeerNoOverlap) => format!(
+            "{peering} carries nothing: the platform does not peer a VPC whose CIDR overlaps the space's CIDR or its unavailable CIDRs."
+        ),
+        (Detail::PeeringRefused { peering }, RuleId::PeerCedarOnly) => {
+            format!("{peering} carries nothing: Fir spaces cannot be peered with a VPC.")
+        }
+        (Detail::VpnRefused { vpn }, RuleId::VpnCedarOnly) => {
+            format!("{vpn} carries nothing: Fir spaces cannot have VPN connections.")
+        }
+        (d, _) => detail(d),
+    }
+}
+
 fn workaround_text(w: &Workaround) -> String {
     match w {
         Workaround::ProxyInVpc { vpc } => format!("Run a proxy or load balancer inside {vpc}."),
@@ -632,7 +760,7 @@ pub fn trace(model: &Model, t: &Trace) -> String {
                 Decision::Block => "\u{2717}",
                 Decision::Note => "\u{2022}",
             };
-            let _ = writeln!(out, "      {sign} [{}] {}", step.rule, detail(&step.detail));
+            let _ = writeln!(out, "      {sign} [{}] {}", step.rule, self::step(step));
         }
     }
     if let Some(seen) = &t.seen_as {
@@ -642,13 +770,37 @@ pub fn trace(model: &Model, t: &Trace) -> String {
         let _ = writeln!(out, "Blocked by {}", step.rule);
     }
     for s in &t.suggestions {
-        let _ = writeln!(out, "  \u{2192} [{}] {}", s.rule, fix(&s.fix));
+        let _ = writeln!(out, "  \u{2192} [{}] {}", s.rule, fix_in(model, &s.fix));
     }
     let assumptions = t.assumptions();
     if !assumptions.is_empty() {
         let _ = writeln!(out, "Assumptions: {}", list(assumptions.iter().map(|r| r.to_string())));
     }
     out
+}
+
+/// A refused gesture, in one sentence that teaches the rule.
+pub fn refusal(r: &crate::policy::Refusal) -> String {
+    use crate::policy::RefusalKind as K;
+    match &r.kind {
+        K::PeeringOnFir { space } => format!("{space} is a Fir space: VPC peering is not available for Fir spaces."),
+        K::PeeringLimit { space, max } => {
+            format!("{space} already has {max} peered VPCs, the most a space can have (ask Heroku support for more).")
+        }
+        K::AlreadyPeered { space, vpc } => format!("{space} is already peered with {vpc}."),
+        K::VpnOnFir { space } => format!("{space} is a Fir space: VPN connections are not available for Fir spaces."),
+        K::InternalRoutingAfterCreation { app } => format!(
+            "Internal Routing is chosen when an app is created and cannot be switched for {app}: recreate the app with Internal Routing instead."
+        ),
+        K::InternalRoutingNotCedar { app } => {
+            format!("Internal Routing exists only for apps in Cedar Private Spaces, so {app} cannot have it.")
+        }
+        K::TrustedIpsOnFir { space } => {
+            format!("{space} is a Fir space: its trusted IP ranges cannot be customised (it admits everyone).")
+        }
+        K::TrustedIpLimit { space, max } => format!("{space} can have at most {max} trusted IP ranges."),
+        K::ShieldOnFir { space } => format!("{space} is a Fir space: Shield spaces exist only for Cedar."),
+    }
 }
 
 #[cfg(test)]

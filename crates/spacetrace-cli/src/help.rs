@@ -1,0 +1,102 @@
+//! Help texts (kept in step with docs/cli.md).
+
+pub const USAGE: &str = "\
+Usage: spacetrace <command> [arguments]
+
+Commands:
+  check FILE [--explain]        check a scenario and grade its saved questions
+  ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]
+                                ask one question and explain the answer
+  matrix FILE [--json | --list] every source against every destination service
+  cidr BLOCK...                 describe CIDR blocks (network, range, size, RFC 1918)
+  help [COMMAND]                show this message, or a command's
+
+FILE is a Spacetrace scenario (JSON, format version 1, at most 4 MiB); - reads standard input.
+
+REF names one end of a question, by ID or name (an ID wins; case is ignored if nothing matches):
+  --from  APP/PROCESS          the first dyno of a process type (dyno:APP/PROCESS also works;
+                               APP alone when the app has one process type)
+          host:NAME            a host in a VPC
+          remote:NAME          a host in a remote network (reached by VPN)
+          client:NAME          an internet client
+  --to    hostname:APP         the app's default hostname (APP.herokuapp.com)
+          discovery:APP/PROCESS  DNS service discovery (PROCESS.APP.app.localspace)
+          dyno:APP/PROCESS     the private address of the process type's first dyno
+          addon:NAME           a data add-on
+          host:NAME            a host in a VPC
+          remote:NAME          a host in a remote network
+          external:NAME        an external service on the internet
+          localhost            another process in the same dyno
+  Examples: --from api/worker --to host:warehouse --port 5432
+            --from client:office-wifi --to hostname:api --port 443
+
+Exit codes:
+  0  success: check passed, ask connected, matrix printed
+  1  check: an error diagnostic, or a saved question did not answer as expected
+     cidr: a block was refused
+  2  bad usage, an unknown REF, a question Spacetrace does not model, or a file that cannot be
+     read or is not a scenario (missing, not UTF-8, over 4 MiB, not JSON, unsupported version)
+  3  ask: the connection is blocked
+
+See docs/cli.md for more.";
+
+pub const CHECK: &str = "\
+Usage: spacetrace check FILE [--explain]
+
+Prints the scenario's diagnostics (errors and warnings, each with where it is), then every saved
+question: \u{2714} when it answers as its expectation says (the verdict, and every rule ID it
+requires is cited), \u{2716} with what differed when not, \u{00b7} when it has no expectation.
+
+  --explain   under each question that differs, print its full trace
+
+Exit codes: 0 no error diagnostics and every expectation held; 1 an error diagnostic or a
+question that differs; 2 bad usage, or a file that cannot be read or is not a scenario.";
+
+pub const ASK: &str = "\
+Usage: spacetrace ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]
+
+Asks one question and prints the trace: every hop, the rule each step applied, what the
+destination sees as the source, and what to change when blocked.
+
+  --from REF        where the connection starts:
+                      APP/PROCESS (or dyno:APP/PROCESS), host:NAME, remote:NAME, client:NAME
+  --to REF          what it asks to reach:
+                      hostname:APP, discovery:APP/PROCESS, dyno:APP/PROCESS, addon:NAME,
+                      host:NAME, remote:NAME, external:NAME, localhost
+  --protocol P      tcp (the default) or udp
+  --port N          the destination port, 1 to 65535
+  --json            print the trace as JSON instead
+
+APP and NAME match an ID, then a name, then either ignoring case. An unknown name lists the
+valid ones.
+Example: spacetrace ask scenarios/default.json --from api/worker --to host:warehouse --port 5432
+
+Exit codes: 0 connected; 3 blocked; 2 bad usage, an unknown REF, a question Spacetrace does not
+model (neither end on Heroku), or a file that cannot be read or is not a scenario.";
+
+pub const MATRIX: &str = "\
+Usage: spacetrace matrix FILE [--json | --list]
+
+Asks every source (dynos, VPC hosts, remote hosts, internet clients) about every destination
+service (app hostnames on 443, dyno addresses on their ports, data add-ons, VPC hosts, remote
+hosts and external services on their ports) and prints the verdicts.
+
+The table numbers the services (columns) and gives one row per source:
+\u{2714} connected, \u{2716} blocked, \u{00b7} not modelled (neither end on Heroku); then the counts
+and how often each rule blocked. A table wider than 120 columns is printed as one block per
+source instead, listing the services it connects to and those it is blocked from, with the
+blocking rule.
+
+  --list   always print one block per source
+  --json   print {scenario, sources, services, cells, counts}: sources and services have a
+           ref (as ask takes it) and a label; cells[row][column] is null or
+           {verdict, blocked_by}
+
+Exit codes: 0 printed; 2 bad usage, or a file that cannot be read or is not a scenario.";
+
+pub const CIDR: &str = "\
+Usage: spacetrace cidr BLOCK...
+
+Describes each CIDR block: its network, range, size and whether it is private (RFC 1918).
+
+Exit codes: 0 every block described; 1 a block was refused; 2 bad usage.";

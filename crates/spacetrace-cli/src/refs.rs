@@ -1,0 +1,407 @@
+//! References to a question's ends on the command line (`api/worker`, `host:warehouse`, …),
+//! resolved against a model by ID or name. Unknown references give a message listing what is valid.
+//!
+//! Sources (`--from`): `APP/PROCESS` (or `dyno:APP/PROCESS`), `host:NAME`, `remote:NAME`, `client:NAME`.
+//! Destinations (`--to`): `hostname:APP`, `discovery:APP/PROCESS`, `dyno:APP/PROCESS`, `addon:NAME`,
+//! `host:NAME`, `remote:NAME`, `external:NAME`, `localhost`.
+//! `APP` and `NAME` match an ID first, then a name, then either ignoring case; `APP` alone stands
+//! for `APP/PROCESS` when the app has one process type.
+
+use spacetrace_engine::matrix;
+use spacetrace_engine::model::{AddonIx, AppIx, ClientIx, HostIx, Model, RemoteHostIx, ServiceIx};
+use spacetrace_engine::{Dst, Src};
+
+use crate::text::{quoted, wrap_list};
+
+/// The forms `--from` takes, for messages and help.
+pub const FROM_FORMS: &str = "APP/PROCESS, dyno:APP/PROCESS, host:NAME, remote:NAME or client:NAME";
+/// The forms `--to` takes, for messages and help.
+pub const TO_FORMS: &str = "hostname:APP, discovery:APP/PROCESS, dyno:APP/PROCESS, addon:NAME, host:NAME, remote:NAME, \
+                            external:NAME or localhost";
+
+/// The most valid references listed in one message.
+const MAX_LISTED: usize = 40;
+
+/// One kind of object a reference can name.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    App,
+    Host,
+    Remote,
+    Client,
+    Addon,
+    External,
+}
+
+impl Kind {
+    /// Plural noun for messages ("VPC hosts").
+    fn plural(self) -> &'static str {
+        match self {
+            Kind::App => "apps",
+            Kind::Host => "VPC hosts",
+            Kind::Remote => "remote hosts",
+            Kind::Client => "internet clients",
+            Kind::Addon => "data add-ons",
+            Kind::External => "external services",
+        }
+    }
+
+    fn singular(self) -> &'static str {
+        match self {
+            Kind::App => "app",
+            Kind::Host => "VPC host",
+            Kind::Remote => "remote host",
+            Kind::Client => "internet client",
+            Kind::Addon => "data add-on",
+            Kind::External => "external service",
+        }
+    }
+
+    /// (id, name) of every object of this kind, in model order.
+    fn objects(self, m: &Model) -> Vec<(&str, &str)> {
+        match self {
+            Kind::App => m.apps.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect(),
+            Kind::Host => m.hosts.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect(),
+            Kind::Remote => m.remote_hosts.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect(),
+            Kind::Client => m.clients.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect(),
+            Kind::Addon => m.addons.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect(),
+            Kind::External => m.services.iter().map(|o| (o.id.as_str(), o.name.as_str())).collect(),
+        }
+    }
+}
+
+/// Which end of a question a reference is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Slot {
+    From,
+    To,
+}
+
+impl Slot {
+    fn option(self) -> &'static str {
+        match self {
+            Slot::From => "--from",
+            Slot::To => "--to",
+        }
+    }
+}
+
+/// Resolve a `--from` reference.
+pub fn resolve_src(m: &Model, text: &str) -> Result<Src, String> {
+    src(m, text).map_err(|why| format!("--from {}: {why}", quoted(text)))
+}
+
+/// Resolve a `--to` reference.
+pub fn resolve_dst(m: &Model, text: &str) -> Result<Dst, String> {
+    dst(m, text).map_err(|why| format!("--to {}: {why}", quoted(text)))
+}
+
+fn src(m: &Model, text: &str) -> Result<Src, String> {
+    let slot = Slot::From;
+    match split_kind(text) {
+        Some(("dyno", rest)) => dyno(m, slot, rest).map(|(app, process)| Src::Dyno { app, process }),
+        Some(("host", rest)) => find(m, Kind::Host, rest).map(|i| Src::Host(HostIx(i))),
+        Some(("remote", rest)) => find(m, Kind::Remote, rest).map(|i| Src::RemoteHost(RemoteHostIx(i))),
+        Some(("client", rest)) => find(m, Kind::Client, rest).map(|i| Src::Client(ClientIx(i))),
+        Some(("hostname" | "discovery" | "addon" | "external", _)) => {
+            Err(format!("that is a destination; --from takes {FROM_FORMS}.\n{}", valid_list(m, slot)))
+        }
+        None if text == "localhost" => {
+            Err(format!("localhost is a destination; --from takes {FROM_FORMS}.\n{}", valid_list(m, slot)))
+        }
+        Some((kind, _)) if !looks_like_app(m, text) => Err(format!(
+            "{} is not a kind of source; --from takes {FROM_FORMS}.\n{}",
+            quoted(kind),
+            valid_list(m, slot)
+        )),
+        _ => dyno(m, slot, text).map(|(app, process)| Src::Dyno { app, process }).map_err(|why| {
+            if text.is_empty() { format!("--from takes {FROM_FORMS}.\n{}", valid_list(m, slot)) } else { why }
+        }),
+    }
+}
+
+fn dst(m: &Model, text: &str) -> Result<Dst, String> {
+    let slot = Slot::To;
+    if text == "localhost" {
+        return Ok(Dst::Localhost);
+    }
+    match split_kind(text) {
+        Some(("hostname", rest)) => find(m, Kind::App, rest).map(|i| Dst::Hostname(AppIx(i))),
+        Some(("discovery", rest)) => dyno(m, slot, rest).map(|(app, process)| Dst::Discovery { app, process }),
+        Some(("dyno", rest)) => dyno(m, slot, rest).map(|(app, process)| Dst::DynoAddress { app, process }),
+        Some(("addon", rest)) => find(m, Kind::Addon, rest).map(|i| Dst::Addon(AddonIx(i))),
+        Some(("host", rest)) => find(m, Kind::Host, rest).map(|i| Dst::Host(HostIx(i))),
+        Some(("remote", rest)) => find(m, Kind::Remote, rest).map(|i| Dst::RemoteHost(RemoteHostIx(i))),
+        Some(("external", rest)) => find(m, Kind::External, rest).map(|i| Dst::External(ServiceIx(i))),
+        Some(("client", _)) => {
+            Err(format!("an internet client is only a source; --to takes {TO_FORMS}.\n{}", valid_list(m, slot)))
+        }
+        Some((kind, _)) if !looks_like_app(m, text) => Err(format!(
+            "{} is not a kind of destination; --to takes {TO_FORMS}.\n{}",
+            quoted(kind),
+            valid_list(m, slot)
+        )),
+        _ => {
+            let hint = if let Ok(a) = find(m, Kind::App, text) {
+                format!(" (for example hostname:{})", m.app(AppIx(a)).id)
+            } else if let Ok((app, process)) = dyno(m, slot, text) {
+                let r = format!("{}/{}", m.app(app).id, process_name(m, app, process));
+                format!(" (for example dyno:{r} or discovery:{r})")
+            } else {
+                String::new()
+            };
+            Err(format!("name a kind of destination{hint}; --to takes {TO_FORMS}.\n{}", valid_list(m, slot)))
+        }
+    }
+}
+
+/// `kind:rest`, when the text has a colon.
+fn split_kind(text: &str) -> Option<(&str, &str)> {
+    text.split_once(':')
+}
+
+/// Whether the whole text names an app (or `APP/PROCESS`) whose ID or name happens to contain a colon.
+fn looks_like_app(m: &Model, text: &str) -> bool {
+    let app = text.rsplit_once('/').map_or(text, |(a, _)| a);
+    find(m, Kind::App, app).is_ok()
+}
+
+fn process_name(m: &Model, app: AppIx, process: usize) -> &str {
+    m.app(app).processes.get(process).map_or("?", |p| p.name.as_str())
+}
+
+/// Resolve `APP/PROCESS`, or `APP` for an app with a single process type.
+fn dyno(m: &Model, slot: Slot, text: &str) -> Result<(AppIx, usize), String> {
+    let (app_text, process_text) = match text.rsplit_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let app = AppIx(find(m, Kind::App, app_text)?);
+    let a = m.app(app);
+    let forms = || a.processes.iter().map(|p| format!("{}/{}", a.id, p.name)).collect::<Vec<_>>().join(", ");
+    match process_text {
+        Some(p) => match a.process(p) {
+            Some(i) => Ok((app, i)),
+            None if a.processes.is_empty() => Err(format!("the app {} has no process types", a.id)),
+            None => Err(format!(
+                "the app {} has no process type {}; valid {} references for it: {}",
+                a.id,
+                quoted(p),
+                slot.option(),
+                forms()
+            )),
+        },
+        None if a.processes.len() == 1 => Ok((app, 0)),
+        None if a.processes.is_empty() => Err(format!("the app {} has no process types", a.id)),
+        None => Err(format!("name a process type of {}: {}", a.id, forms())),
+    }
+}
+
+/// Find an object of `kind` by ID, then by name, then by either ignoring case.
+fn find(m: &Model, kind: Kind, wanted: &str) -> Result<u32, String> {
+    let objects = kind.objects(m);
+    let matches = |tier: u8, id: &str, name: &str| match tier {
+        0 => id == wanted,
+        1 => name == wanted,
+        _ => id.eq_ignore_ascii_case(wanted) || name.eq_ignore_ascii_case(wanted),
+    };
+    for tier in 0..3 {
+        let hits: Vec<usize> =
+            objects.iter().enumerate().filter(|(_, (id, name))| matches(tier, id, name)).map(|(i, _)| i).collect();
+        match hits.as_slice() {
+            [] => continue,
+            [one] => return Ok(*one as u32),
+            many => {
+                let ids: Vec<&str> = many.iter().map(|i| objects[*i].0).collect();
+                return Err(format!(
+                    "{} names several {} ({}); use an ID",
+                    quoted(wanted),
+                    kind.plural(),
+                    ids.join(", ")
+                ));
+            }
+        }
+    }
+    if objects.is_empty() {
+        return Err(format!("the scenario has no {}", kind.plural()));
+    }
+    let valid: Vec<String> = objects.iter().map(|(id, name)| described(id, name)).collect();
+    Err(format!(
+        "no {} has the ID or name {}; valid {}: {}",
+        kind.singular(),
+        quoted(wanted),
+        kind.plural(),
+        listed(&valid)
+    ))
+}
+
+/// `id (name)`, or just `id` when they are the same.
+fn described(id: &str, name: &str) -> String {
+    if id == name { id.to_owned() } else { format!("{id} ({name})") }
+}
+
+fn listed(items: &[String]) -> String {
+    if items.len() > MAX_LISTED {
+        format!("{} and {} more", items[..MAX_LISTED].join(", "), items.len() - MAX_LISTED)
+    } else {
+        items.join(", ")
+    }
+}
+
+/// "Valid --from references in this scenario: …".
+fn valid_list(m: &Model, slot: Slot) -> String {
+    let refs = match slot {
+        Slot::From => src_refs(m),
+        Slot::To => dst_refs(m),
+    };
+    let mut refs = refs;
+    if refs.len() > MAX_LISTED {
+        let more = refs.len() - MAX_LISTED;
+        refs.truncate(MAX_LISTED);
+        refs.push(format!("and {more} more"));
+    }
+    wrap_list(&format!("Valid {} references in this scenario: ", slot.option()), &refs, "  ", 120)
+}
+
+/// The reference for a source, as `ask --from` takes it.
+pub fn src_ref(m: &Model, src: Src) -> String {
+    match src {
+        Src::Dyno { app, process } => format!("{}/{}", m.app(app).id, process_name(m, app, process)),
+        Src::Host(h) => format!("host:{}", m.host(h).id),
+        Src::RemoteHost(h) => format!("remote:{}", m.remote_host(h).id),
+        Src::Client(c) => format!("client:{}", m.clients[c.ix()].id),
+    }
+}
+
+/// The reference for a destination, as `ask --to` takes it.
+pub fn dst_ref(m: &Model, dst: Dst) -> String {
+    match dst {
+        Dst::Hostname(a) => format!("hostname:{}", m.app(a).id),
+        Dst::Discovery { app, process } => format!("discovery:{}/{}", m.app(app).id, process_name(m, app, process)),
+        Dst::DynoAddress { app, process } => format!("dyno:{}/{}", m.app(app).id, process_name(m, app, process)),
+        Dst::Localhost => "localhost".to_owned(),
+        Dst::Addon(a) => format!("addon:{}", m.addon(a).id),
+        Dst::Host(h) => format!("host:{}", m.host(h).id),
+        Dst::RemoteHost(h) => format!("remote:{}", m.remote_host(h).id),
+        Dst::External(s) => format!("external:{}", m.services[s.ix()].id),
+    }
+}
+
+/// Every valid `--from` reference.
+pub fn src_refs(m: &Model) -> Vec<String> {
+    matrix::sources(m).into_iter().map(|s| src_ref(m, s)).collect()
+}
+
+/// Every valid `--to` reference.
+pub fn dst_refs(m: &Model) -> Vec<String> {
+    let apps = || (0..m.apps.len()).map(|a| AppIx(a as u32));
+    let procs = || apps().flat_map(|a| (0..m.app(a).processes.len()).map(move |p| (a, p)));
+    let mut out: Vec<Dst> = apps().map(Dst::Hostname).collect();
+    out.extend(procs().map(|(app, process)| Dst::Discovery { app, process }));
+    out.extend(procs().map(|(app, process)| Dst::DynoAddress { app, process }));
+    out.push(Dst::Localhost);
+    out.extend((0..m.addons.len()).map(|i| Dst::Addon(AddonIx(i as u32))));
+    out.extend((0..m.hosts.len()).map(|i| Dst::Host(HostIx(i as u32))));
+    out.extend((0..m.remote_hosts.len()).map(|i| Dst::RemoteHost(RemoteHostIx(i as u32))));
+    out.extend((0..m.services.len()).map(|i| Dst::External(ServiceIx(i as u32))));
+    out.into_iter().map(|d| dst_ref(m, d)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::default_model;
+
+    #[test]
+    fn sources_resolve_by_id_name_and_kind() {
+        let m = default_model();
+        let api = m.find_app("api").unwrap();
+        let worker = m.app(api).process("worker").unwrap();
+        assert_eq!(resolve_src(&m, "api/worker"), Ok(Src::Dyno { app: api, process: worker }));
+        assert_eq!(resolve_src(&m, "acme-api/worker"), Ok(Src::Dyno { app: api, process: worker }));
+        assert_eq!(resolve_src(&m, "dyno:API/worker"), Ok(Src::Dyno { app: api, process: worker }));
+        let marketing = m.find_app("marketing").unwrap();
+        assert_eq!(resolve_src(&m, "marketing"), Ok(Src::Dyno { app: marketing, process: 0 }));
+        assert_eq!(resolve_src(&m, "host:warehouse"), Ok(Src::Host(m.find_host("warehouse").unwrap())));
+        assert_eq!(resolve_src(&m, "host:warehouse-db"), Ok(Src::Host(m.find_host("warehouse").unwrap())));
+        assert_eq!(resolve_src(&m, "remote:ldap"), Ok(Src::RemoteHost(m.find_remote_host("ldap").unwrap())));
+        assert_eq!(resolve_src(&m, "client:anyone"), Ok(Src::Client(m.find_client("anyone").unwrap())));
+    }
+
+    #[test]
+    fn destinations_resolve_by_id_name_and_kind() {
+        let m = default_model();
+        let api = m.find_app("api").unwrap();
+        assert_eq!(resolve_dst(&m, "hostname:api"), Ok(Dst::Hostname(api)));
+        assert_eq!(resolve_dst(&m, "discovery:api/web"), Ok(Dst::Discovery { app: api, process: 0 }));
+        assert_eq!(resolve_dst(&m, "dyno:acme-api/worker"), Ok(Dst::DynoAddress { app: api, process: 1 }));
+        assert_eq!(resolve_dst(&m, "localhost"), Ok(Dst::Localhost));
+        assert_eq!(resolve_dst(&m, "addon:acme-db"), Ok(Dst::Addon(m.find_addon("acme-db").unwrap())));
+        assert_eq!(resolve_dst(&m, "host:warehouse"), Ok(Dst::Host(m.find_host("warehouse").unwrap())));
+        assert_eq!(resolve_dst(&m, "remote:ldap"), Ok(Dst::RemoteHost(m.find_remote_host("ldap").unwrap())));
+        assert_eq!(resolve_dst(&m, "external:Partner API"), Ok(Dst::External(m.find_service("partner-api").unwrap())));
+    }
+
+    #[test]
+    fn unknown_names_list_the_valid_ones() {
+        let m = default_model();
+        let e = resolve_src(&m, "host:nope").unwrap_err();
+        assert_eq!(
+            e,
+            "--from \u{201c}host:nope\u{201d}: no VPC host has the ID or name \u{201c}nope\u{201d}; \
+             valid VPC hosts: warehouse (warehouse-db)"
+        );
+        let e = resolve_src(&m, "nope/web").unwrap_err();
+        assert!(e.contains("valid apps: api (acme-api), billing (acme-billing), marketing (acme-marketing)"), "{e}");
+        let e = resolve_src(&m, "api/nope").unwrap_err();
+        assert!(
+            e.contains("no process type \u{201c}nope\u{201d}; valid --from references for it: api/web, api/worker")
+        );
+        let e = resolve_src(&m, "api").unwrap_err();
+        assert!(e.contains("name a process type of api: api/web, api/worker"), "{e}");
+        let e = resolve_dst(&m, "addon:redis").unwrap_err();
+        assert!(e.contains("valid data add-ons: acme-db (acme-db (Postgres))"), "{e}");
+        let e = resolve_dst(&m, "external:nope").unwrap_err();
+        assert!(e.contains("valid external services: partner-api (Partner API)"), "{e}");
+    }
+
+    #[test]
+    fn nonsense_lists_every_valid_reference_for_the_slot() {
+        let m = default_model();
+        let e = resolve_src(&m, "planet:mars").unwrap_err().replace("\n  ", " ");
+        assert!(e.contains("\u{201c}planet\u{201d} is not a kind of source"), "{e}");
+        assert!(e.contains("Valid --from references in this scenario: api/web, api/worker,"), "{e}");
+        assert!(e.contains("host:warehouse, remote:ldap, client:anyone, client:office-wifi"), "{e}");
+        let e = resolve_src(&m, "hostname:api").unwrap_err();
+        assert!(e.contains("that is a destination"), "{e}");
+        let e = resolve_dst(&m, "api/worker").unwrap_err().replace("\n  ", " ");
+        assert!(e.contains("for example dyno:api/worker or discovery:api/worker"), "{e}");
+        assert!(e.contains("Valid --to references in this scenario: hostname:api,"), "{e}");
+        assert!(e.contains("localhost, addon:acme-db, host:warehouse, remote:ldap, external:partner-api"), "{e}");
+        let e = resolve_dst(&m, "client:anyone").unwrap_err();
+        assert!(e.contains("only a source"), "{e}");
+    }
+
+    #[test]
+    fn a_shared_name_asks_for_an_id() {
+        let mut doc: serde_json::Value = serde_json::from_str(&crate::tests::default_text()).unwrap();
+        doc["internet_clients"][1]["name"] = serde_json::json!("Anyone on the internet");
+        let m = spacetrace_engine::check_text(&doc.to_string()).model;
+        let e = resolve_src(&m, "client:Anyone on the internet").unwrap_err();
+        assert!(e.contains("names several internet clients (anyone, office-wifi); use an ID"), "{e}");
+        assert_eq!(resolve_src(&m, "client:office-wifi"), Ok(Src::Client(m.find_client("office-wifi").unwrap())));
+    }
+
+    #[test]
+    fn every_listed_reference_resolves_back() {
+        let m = default_model();
+        for r in src_refs(&m) {
+            let src = resolve_src(&m, &r).unwrap();
+            assert_eq!(src_ref(&m, src), r);
+        }
+        for r in dst_refs(&m) {
+            let dst = resolve_dst(&m, &r).unwrap();
+            assert_eq!(dst_ref(&m, dst), r);
+        }
+    }
+}
