@@ -929,15 +929,24 @@ impl Checker {
                     n += p.dynos.min(64);
                 }
                 if app.internal_routing {
-                    // An address in the space CIDR outside the dyno subnets (IR-PEER-ROUTE-16).
+                    // An address in the space CIDR outside the dyno subnets (IR-PEER-ROUTE-16),
+                    // searched within the CIDR only, so a full or tiny space ends the search.
                     let base = u32::from(cidr.network());
-                    let mut addr = Ipv4Addr::from(base.saturating_add(endpoint_offset));
-                    while subnets.iter().any(|s| s.contains(&addr)) && cidr.contains(&addr) {
-                        endpoint_offset += 1;
-                        addr = Ipv4Addr::from(base.saturating_add(endpoint_offset));
+                    let last = u32::from(cidr.broadcast());
+                    let mut found = None;
+                    while let Some(candidate) = base.checked_add(endpoint_offset).filter(|c| *c < last) {
+                        let addr = Ipv4Addr::from(candidate);
+                        match subnets.iter().find(|s| s.contains(&addr)) {
+                            // Skip the whole dyno subnet at once.
+                            Some(s) => endpoint_offset = (u32::from(s.broadcast()) - base).saturating_add(1),
+                            None => {
+                                endpoint_offset += 1;
+                                found = Some(addr);
+                                break;
+                            }
+                        }
                     }
-                    endpoint_offset += 1;
-                    app.ir_endpoint = Some(addr);
+                    app.ir_endpoint = found;
                 }
             }
         }

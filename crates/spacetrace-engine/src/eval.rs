@@ -121,8 +121,9 @@ fn rule_protocol(p: Protocol) -> RuleProtocol {
     }
 }
 
+/// `0.0.0.0/0`: admits every IPv4 address. (`::/0` admits every IPv6 address, not IPv4 ones.)
 fn is_everything(net: &IpNet) -> bool {
-    net.prefix_len() == 0
+    matches!(net, IpNet::V4(n) if n.prefix_len() == 0)
 }
 
 /// The number for a new ACL allow rule that must come before a denying rule (or at the end).
@@ -1133,8 +1134,10 @@ impl<'m, S: Sink> Ev<'m, S> {
                         || vec![Fix::UseHostname { app: app.id.clone() }],
                     );
                 }
-                let dyno = self.dyno_address(b, bp);
+                // A process scaled to 0 has no address: the destination hop says so.
+                let Some(dyno) = self.dyno_address(b, bp) else { return self.dyno_destination(b, bp, R::PsPrivateNetwork) };
                 self.host_to_space(host, t, dyno)?;
+                let dyno = Some(dyno);
                 self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
                 self.pass(R::PeerDynoAddress, || Detail::DynoByAddress { address: dyno });
                 self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
@@ -1156,7 +1159,14 @@ impl<'m, S: Sink> Ev<'m, S> {
                 let app = m.app(b);
                 if let (true, Some(t)) = (app.internal_routing, app.space) {
                     self.internal_dns(app)?;
-                    self.host_to_space(host, t, app.ir_endpoint)?;
+                    let Some(endpoint) = app.ir_endpoint else {
+                        return self.block(
+                            R::IrPrivateDns,
+                            || Detail::PrivateDns { hostname: app.hostname(), endpoint: None },
+                            || Self::no_config(None),
+                        );
+                    };
+                    self.host_to_space(host, t, endpoint)?;
                     self.internal_router(b)?;
                     self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::VpcHost { address: host.address }) });
                     return Ok(());
@@ -1190,10 +1200,9 @@ impl<'m, S: Sink> Ev<'m, S> {
 
     /// From a VPC host to an address in a space, over the peering: security group out, route
     /// table, network ACL, peering, primary CIDR.
-    fn host_to_space(&mut self, host: &'m Host, t: SpaceIx, target: Option<Ipv4Addr>) -> Flow {
+    fn host_to_space(&mut self, host: &'m Host, t: SpaceIx, target: Ipv4Addr) -> Flow {
         let m = self.m;
         let space = m.space(t);
-        let Some(target) = target else { return Err(Stop(R::PsCidrs)) };
         let ir = matches!(self.q.dst(), Dst::Hostname(_));
         self.security_groups(host, space, IpAddr::V4(target), Direction::Outbound)?;
         // The route must point at the peering; with no peering at all, the peering hop explains.

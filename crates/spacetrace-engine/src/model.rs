@@ -297,44 +297,43 @@ pub enum AclDecision {
     ImplicitDeny,
 }
 
-/// Evaluate numbered ACL rules for traffic with `addr` on every port of `ports`: first match wins,
-/// per port; the traffic is allowed only if every port in the range is allowed.
+/// Evaluate numbered ACL rules (sorted by number) for traffic with `addr` on every port of
+/// `ports`: first match wins, port by port, and the traffic is allowed only if every port is. The
+/// range is walked in segments whose ports all meet the same rules, so nothing is allocated.
+/// An explicit deny names the lowest deny that decides some port; otherwise a port no rule
+/// matches gives the implicit deny; otherwise the allow that decides last is named.
 pub fn acl_decide(rules: &[AclRule], protocol: Protocol, ports: PortRange, addr: IpAddr) -> AclDecision {
-    // Ports in `ports` not yet decided, as a small list of disjoint ranges.
-    let mut open: [Option<PortRange>; 16] = [None; 16];
-    open[0] = Some(ports);
-    for rule in rules {
-        if !protocol_matches(rule.protocol, protocol) || !rule.cidr.contains(&addr) {
-            continue;
-        }
-        let overlaps = open.iter().flatten().any(|r| r.lo <= rule.ports.hi && rule.ports.lo <= r.hi);
-        if !overlaps {
-            continue;
-        }
-        if rule.action == Action::Deny {
-            return AclDecision::Denied { number: rule.number };
-        }
-        // Remove the rule's range from the open ranges.
-        let mut next: [Option<PortRange>; 16] = [None; 16];
-        let mut n = 0;
-        for r in open.iter().flatten() {
-            let pieces = [
-                (r.lo < rule.ports.lo).then(|| PortRange { lo: r.lo, hi: r.hi.min(rule.ports.lo - 1) }),
-                (r.hi > rule.ports.hi).then(|| PortRange { lo: r.lo.max(rule.ports.hi + 1), hi: r.hi }),
-            ];
-            for p in pieces.into_iter().flatten() {
-                if n < next.len() {
-                    next[n] = Some(p);
-                    n += 1;
-                }
+    let applies = |r: &&AclRule| protocol_matches(r.protocol, protocol) && r.cidr.contains(&addr);
+    let mut first_deny: Option<u32> = None;
+    let mut last_allow: Option<u32> = None;
+    let mut unmatched = false;
+    let mut p = u32::from(ports.lo);
+    let hi = u32::from(ports.hi);
+    while p <= hi {
+        // The segment [p, end]: no rule boundary falls inside it.
+        let mut end = hi;
+        for r in rules.iter().filter(applies) {
+            let (lo, rhi) = (u32::from(r.ports.lo), u32::from(r.ports.hi));
+            if lo > p {
+                end = end.min(lo - 1);
+            }
+            if rhi >= p {
+                end = end.min(rhi);
             }
         }
-        open = next;
-        if n == 0 {
-            return AclDecision::Allowed { number: rule.number };
+        let port = p as u16;
+        match rules.iter().filter(applies).find(|r| r.ports.contains(port)) {
+            None => unmatched = true,
+            Some(r) if r.action == Action::Deny => first_deny = Some(first_deny.map_or(r.number, |d| d.min(r.number))),
+            Some(r) => last_allow = Some(last_allow.map_or(r.number, |a| a.max(r.number))),
         }
+        p = end + 1;
     }
-    AclDecision::ImplicitDeny
+    match (first_deny, unmatched, last_allow) {
+        (Some(number), _, _) => AclDecision::Denied { number },
+        (None, false, Some(number)) => AclDecision::Allowed { number },
+        _ => AclDecision::ImplicitDeny,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
