@@ -1,24 +1,227 @@
-//! The page shell: top bar and work area.
+//! The page shell: top bar, palette, canvas, inspector and question panel, diagnostics; keyboard
+//! shortcuts; notices.
 
+use leptos::ev;
 use leptos::prelude::*;
+use spacetrace_engine::doc::{Document, Position};
+use spacetrace_engine::render;
+use wasm_bindgen::JsCast;
 
+use crate::canvas::Canvas;
 use crate::cidr_probe::CidrProbe;
+use crate::diagnostics::Diagnostics;
+use crate::edit::Edit;
+use crate::examples::{EXAMPLES, default_document, empty_document, load};
+use crate::inspector::Inspector;
+use crate::layout::layout;
+use crate::palette::Palette;
+use crate::question::{QuestionPanel, SavedQuestions};
+use crate::store::{Draft, Notice, Store, Theme};
 
-/// The CIDR shown on first load: the default Private Space CIDR (rule PS-CIDRS).
+/// The CIDR shown in the address tool: the default Private Space CIDR (rule PS-CIDRS).
 pub const DEFAULT_CIDR: &str = "10.0.0.0/16";
+
+/// The draft question for a freshly loaded document: its first saved question, if any.
+fn first_question(doc: &Document) -> Draft {
+    doc.questions
+        .first()
+        .map(|q| Draft { from: Some(q.from.clone()), to: Some(q.to.clone()), protocol: q.protocol, port: q.port })
+        .unwrap_or_default()
+}
+
+/// Load a whole document (an example, or a new empty one) as one undoable step.
+pub fn open_document(store: &Store, doc: Document) {
+    let draft = first_question(&doc);
+    if store.apply(Edit::Replace(Box::new(doc))) {
+        store.selection.set(Vec::new());
+        store.viewport.set(None);
+        store.picking.set(None);
+        store.draft.set(draft);
+    }
+}
+
+fn typing_in_field() -> bool {
+    let Some(el) = document().active_element() else { return false };
+    matches!(el.tag_name().to_ascii_lowercase().as_str(), "input" | "textarea" | "select")
+}
+
+fn on_key(store: Store, ev: web_sys::KeyboardEvent) {
+    let ctrl = ev.ctrl_key() || ev.meta_key();
+    let key = ev.key();
+    if typing_in_field() {
+        if key == "Escape"
+            && let Some(el) = document().active_element().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.blur();
+        }
+        return;
+    }
+    match key.as_str() {
+        "z" | "Z" if ctrl && ev.shift_key() => {
+            ev.prevent_default();
+            store.redo();
+        }
+        "z" | "Z" if ctrl => {
+            ev.prevent_default();
+            store.undo();
+        }
+        "y" | "Y" if ctrl => {
+            ev.prevent_default();
+            store.redo();
+        }
+        "Delete" | "Backspace" => {
+            let sel = store.selection.get_untracked();
+            if !sel.is_empty() {
+                ev.prevent_default();
+                store.apply(Edit::Delete(sel));
+            }
+        }
+        "Escape" => {
+            store.picking.set(None);
+            store.notice.set(None);
+            store.selection.set(Vec::new());
+        }
+        "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" => {
+            let sel = store.selection.get_untracked();
+            let step = if ev.shift_key() { 50.0 } else { 10.0 };
+            let (dx, dy) = match key.as_str() {
+                "ArrowLeft" => (-step, 0.0),
+                "ArrowRight" => (step, 0.0),
+                "ArrowUp" => (0.0, -step),
+                _ => (0.0, step),
+            };
+            let geometry = store.doc.with_untracked(|d| layout(d, None));
+            let moves: Vec<Edit> = sel
+                .iter()
+                .filter_map(|id| geometry.region(id))
+                .map(|r| Edit::Move { id: r.id.clone(), to: Position { x: r.x + dx, y: r.y + dy } })
+                .collect();
+            if !moves.is_empty() {
+                ev.prevent_default();
+                store
+                    .viewport
+                    .set(Some(store.viewport.get_untracked().unwrap_or_else(|| crate::canvas::fit(&geometry))));
+                for m in moves {
+                    store.apply(m);
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
+    let doc = default_document();
+    let draft = first_question(&doc);
+    let store = Store::new(doc);
+    store.draft.set(draft);
+    provide_context(store);
+
+    let handle = window_event_listener(ev::keydown, move |ev| on_key(store, ev));
+    on_cleanup(move || handle.remove());
+
+    let theme_class = move || match store.theme.get() {
+        Theme::System => "app theme-system",
+        Theme::Light => "app theme-light",
+        Theme::Dark => "app theme-dark",
+    };
+
+    view! {
+        <div class=theme_class data-testid="app">
+            <TopBar />
+            <div class="workspace">
+                <Palette />
+                <main class="centre">
+                    <Canvas />
+                    <Diagnostics />
+                </main>
+                <aside class="side" aria-label="Inspector and questions">
+                    <Inspector />
+                    <QuestionPanel />
+                    <SavedQuestions />
+                    <details class="panel tool">
+                        <summary>"Address calculator"</summary>
+                        <CidrProbe initial=DEFAULT_CIDR />
+                    </details>
+                </aside>
+            </div>
+            <NoticeView />
+        </div>
+    }
+}
+
+#[component]
+fn TopBar() -> impl IntoView {
+    let store = crate::store::use_store();
     view! {
         <header class="topbar" data-testid="topbar">
             <div class="brand">
                 <span class="logo" aria-hidden="true">"\u{25C8}"</span>
                 <h1>"Spacetrace"</h1>
             </div>
-            <p class="tagline">"See how connections travel across Heroku-style networks, and why they succeed or fail."</p>
+            <label class="sr-only" for="scenario-name">"Scenario name"</label>
+            <input id="scenario-name" class="scenario-name" data-testid="scenario-name" type="text"
+                prop:value=move || store.doc.with(|d| d.name.clone())
+                on:change=move |ev| { store.apply(Edit::Rename(event_target_value(&ev))); } />
+            <label class="sr-only" for="examples">"Open an example"</label>
+            <select id="examples" data-testid="examples" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                if v == "new" {
+                    open_document(&store, empty_document());
+                } else if let Some((_, text)) = EXAMPLES.iter().find(|(name, _)| *name == v) {
+                    open_document(&store, load(text));
+                }
+                if let Some(sel) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                    sel.set_value("");
+                }
+            }>
+                <option value="" selected=true>"Open\u{2026}"</option>
+                <option value="new">"New empty network"</option>
+                <optgroup label="Examples">
+                    {EXAMPLES.iter().map(|(name, text)| {
+                        let title = load(text).name;
+                        view! { <option value=*name>{title}</option> }
+                    }).collect_view()}
+                </optgroup>
+            </select>
+            <div class="spacer"></div>
+            <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !store.can_undo() on:click=move |_| store.undo()>"\u{21B6} Undo"</button>
+            <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !store.can_redo() on:click=move |_| store.redo()>"\u{21B7} Redo"</button>
+            <button type="button" data-testid="theme" title="Theme: follow the system, light or dark"
+                on:click=move |_| store.theme.update(|t| *t = match t { Theme::System => Theme::Light, Theme::Light => Theme::Dark, Theme::Dark => Theme::System })>
+                {move || match store.theme.get() { Theme::System => "\u{25D0} System", Theme::Light => "\u{263C} Light", Theme::Dark => "\u{263E} Dark" }}
+            </button>
         </header>
-        <main class="workarea">
-            <CidrProbe initial=DEFAULT_CIDR />
-        </main>
+    }
+}
+
+#[component]
+fn NoticeView() -> impl IntoView {
+    let store = crate::store::use_store();
+    view! {
+        {move || store.notice.get().map(|n| {
+            let (text, rules, refused) = match &n {
+                Notice::Refused(r) => (render::refusal(r), r.rules.clone(), true),
+                Notice::Info(t) => (t.clone(), Vec::new(), false),
+            };
+            let explain = rules.first().map(|r| r.info().summary);
+            view! {
+                <div class="notice" class:refused=refused role="alert" data-testid="notice">
+                    <p>
+                        <strong>{if refused { "\u{2716} The platform refuses this. " } else { "" }}</strong>
+                        {text}
+                    </p>
+                    {(!rules.is_empty()).then(|| view! {
+                        <p class="notice-rules">
+                            {rules.iter().map(|r| view! { <span class="chip-static" data-testid="notice-rule">{r.as_str()}</span> }).collect_view()}
+                            " "
+                            {explain}
+                        </p>
+                    })}
+                    <button type="button" class="link" data-testid="notice-close" on:click=move |_| store.notice.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })}
     }
 }

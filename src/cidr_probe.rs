@@ -15,7 +15,7 @@ pub fn CidrProbe(
     let invalid = move || answer.with(|a| a.is_err());
 
     view! {
-        <section class="card cidr-probe" data-testid="cidr-probe" aria-labelledby="cidr-probe-title">
+        <section class="tool-card cidr-probe" data-testid="cidr-probe" aria-labelledby="cidr-probe-title">
             <h2 id="cidr-probe-title">"Address block"</h2>
             <p class="hint">
                 "Type a CIDR block to see its network, range and size, and whether it is private (RFC 1918). "

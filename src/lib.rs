@@ -1,10 +1,21 @@
 //! Spacetrace's browser app (Leptos 0.8, client-side rendering).
 //!
-//! The app never decides anything about networks itself: it asks `spacetrace_engine` and shows
-//! what `spacetrace_engine::render` says.
+//! The app never decides anything about networks itself: it holds the document and the session,
+//! asks `spacetrace_engine` for every answer, and shows what `spacetrace_engine::render` says.
 
 pub mod app;
+pub mod canvas;
 pub mod cidr_probe;
+pub mod diagnostics;
+pub mod edit;
+pub mod examples;
+pub mod fields;
+pub mod inspector;
+pub mod layout;
+pub mod lines;
+pub mod palette;
+pub mod question;
+pub mod store;
 
 pub use app::App;
 pub use cidr_probe::CidrProbe;

@@ -1,7 +1,8 @@
 // The walking skeleton, end to end: the release build, served statically, computes in the browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, newPage, screenshot } from './support.mjs';
+import { serveDist, launchBrowser, newPage, SCREENSHOTS } from './support.mjs';
+import { mkdir } from 'node:fs/promises';
 
 let browser;
 before(async () => {
@@ -15,6 +16,8 @@ async function open(dir, prefix) {
   const server = await serveDist(dir, prefix);
   const page = await newPage(browser);
   await page.goto(server.url);
+  await page.getByTestId('canvas').waitFor();
+  await page.getByText('Address calculator').click();
   await page.getByTestId('cidr-result').waitFor();
   return { server, page };
 }
@@ -53,7 +56,8 @@ test('a person types CIDR blocks and reads what they are', async () => {
     await input.fill('192.168.4.0/22');
     assert.match(await result.innerText(), /192\.168\.4\.0 – 192\.168\.7\.255/);
     assert.equal(await input.getAttribute('aria-invalid'), 'false');
-    await screenshot(page, 'cidr-probe');
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.getByTestId('cidr-probe').screenshot({ path: `${SCREENSHOTS}/cidr-probe.png` });
     assert.deepEqual(page.errors, []);
   } finally {
     await page.context().close();
@@ -66,6 +70,7 @@ test('the release build works from a static host under a sub-path', async () => 
   try {
     assert.ok(server.url.endsWith('/teaching/spacetrace/'));
     assert.match(await page.getByTestId('cidr-result').innerText(), /10\.0\.0\.0\/16/);
+    await page.getByTestId('region-acme-prod').waitFor();
     assert.deepEqual(page.errors, []);
   } finally {
     await page.context().close();

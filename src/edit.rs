@@ -1,0 +1,540 @@
+//! Edits are values; [`apply_edit`] is the one function that changes a document. It returns a
+//! new document or the platform's refusal, so undo, autosave and tests get every change the same way.
+
+use spacetrace_engine::apply::{apply as apply_fix, ids, unused_id};
+use spacetrace_engine::doc::{self, AddonKind, Document, Generation, PeeringStatus, Position, TunnelStatus};
+use spacetrace_engine::policy::{self, Refusal};
+use spacetrace_engine::trace::Fix;
+
+/// The canvas IDs of the two regions that are not document objects.
+pub const INTERNET: &str = "@internet";
+pub const COMMON_RUNTIME: &str = "@common-runtime";
+
+/// Something new to add.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewObject {
+    Space {
+        generation: Generation,
+        shield: bool,
+        at: Position,
+    },
+    /// An app in a space, or in the Common Runtime when `space` is `None`.
+    App {
+        space: Option<String>,
+        internal_routing: bool,
+    },
+    Addon {
+        space: String,
+        kind: AddonKind,
+    },
+    Vpc {
+        at: Position,
+    },
+    Host {
+        vpc: String,
+    },
+    Remote {
+        at: Position,
+    },
+    RemoteHost {
+        remote: String,
+    },
+    Client,
+    Service,
+}
+
+/// A whole object with new values, replacing the one with the same ID. Children edited elsewhere
+/// (a space's apps, a VPC's hosts, a remote network's hosts) are kept from the current document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Object {
+    Space(doc::Space),
+    App(doc::App),
+    Addon(doc::Addon),
+    Vpc(doc::Vpc),
+    Host(doc::Host),
+    Remote(doc::RemoteNetwork),
+    RemoteHost(doc::RemoteHost),
+    Peering(doc::Peering),
+    Vpn(doc::Vpn),
+    Client(doc::InternetClient),
+    Service(doc::ExternalService),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    Add(NewObject),
+    Move { id: String, to: Position },
+    Delete(Vec<String>),
+    Peer { space: String, vpc: String },
+    ConnectVpn { space: String, remote: String },
+    Update(Object),
+    ApplyFix(Fix),
+    SaveQuestion(doc::Question),
+    DeleteQuestion(String),
+    Rename(String),
+    Replace(Box<Document>),
+}
+
+/// Every ID in the document, owned.
+pub fn all_ids(doc: &Document) -> Vec<String> {
+    ids(doc).into_iter().map(str::to_owned).collect()
+}
+
+/// Apply an edit. The document given is never changed.
+pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> {
+    let mut d = current.clone();
+    match edit {
+        Edit::Add(new) => add(&mut d, new)?,
+        Edit::Move { id, to } => move_to(&mut d, id, *to),
+        Edit::Delete(list) => delete(&mut d, list),
+        Edit::Peer { space, vpc } => {
+            policy::can_peer(&d, space, vpc)?;
+            let id = unused_id(&d, &format!("pcx-{vpc}"));
+            d.peerings.push(doc::Peering {
+                id,
+                space: space.clone(),
+                vpc: vpc.clone(),
+                status: PeeringStatus::Active,
+                extra: Default::default(),
+            });
+        }
+        Edit::ConnectVpn { space, remote } => {
+            policy::can_connect_vpn(&d, space)?;
+            if let Some(r) = d.remote_networks.iter().find(|r| r.id == *remote).cloned() {
+                let id = unused_id(&d, &format!("vpn-{remote}"));
+                d.vpns.push(doc::Vpn {
+                    name: id.clone(),
+                    id,
+                    space: space.clone(),
+                    remote_network: remote.clone(),
+                    customer_gateway: r.public_egress_ip.clone().unwrap_or_default(),
+                    routable_cidrs: r.cidrs.clone(),
+                    tunnel_status: TunnelStatus::Up,
+                    extra: Default::default(),
+                });
+            }
+        }
+        Edit::Update(object) => update(&mut d, object)?,
+        Edit::ApplyFix(fix) => {
+            if let Ok(next) = apply_fix(&d, fix) {
+                d = next;
+            }
+        }
+        Edit::SaveQuestion(q) => match d.questions.iter_mut().find(|x| x.id == q.id) {
+            Some(existing) => *existing = q.clone(),
+            None => d.questions.push(q.clone()),
+        },
+        Edit::DeleteQuestion(id) => d.questions.retain(|q| q.id != *id),
+        Edit::Rename(name) => d.name = name.clone(),
+        Edit::Replace(doc) => d = (**doc).clone(),
+    }
+    Ok(d)
+}
+
+fn count_of(d: &Document, prefix: &str) -> usize {
+    ids(d).iter().filter(|id| id.starts_with(prefix)).count() + 1
+}
+
+fn add(d: &mut Document, new: &NewObject) -> Result<(), Refusal> {
+    match new {
+        NewObject::Space { generation, shield, at } => {
+            let id = unused_id(d, &format!("space-{}", d.spaces.len() + 1));
+            if *shield && *generation == Generation::Fir {
+                let probe = doc::Space { id: id.clone(), generation: *generation, ..Default::default() };
+                let mut with = d.clone();
+                with.spaces.push(probe);
+                policy::can_be_shield(&with, &id)?;
+            }
+            let n = d.spaces.len() as u8;
+            d.spaces.push(doc::Space {
+                name: id.clone(),
+                id,
+                generation: *generation,
+                shield: *shield,
+                region: "virginia".into(),
+                outbound_ips: vec![
+                    format!("203.0.113.{}", 10 + n * 2 % 200),
+                    format!("203.0.113.{}", 11 + n * 2 % 200),
+                ],
+                position: Some(*at),
+                ..Default::default()
+            });
+        }
+        NewObject::App { space, internal_routing } => {
+            let id = unused_id(d, &format!("app-{}", count_of(d, "app-")));
+            if *internal_routing {
+                policy::can_choose_internal_routing(d, &id, space.as_deref(), true)?;
+            }
+            let app = doc::App {
+                name: id.clone(),
+                id,
+                internal_routing: *internal_routing,
+                process_types: vec![doc::ProcessType { name: "web".into(), dynos: 1, ..Default::default() }],
+                ..Default::default()
+            };
+            match space {
+                None => d.common_runtime_apps.push(app),
+                Some(s) => {
+                    if let Some(space) = d.spaces.iter_mut().find(|x| x.id == *s) {
+                        space.apps.push(app);
+                    }
+                }
+            }
+        }
+        NewObject::Addon { space, kind } => {
+            let base = match kind {
+                AddonKind::Postgres => "postgres",
+                AddonKind::Kafka => "kafka",
+                AddonKind::Redis => "redis",
+            };
+            let id = unused_id(d, &format!("{base}-{}", count_of(d, base)));
+            if let Some(s) = d.spaces.iter_mut().find(|x| x.id == *space) {
+                s.addons.push(doc::Addon { name: id.clone(), id, kind: *kind, ..Default::default() });
+            }
+        }
+        NewObject::Vpc { at } => {
+            let n = d.vpcs.len() + 1;
+            let id = unused_id(d, &format!("vpc-{n}"));
+            // A private /16 that overlaps nothing reserved by default and no other VPC.
+            let taken: Vec<String> = d.vpcs.iter().map(|v| v.primary_cidr.clone()).collect();
+            let second = (100..250u16).find(|o| !taken.contains(&format!("10.{o}.0.0/16"))).unwrap_or(100);
+            let rt = unused_id(d, &format!("rtb-{id}"));
+            let sg = unused_id(d, &format!("sg-{id}"));
+            let subnet = unused_id(d, &format!("subnet-{id}"));
+            d.vpcs.push(doc::Vpc {
+                name: id.clone(),
+                id,
+                region: "us-east-1".into(),
+                primary_cidr: format!("10.{second}.0.0/16"),
+                route_tables: vec![doc::RouteTable {
+                    name: rt.clone(),
+                    id: rt.clone(),
+                    routes: vec![doc::Route { destination: format!("10.{second}.0.0/16"), target: "local".into() }],
+                    extra: Default::default(),
+                }],
+                security_groups: vec![doc::SecurityGroup {
+                    name: sg.clone(),
+                    id: sg,
+                    inbound: Vec::new(),
+                    outbound: vec![doc::SgRule {
+                        protocol: doc::RuleProtocol::All,
+                        ports: "all".into(),
+                        cidr: "0.0.0.0/0".into(),
+                    }],
+                    extra: Default::default(),
+                }],
+                subnets: vec![doc::Subnet {
+                    name: subnet.clone(),
+                    id: subnet,
+                    cidr: format!("10.{second}.1.0/24"),
+                    route_table: rt,
+                    network_acl: None,
+                    extra: Default::default(),
+                }],
+                position: Some(*at),
+                ..Default::default()
+            });
+        }
+        NewObject::Host { vpc } => {
+            let id = unused_id(d, &format!("host-{}", count_of(d, "host-")));
+            if let Some(v) = d.vpcs.iter_mut().find(|x| x.id == *vpc) {
+                let Some(subnet) = v.subnets.first() else { return Ok(()) };
+                let base = subnet.cidr.split('/').next().unwrap_or("").rsplit_once('.').map(|(a, _)| a.to_owned());
+                let address = base.map(|b| format!("{b}.{}", 10 + v.hosts.len())).unwrap_or_default();
+                let host = doc::Host {
+                    name: id.clone(),
+                    id,
+                    subnet: subnet.id.clone(),
+                    address,
+                    security_groups: v.security_groups.first().map(|g| vec![g.id.clone()]).unwrap_or_default(),
+                    ports: vec![doc::Listen { protocol: doc::Protocol::Tcp, port: 5432 }],
+                    ..Default::default()
+                };
+                v.hosts.push(host);
+            }
+        }
+        NewObject::Remote { at } => {
+            let n = d.remote_networks.len();
+            let id = unused_id(d, &format!("office-{}", n + 1));
+            d.remote_networks.push(doc::RemoteNetwork {
+                name: id.clone(),
+                id,
+                cidrs: vec![format!("192.168.{}.0/24", 10 + n)],
+                position: Some(*at),
+                ..Default::default()
+            });
+        }
+        NewObject::RemoteHost { remote } => {
+            let id = unused_id(d, &format!("server-{}", count_of(d, "server-")));
+            if let Some(r) = d.remote_networks.iter_mut().find(|x| x.id == *remote) {
+                let base =
+                    r.cidrs.first().and_then(|c| c.split('/').next()?.rsplit_once('.').map(|(a, _)| a.to_owned()));
+                let address = base.map(|b| format!("{b}.{}", 20 + r.hosts.len())).unwrap_or_default();
+                r.hosts.push(doc::RemoteHost {
+                    name: id.clone(),
+                    id,
+                    address,
+                    ports: vec![doc::Listen { protocol: doc::Protocol::Tcp, port: 443 }],
+                    ..Default::default()
+                });
+            }
+        }
+        NewObject::Client => {
+            let first = d.internet_clients.is_empty();
+            let id = unused_id(d, if first { "anyone" } else { "client" });
+            let n = d.internet_clients.len();
+            d.internet_clients.push(doc::InternetClient {
+                name: if first { "Anyone on the internet".into() } else { id.clone() },
+                id,
+                cidr: if first { "0.0.0.0/0".into() } else { format!("198.51.100.{}/32", 10 + n) },
+                ..Default::default()
+            });
+        }
+        NewObject::Service => {
+            let id = unused_id(d, &format!("service-{}", count_of(d, "service-")));
+            d.external_services.push(doc::ExternalService {
+                name: id.clone(),
+                hostname: format!("{id}.example.com"),
+                id,
+                ports: vec![doc::Listen { protocol: doc::Protocol::Tcp, port: 443 }],
+                ..Default::default()
+            });
+        }
+    }
+    Ok(())
+}
+
+fn move_to(d: &mut Document, id: &str, to: Position) {
+    let to = Position { x: to.x.round(), y: to.y.round() };
+    match id {
+        INTERNET => d.layout.internet = Some(to),
+        COMMON_RUNTIME => d.layout.common_runtime = Some(to),
+        _ => {
+            if let Some(s) = d.spaces.iter_mut().find(|x| x.id == id) {
+                s.position = Some(to);
+            } else if let Some(v) = d.vpcs.iter_mut().find(|x| x.id == id) {
+                v.position = Some(to);
+            } else if let Some(r) = d.remote_networks.iter_mut().find(|x| x.id == id) {
+                r.position = Some(to);
+            }
+        }
+    }
+}
+
+/// Does a question mention any of these IDs?
+fn question_mentions(q: &doc::Question, gone: &[String]) -> bool {
+    let has = |s: &String| gone.contains(s);
+    let from = match &q.from {
+        doc::From::Dyno { app, .. } => has(app),
+        doc::From::Host(x) | doc::From::RemoteHost(x) | doc::From::Client(x) => has(x),
+    };
+    let to = match &q.to {
+        doc::To::Hostname(x) | doc::To::Addon(x) | doc::To::Host(x) | doc::To::RemoteHost(x) | doc::To::External(x) => {
+            has(x)
+        }
+        doc::To::Discovery { app, .. } | doc::To::DynoAddress { app, .. } => has(app),
+        doc::To::Localhost => false,
+    };
+    from || to
+}
+
+fn delete(d: &mut Document, list: &[String]) {
+    let mut gone: Vec<String> = list.to_vec();
+    // Children of deleted regions go too.
+    for s in d.spaces.iter().filter(|s| list.contains(&s.id)) {
+        gone.extend(s.apps.iter().map(|a| a.id.clone()));
+        gone.extend(s.addons.iter().map(|a| a.id.clone()));
+    }
+    for v in d.vpcs.iter().filter(|v| list.contains(&v.id)) {
+        gone.extend(v.hosts.iter().map(|h| h.id.clone()));
+    }
+    for r in d.remote_networks.iter().filter(|r| list.contains(&r.id)) {
+        gone.extend(r.hosts.iter().map(|h| h.id.clone()));
+    }
+    let g = |id: &String| gone.contains(id);
+    d.spaces.retain(|s| !g(&s.id));
+    for s in &mut d.spaces {
+        s.apps.retain(|a| !g(&a.id));
+        s.addons.retain(|a| !g(&a.id));
+    }
+    d.common_runtime_apps.retain(|a| !g(&a.id));
+    d.vpcs.retain(|v| !g(&v.id));
+    for v in &mut d.vpcs {
+        v.hosts.retain(|h| !g(&h.id));
+    }
+    d.remote_networks.retain(|r| !g(&r.id));
+    for r in &mut d.remote_networks {
+        r.hosts.retain(|h| !g(&h.id));
+    }
+    d.internet_clients.retain(|c| !g(&c.id));
+    d.external_services.retain(|c| !g(&c.id));
+    d.peerings.retain(|p| !g(&p.id) && !g(&p.space) && !g(&p.vpc));
+    d.vpc_peerings.retain(|p| !g(&p.id) && !g(&p.vpc) && !g(&p.peer_vpc));
+    d.vpns.retain(|v| !g(&v.id) && !g(&v.space) && !g(&v.remote_network));
+    d.questions.retain(|q| !g(&q.id) && !question_mentions(q, &gone));
+}
+
+fn update(d: &mut Document, object: &Object) -> Result<(), Refusal> {
+    match object {
+        Object::Space(new) => {
+            let Some(i) = d.spaces.iter().position(|s| s.id == new.id) else { return Ok(()) };
+            let old = d.spaces[i].clone();
+            let mut probe = d.clone();
+            probe.spaces[i].generation = new.generation;
+            if new.shield && !old.shield {
+                policy::can_be_shield(&probe, &new.id)?;
+            }
+            if new.trusted_ip_ranges != old.trusted_ip_ranges
+                && let Some(list) = &new.trusted_ip_ranges
+            {
+                policy::can_set_trusted_ranges(&probe, &new.id, list.len())?;
+            }
+            let mut next = new.clone();
+            next.apps = old.apps;
+            next.addons = old.addons;
+            d.spaces[i] = next;
+        }
+        Object::App(new) => {
+            let space = d.spaces.iter().find(|s| s.apps.iter().any(|a| a.id == new.id)).map(|s| s.id.clone());
+            let old = d
+                .common_runtime_apps
+                .iter()
+                .chain(d.spaces.iter().flat_map(|s| s.apps.iter()))
+                .find(|a| a.id == new.id)
+                .cloned();
+            let Some(old) = old else { return Ok(()) };
+            if old.internal_routing != new.internal_routing {
+                policy::can_choose_internal_routing(d, &new.id, space.as_deref(), false)?;
+            }
+            for a in d.common_runtime_apps.iter_mut().chain(d.spaces.iter_mut().flat_map(|s| s.apps.iter_mut())) {
+                if a.id == new.id {
+                    *a = new.clone();
+                }
+            }
+        }
+        Object::Addon(new) => {
+            for a in d.spaces.iter_mut().flat_map(|s| s.addons.iter_mut()) {
+                if a.id == new.id {
+                    *a = new.clone();
+                }
+            }
+        }
+        Object::Vpc(new) => {
+            if let Some(v) = d.vpcs.iter_mut().find(|v| v.id == new.id) {
+                let hosts = std::mem::take(&mut v.hosts);
+                *v = new.clone();
+                v.hosts = hosts;
+            }
+        }
+        Object::Host(new) => {
+            for h in d.vpcs.iter_mut().flat_map(|v| v.hosts.iter_mut()) {
+                if h.id == new.id {
+                    *h = new.clone();
+                }
+            }
+        }
+        Object::Remote(new) => {
+            if let Some(r) = d.remote_networks.iter_mut().find(|r| r.id == new.id) {
+                let hosts = std::mem::take(&mut r.hosts);
+                *r = new.clone();
+                r.hosts = hosts;
+            }
+        }
+        Object::RemoteHost(new) => {
+            for h in d.remote_networks.iter_mut().flat_map(|r| r.hosts.iter_mut()) {
+                if h.id == new.id {
+                    *h = new.clone();
+                }
+            }
+        }
+        Object::Peering(new) => {
+            if let Some(p) = d.peerings.iter_mut().find(|p| p.id == new.id) {
+                *p = new.clone();
+            }
+        }
+        Object::Vpn(new) => {
+            if let Some(v) = d.vpns.iter_mut().find(|v| v.id == new.id) {
+                *v = new.clone();
+            }
+        }
+        Object::Client(new) => {
+            if let Some(c) = d.internet_clients.iter_mut().find(|c| c.id == new.id) {
+                *c = new.clone();
+            }
+        }
+        Object::Service(new) => {
+            if let Some(s) = d.external_services.iter_mut().find(|s| s.id == new.id) {
+                *s = new.clone();
+            }
+        }
+    }
+    Ok(())
+}
+
+// Run in the browser with the other app tests (plain #[test]s do not run on wasm32).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spacetrace_engine::rules::RuleId;
+    use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn empty() -> Document {
+        Document { version: Some(1), name: "test".into(), ..Default::default() }
+    }
+
+    fn at() -> Position {
+        Position { x: 300.0, y: 40.0 }
+    }
+
+    #[test]
+    fn build_a_space_with_two_apps_and_a_peered_vpc() {
+        let mut d = empty();
+        for e in [
+            Edit::Add(NewObject::Space { generation: Generation::Cedar, shield: false, at: at() }),
+            Edit::Add(NewObject::App { space: Some("space-1".into()), internal_routing: false }),
+            Edit::Add(NewObject::App { space: Some("space-1".into()), internal_routing: false }),
+            Edit::Add(NewObject::Vpc { at: at() }),
+            Edit::Add(NewObject::Host { vpc: "vpc-1".into() }),
+            Edit::Peer { space: "space-1".into(), vpc: "vpc-1".into() },
+        ] {
+            d = apply_edit(&d, &e).unwrap();
+        }
+        assert_eq!(d.spaces[0].apps.len(), 2);
+        assert_eq!(d.vpcs[0].hosts.len(), 1);
+        assert_eq!(d.peerings.len(), 1);
+        let checked = spacetrace_engine::check(&d);
+        assert!(checked.errors().next().is_none(), "{:?}", checked.diagnostics);
+    }
+
+    #[test]
+    fn fir_refuses_peering_and_internal_routing_changes_are_refused() {
+        let mut d = empty();
+        d = apply_edit(&d, &Edit::Add(NewObject::Space { generation: Generation::Fir, shield: false, at: at() }))
+            .unwrap();
+        d = apply_edit(&d, &Edit::Add(NewObject::Vpc { at: at() })).unwrap();
+        let refused = apply_edit(&d, &Edit::Peer { space: "space-1".into(), vpc: "vpc-1".into() }).unwrap_err();
+        assert_eq!(refused.rules[0], RuleId::PeerCedarOnly);
+
+        let mut d = empty();
+        d = apply_edit(&d, &Edit::Add(NewObject::Space { generation: Generation::Cedar, shield: false, at: at() }))
+            .unwrap();
+        d = apply_edit(&d, &Edit::Add(NewObject::App { space: Some("space-1".into()), internal_routing: false }))
+            .unwrap();
+        let mut app = d.spaces[0].apps[0].clone();
+        app.internal_routing = true;
+        let refused = apply_edit(&d, &Edit::Update(Object::App(app))).unwrap_err();
+        assert_eq!(refused.rules, vec![RuleId::IrAtCreation]);
+    }
+
+    #[test]
+    fn deleting_a_space_removes_its_apps_peerings_and_questions() {
+        let d = spacetrace_engine::parse_document(include_str!("../scenarios/default.json")).unwrap();
+        let after = apply_edit(&d, &Edit::Delete(vec!["acme-prod".into()])).unwrap();
+        assert!(after.spaces.is_empty());
+        assert!(after.peerings.is_empty() && after.vpns.is_empty());
+        assert!(after.questions.iter().all(|q| !matches!(&q.from, doc::From::Dyno { .. })));
+        assert!(spacetrace_engine::check(&after).errors().next().is_none());
+    }
+}

@@ -1,0 +1,573 @@
+//! The question panel: pick a source and a destination (lists or canvas), a protocol and a port;
+//! the answer appears at once as a verdict, a hop-by-hop trace with rule chips, the address the
+//! destination sees, and suggested changes with "apply". Saved questions re-evaluate live.
+
+use leptos::prelude::*;
+use spacetrace_engine::doc::{self, Document, Protocol};
+use spacetrace_engine::render;
+use spacetrace_engine::rules::RuleId;
+use spacetrace_engine::trace::{Decision, Fix, Trace, Verdict};
+
+use crate::edit::Edit;
+use crate::store::{Pick, Store, use_store};
+
+/// A source as a select value.
+pub fn from_key(f: &doc::From) -> String {
+    match f {
+        doc::From::Dyno { app, process } => format!("dyno|{app}|{process}"),
+        doc::From::Host(h) => format!("host|{h}"),
+        doc::From::RemoteHost(h) => format!("remote|{h}"),
+        doc::From::Client(c) => format!("client|{c}"),
+    }
+}
+
+fn parse_from(key: &str) -> Option<doc::From> {
+    let parts: Vec<&str> = key.splitn(3, '|').collect();
+    Some(match parts.as_slice() {
+        ["dyno", app, process] => doc::From::Dyno { app: (*app).into(), process: (*process).into() },
+        ["host", h] => doc::From::Host((*h).into()),
+        ["remote", h] => doc::From::RemoteHost((*h).into()),
+        ["client", c] => doc::From::Client((*c).into()),
+        _ => return None,
+    })
+}
+
+/// A destination as a select value.
+pub fn to_key(t: &doc::To) -> String {
+    match t {
+        doc::To::Hostname(a) => format!("hostname|{a}"),
+        doc::To::Discovery { app, process } => format!("discovery|{app}|{process}"),
+        doc::To::DynoAddress { app, process } => format!("dyno|{app}|{process}"),
+        doc::To::Localhost => "localhost".into(),
+        doc::To::Addon(a) => format!("addon|{a}"),
+        doc::To::Host(h) => format!("host|{h}"),
+        doc::To::RemoteHost(h) => format!("remote|{h}"),
+        doc::To::External(s) => format!("external|{s}"),
+    }
+}
+
+fn parse_to(key: &str) -> Option<doc::To> {
+    let parts: Vec<&str> = key.splitn(3, '|').collect();
+    Some(match parts.as_slice() {
+        ["hostname", a] => doc::To::Hostname((*a).into()),
+        ["discovery", app, process] => doc::To::Discovery { app: (*app).into(), process: (*process).into() },
+        ["dyno", app, process] => doc::To::DynoAddress { app: (*app).into(), process: (*process).into() },
+        ["localhost"] => doc::To::Localhost,
+        ["addon", a] => doc::To::Addon((*a).into()),
+        ["host", h] => doc::To::Host((*h).into()),
+        ["remote", h] => doc::To::RemoteHost((*h).into()),
+        ["external", s] => doc::To::External((*s).into()),
+        _ => return None,
+    })
+}
+
+/// Option groups for the source list: (group label, [(key, label)]).
+fn source_options(d: &Document) -> Vec<(String, Vec<(String, String)>)> {
+    let mut groups = Vec::new();
+    let dynos = |apps: &[doc::App]| -> Vec<(String, String)> {
+        apps.iter()
+            .flat_map(|a| {
+                a.process_types.iter().map(move |p| {
+                    (
+                        from_key(&doc::From::Dyno { app: a.id.clone(), process: p.name.clone() }),
+                        format!("{}.1 of {}", p.name, a.name),
+                    )
+                })
+            })
+            .collect()
+    };
+    if !d.common_runtime_apps.is_empty() {
+        groups.push(("Common Runtime dynos".to_owned(), dynos(&d.common_runtime_apps)));
+    }
+    for s in &d.spaces {
+        if !s.apps.is_empty() {
+            groups.push((format!("Dynos in {}", s.name), dynos(&s.apps)));
+        }
+    }
+    let hosts: Vec<_> = d
+        .vpcs
+        .iter()
+        .flat_map(|v| {
+            v.hosts.iter().map(move |h| (from_key(&doc::From::Host(h.id.clone())), format!("{} ({})", h.name, v.name)))
+        })
+        .collect();
+    if !hosts.is_empty() {
+        groups.push(("VPC hosts".to_owned(), hosts));
+    }
+    let remote: Vec<_> = d
+        .remote_networks
+        .iter()
+        .flat_map(|r| {
+            r.hosts
+                .iter()
+                .map(move |h| (from_key(&doc::From::RemoteHost(h.id.clone())), format!("{} ({})", h.name, r.name)))
+        })
+        .collect();
+    if !remote.is_empty() {
+        groups.push(("Remote hosts".to_owned(), remote));
+    }
+    let clients: Vec<_> = d
+        .internet_clients
+        .iter()
+        .map(|c| (from_key(&doc::From::Client(c.id.clone())), format!("{} ({})", c.name, c.cidr)))
+        .collect();
+    if !clients.is_empty() {
+        groups.push(("Internet clients".to_owned(), clients));
+    }
+    groups
+}
+
+/// Option groups for the destination list.
+fn destination_options(d: &Document) -> Vec<(String, Vec<(String, String)>)> {
+    let mut groups = Vec::new();
+    let apps: Vec<&doc::App> =
+        d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter())).collect();
+    if !apps.is_empty() {
+        groups.push((
+            "App hostnames".to_owned(),
+            apps.iter()
+                .map(|a| (to_key(&doc::To::Hostname(a.id.clone())), format!("{}.herokuapp.com", a.name)))
+                .collect(),
+        ));
+        let mut direct = Vec::new();
+        for s in &d.spaces {
+            for a in &s.apps {
+                for p in &a.process_types {
+                    direct.push((
+                        to_key(&doc::To::Discovery { app: a.id.clone(), process: p.name.clone() }),
+                        format!("{}.{}.app.localspace", p.name, a.name),
+                    ));
+                }
+            }
+        }
+        for a in &apps {
+            for p in &a.process_types {
+                direct.push((
+                    to_key(&doc::To::DynoAddress { app: a.id.clone(), process: p.name.clone() }),
+                    format!("{}.1 of {} (dyno address)", p.name, a.name),
+                ));
+            }
+        }
+        direct.push((to_key(&doc::To::Localhost), "localhost (same dyno)".to_owned()));
+        groups.push(("Dynos directly".to_owned(), direct));
+    }
+    let addons: Vec<_> = d
+        .spaces
+        .iter()
+        .flat_map(|s| {
+            s.addons.iter().map(move |a| (to_key(&doc::To::Addon(a.id.clone())), format!("{} ({})", a.name, s.name)))
+        })
+        .collect();
+    if !addons.is_empty() {
+        groups.push(("Data add-ons".to_owned(), addons));
+    }
+    let hosts: Vec<_> = d
+        .vpcs
+        .iter()
+        .flat_map(|v| {
+            v.hosts
+                .iter()
+                .map(move |h| (to_key(&doc::To::Host(h.id.clone())), format!("{} {} ({})", h.name, h.address, v.name)))
+        })
+        .collect();
+    if !hosts.is_empty() {
+        groups.push(("VPC hosts".to_owned(), hosts));
+    }
+    let remote: Vec<_> = d
+        .remote_networks
+        .iter()
+        .flat_map(|r| {
+            r.hosts.iter().map(move |h| {
+                (to_key(&doc::To::RemoteHost(h.id.clone())), format!("{} {} ({})", h.name, h.address, r.name))
+            })
+        })
+        .collect();
+    if !remote.is_empty() {
+        groups.push(("Remote hosts".to_owned(), remote));
+    }
+    let services: Vec<_> = d
+        .external_services
+        .iter()
+        .map(|s| (to_key(&doc::To::External(s.id.clone())), format!("{} ({})", s.name, s.hostname)))
+        .collect();
+    if !services.is_empty() {
+        groups.push(("External services".to_owned(), services));
+    }
+    groups
+}
+
+/// The port a destination usually answers on.
+fn natural_port(d: &Document, to: &doc::To) -> Option<u16> {
+    let first = |ports: &[doc::Listen]| ports.first().map(|l| l.port);
+    match to {
+        doc::To::Hostname(_) => Some(443),
+        doc::To::Addon(a) => d
+            .spaces
+            .iter()
+            .flat_map(|s| s.addons.iter())
+            .find(|x| x.id == *a)
+            .map(|x| x.port.unwrap_or(x.kind.default_port())),
+        doc::To::Host(h) => {
+            d.vpcs.iter().flat_map(|v| v.hosts.iter()).find(|x| x.id == *h).and_then(|x| first(&x.ports))
+        }
+        doc::To::RemoteHost(h) => {
+            d.remote_networks.iter().flat_map(|r| r.hosts.iter()).find(|x| x.id == *h).and_then(|x| first(&x.ports))
+        }
+        doc::To::External(s) => d.external_services.iter().find(|x| x.id == *s).and_then(|x| first(&x.ports)),
+        doc::To::Discovery { app, process } | doc::To::DynoAddress { app, process } => {
+            let a = d
+                .common_runtime_apps
+                .iter()
+                .chain(d.spaces.iter().flat_map(|s| s.apps.iter()))
+                .find(|a| a.id == *app)?;
+            let p = a.process_types.iter().find(|p| p.name == *process)?;
+            if p.name == "web" { Some(a.web_port.unwrap_or(5000)) } else { first(&p.ports) }
+        }
+        doc::To::Localhost => None,
+    }
+}
+
+/// Set the destination, and the port it usually answers on.
+pub fn set_destination(store: &Store, to: doc::To) {
+    let port = store.doc.with_untracked(|d| natural_port(d, &to));
+    store.draft.update(|d| {
+        if let Some(p) = port {
+            d.port = p;
+        }
+        d.to = Some(to);
+    });
+}
+
+fn options_view(groups: Vec<(String, Vec<(String, String)>)>, selected: Option<String>) -> impl IntoView {
+    groups
+        .into_iter()
+        .map(|(label, items)| {
+            let selected = selected.clone();
+            view! {
+                <optgroup label=label>
+                    {items
+                        .into_iter()
+                        .map(|(key, text)| {
+                            let is = selected.as_deref() == Some(key.as_str());
+                            view! { <option value=key selected=is>{text}</option> }
+                        })
+                        .collect_view()}
+                </optgroup>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn QuestionPanel() -> impl IntoView {
+    let store = use_store();
+    let from_groups = Memo::new(move |_| store.doc.with(source_options));
+    let to_groups = Memo::new(move |_| store.doc.with(destination_options));
+    let from_key_now = move || store.draft.with(|d| d.from.as_ref().map(from_key));
+    let to_key_now = move || store.draft.with(|d| d.to.as_ref().map(to_key));
+    let picking = move |which: Pick| move || store.picking.get() == Some(which);
+
+    view! {
+        <section class="panel question" data-testid="question-panel" aria-labelledby="question-title">
+            <h2 id="question-title">"Ask: can this reach that?"</h2>
+            <div class="q-grid">
+                <label for="q-from">"From"</label>
+                <div class="q-row">
+                    <select id="q-from" data-testid="question-from" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        store.draft.update(|d| d.from = parse_from(&v));
+                    }>
+                        <option value="" selected=move || from_key_now().is_none()>"Choose a source\u{2026}"</option>
+                        {move || options_view(from_groups.get(), from_key_now())}
+                    </select>
+                    <button type="button" class="pick" class:active=picking(Pick::From) data-testid="pick-from"
+                        title="Pick the source on the canvas"
+                        aria-pressed=move || picking(Pick::From)().to_string()
+                        on:click=move |_| store.picking.update(|p| *p = if *p == Some(Pick::From) { None } else { Some(Pick::From) })>
+                        "\u{25CE} pick"
+                    </button>
+                </div>
+                <label for="q-to">"To"</label>
+                <div class="q-row">
+                    <select id="q-to" data-testid="question-to" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        match parse_to(&v) {
+                            Some(to) => set_destination(&store, to),
+                            None => store.draft.update(|d| d.to = None),
+                        }
+                    }>
+                        <option value="" selected=move || to_key_now().is_none()>"Choose a destination\u{2026}"</option>
+                        {move || options_view(to_groups.get(), to_key_now())}
+                    </select>
+                    <button type="button" class="pick" class:active=picking(Pick::To) data-testid="pick-to"
+                        title="Pick the destination on the canvas"
+                        aria-pressed=move || picking(Pick::To)().to_string()
+                        on:click=move |_| store.picking.update(|p| *p = if *p == Some(Pick::To) { None } else { Some(Pick::To) })>
+                        "\u{25CE} pick"
+                    </button>
+                </div>
+                <label for="q-port">"Port"</label>
+                <div class="q-row">
+                    <select aria-label="Protocol" data-testid="question-protocol" on:change=move |ev| {
+                        let p = if event_target_value(&ev) == "udp" { Protocol::Udp } else { Protocol::Tcp };
+                        store.draft.update(|d| d.protocol = p);
+                    }>
+                        <option value="tcp" selected=move || store.draft.with(|d| d.protocol == Protocol::Tcp)>"TCP"</option>
+                        <option value="udp" selected=move || store.draft.with(|d| d.protocol == Protocol::Udp)>"UDP"</option>
+                    </select>
+                    <input id="q-port" type="number" min="1" max="65535" data-testid="question-port"
+                        prop:value=move || store.draft.with(|d| d.port.to_string())
+                        on:input=move |ev| {
+                            if let Ok(p) = event_target_value(&ev).trim().parse::<u16>()
+                                && p > 0
+                            {
+                                store.draft.update(|d| d.port = p);
+                            }
+                        } />
+                </div>
+            </div>
+            <Show when=move || store.picking.get().is_some()>
+                <p class="hint picking-hint" role="status">
+                    {move || if store.picking.get() == Some(Pick::From) { "Click a dyno's app, a host or a client on the canvas." } else { "Click an app, add-on, host or service on the canvas." }}
+                </p>
+            </Show>
+            <Answer />
+        </section>
+    }
+}
+
+#[component]
+fn Answer() -> impl IntoView {
+    let store = use_store();
+    let unanswerable = move || {
+        let d = store.draft.get();
+        match (d.from.is_some(), d.to.is_some(), store.query.get().is_some()) {
+            (false, _, _) | (_, false, _) => Some("Choose a source and a destination to see the answer."),
+            (true, true, false) => {
+                Some("Spacetrace models connections that start or end on Heroku; pick another pair.")
+            }
+            _ => None,
+        }
+    };
+    view! {
+        <div class="answer" data-testid="answer" aria-live="polite">
+            {move || match (unanswerable(), store.trace.get()) {
+                (None, Some(trace)) => view! { <TraceView trace=trace.0.clone() /> }.into_any(),
+                (text, _) => view! { <p class="hint" data-testid="answer-empty">{text.unwrap_or(NO_ANSWER)}</p> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+const NO_ANSWER: &str = "Choose a source and a destination to see the answer.";
+
+#[component]
+pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
+    let store = use_store();
+    let open_rule = RwSignal::new(None::<RuleId>);
+    let (question_text, seen) = store
+        .checked
+        .with_untracked(|c| (render::question(&c.model, &trace.query), trace.seen_as.as_ref().map(render::seen_as)));
+    let ok = trace.verdict == Verdict::Connected;
+    let blocked_hop = trace.blocked_at.map(|b| b.hop);
+    let assumptions = trace.assumptions();
+    let hops = trace
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, hop)| {
+            let blocked = blocked_hop == Some(i);
+            let steps = hop
+                .steps
+                .iter()
+                .map(|s| {
+                    let rule = s.rule;
+                    let (sign, class) = match s.decision {
+                        Decision::Pass => ("\u{2713}", "pass"),
+                        Decision::Block => ("\u{2717}", "block"),
+                        Decision::Note => ("\u{2022}", "note"),
+                    };
+                    view! {
+                        <li class=format!("step {class}")>
+                            <span class="sign" aria-hidden="true">{sign}</span>
+                            <span class="step-text">{render::step(s)}</span>
+                            <button type="button" class="rule-chip" data-testid="rule-chip" data-rule=rule.as_str()
+                                title="What this rule says"
+                                aria-expanded=move || (open_rule.get() == Some(rule)).to_string()
+                                on:click=move |_| open_rule.update(|r| *r = if *r == Some(rule) { None } else { Some(rule) })>
+                                {rule.as_str()}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let suggestions = blocked.then(|| {
+                trace
+                    .suggestions
+                    .iter()
+                    .map(|s| {
+                        let fix = s.fix.clone();
+                        let text = store.checked.with_untracked(|c| render::fix_in(&c.model, &fix));
+                        let action = suggestion_action(&store, &fix);
+                        view! {
+                            <li class="suggestion" data-testid="suggestion">
+                                <span>{text}</span>
+                                <span class="chip-static">{s.rule.as_str()}</span>
+                                {action}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            });
+            view! {
+                <li class="hop" class:blocked=blocked data-testid=format!("hop-{}", i + 1)>
+                    <div class="hop-head">
+                        <span class="hop-n" aria-hidden="true">{if blocked { "\u{2716}".to_owned() } else { (i + 1).to_string() }}</span>
+                        <span class="hop-kind">{render::component_kind(hop.component.kind)}</span>
+                        <span class="hop-name">{hop.component.name.clone()}</span>
+                    </div>
+                    <ul class="steps">{steps}</ul>
+                    {suggestions.map(|s| view! {
+                        <div class="fixes" data-testid="suggestions">
+                            <p class="fixes-title">"What would connect it:"</p>
+                            <ul>{s}</ul>
+                        </div>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="trace">
+            <p class=if ok { "verdict ok" } else { "verdict bad" } data-testid="verdict" data-verdict=if ok { "connected" } else { "blocked" }>
+                {if ok { "\u{2714} connected" } else { "\u{2716} blocked" }}
+            </p>
+            <p class="q-text" data-testid="question-text">{question_text}</p>
+            <Show when=move || open_rule.get().is_some()>
+                <RuleCard rule=open_rule />
+            </Show>
+            <ol class="hops" data-testid="hops">{hops}</ol>
+            {seen.map(|s| view! { <p class="seen-as" data-testid="seen-as"><strong>"The destination sees: "</strong>{s}</p> })}
+            {(!assumptions.is_empty()).then(|| view! {
+                <p class="assumption" data-testid="assumptions">
+                    "Assumption: "
+                    {assumptions.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")}
+                    " \u{2014} a modelling choice, not documented platform behaviour."
+                </p>
+            })}
+        </div>
+    }
+}
+
+/// The button under a suggestion: apply a configuration change, or ask the changed question.
+fn suggestion_action(store: &Store, fix: &Fix) -> Option<AnyView> {
+    let store = *store;
+    if fix.is_configuration_change() {
+        let fix = fix.clone();
+        return Some(
+            view! {
+                <button type="button" class="apply" data-testid="apply-fix" on:click=move |_| { store.apply(Edit::ApplyFix(fix.clone())); }>
+                    "Apply"
+                </button>
+            }
+            .into_any(),
+        );
+    }
+    let change: Option<Box<dyn Fn() + Send + Sync>> = match fix.clone() {
+        Fix::UsePort { port } => Some(Box::new(move || store.draft.update(|d| d.port = port))),
+        Fix::UseHostname { app } => Some(Box::new(move || set_destination(&store, doc::To::Hostname(app.clone())))),
+        Fix::UseDynoAddress { app, process } => Some(Box::new(move || {
+            set_destination(&store, doc::To::DynoAddress { app: app.clone(), process: process.clone() })
+        })),
+        _ => None,
+    };
+    change.map(|f| view! { <button type="button" class="apply secondary" data-testid="ask-instead" on:click=move |_| f()>"Ask that"</button> }.into_any())
+}
+
+#[component]
+fn RuleCard(rule: RwSignal<Option<RuleId>>) -> impl IntoView {
+    view! {
+        {move || rule.get().map(|r| {
+            let info = r.info();
+            let sources = info
+                .sources
+                .iter()
+                .map(|s| view! { <li><a href=s.url() target="_blank" rel="noopener noreferrer">{s.title()}</a></li> })
+                .collect_view();
+            view! {
+                <div class="rule-card" data-testid="rule-card" role="note">
+                    <p><strong>{r.as_str()}</strong>" \u{2014} "{info.summary}</p>
+                    {r.is_assumption().then(|| view! { <p class="assumption">"This rule is a modelling assumption."</p> })}
+                    <ul class="sources">{sources}</ul>
+                    <button type="button" class="link" on:click=move |_| rule.set(None)>"Close"</button>
+                </div>
+            }
+        })}
+    }
+}
+
+/// Saved questions, answered live on every edit.
+#[component]
+pub fn SavedQuestions() -> impl IntoView {
+    let store = use_store();
+    let save = move |_| {
+        let d = store.draft.get_untracked();
+        let (Some(from), Some(to)) = (d.from, d.to) else { return };
+        let Some(query) = store.query.get_untracked() else { return };
+        let name = store.checked.with_untracked(|c| render::question(&c.model, &query));
+        let id = store
+            .doc
+            .with_untracked(|doc| spacetrace_engine::apply::unused_id(doc, &format!("q-{}", doc.questions.len() + 1)));
+        store.apply(Edit::SaveQuestion(doc::Question {
+            id,
+            name,
+            from,
+            to,
+            protocol: d.protocol,
+            port: d.port,
+            expect: None,
+        }));
+    };
+    view! {
+        <section class="panel saved" data-testid="saved-questions" aria-labelledby="saved-title">
+            <div class="panel-head">
+                <h2 id="saved-title">"Saved questions"</h2>
+                <button type="button" data-testid="save-question" disabled=move || store.query.get().is_none() on:click=save>"Save this question"</button>
+            </div>
+            <ul class="saved-list">
+                {move || {
+                    let graded = store.graded.get();
+                    let questions = store.doc.with(|d| d.questions.clone());
+                    questions
+                        .into_iter()
+                        .zip(graded.iter().cloned())
+                        .map(|(q, g)| {
+                            let verdict = g.trace.as_ref().map(|t| t.verdict);
+                            let (mark, class) = match verdict {
+                                Some(Verdict::Connected) => ("\u{2714}", "ok"),
+                                Some(Verdict::Blocked) => ("\u{2716}", "bad"),
+                                None => ("?", "unknown"),
+                            };
+                            let expectation = g.expect.as_ref().map(|_| if g.passed() { "as expected" } else { "NOT as expected" });
+                            let qq = q.clone();
+                            let del = q.id.clone();
+                            view! {
+                                <li class=format!("saved-item {class}") data-testid="saved-question">
+                                    <button type="button" class="saved-load" on:click=move |_| {
+                                        store.draft.set(crate::store::Draft { from: Some(qq.from.clone()), to: Some(qq.to.clone()), protocol: qq.protocol, port: qq.port });
+                                    }>
+                                        <span class="mark" aria-hidden="true">{mark}</span>
+                                        <span class="saved-name">{if q.name.is_empty() { q.id.clone() } else { q.name.clone() }}</span>
+                                        <span class="sr-only">{verdict.map(render::verdict).unwrap_or("cannot be asked")}</span>
+                                    </button>
+                                    {expectation.map(|e| view! { <span class=if e == "as expected" { "expect ok" } else { "expect bad" }>{e}</span> })}
+                                    <button type="button" class="icon" title="Delete this saved question" aria-label="Delete saved question" on:click=move |_| { store.apply(Edit::DeleteQuestion(del.clone())); }>"\u{00d7}"</button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,234 @@
+//! The app's state, in three layers:
+//!
+//! - the **document** (what is saved, shared and undone): one `RwSignal<Document>`, changed only
+//!   by [`Store::apply`] with an [`Edit`] value, which also records undo history;
+//! - the **session** (selection, viewport, the question being asked, theme): not undoable;
+//! - **interaction** state (an ongoing drag or pan) lives in the canvas component.
+//!
+//! Engine results are derived with `Memo`s from the document and the session, never stored.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use spacetrace_engine::check::{Checked, check};
+use spacetrace_engine::doc::{self, Document, Protocol};
+use spacetrace_engine::lab::{Graded, grade};
+use spacetrace_engine::policy::Refusal;
+use spacetrace_engine::query::Query;
+use spacetrace_engine::trace::Trace;
+use spacetrace_engine::{evaluate, matrix};
+
+use crate::edit::{Edit, apply_edit};
+
+/// How many document versions undo keeps.
+const HISTORY: usize = 200;
+
+/// A shared, immutable engine result. Equal when it is the same computation (pointer equality),
+/// so a `Memo` holding it notifies only when it was recomputed.
+#[derive(Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct History {
+    past: Vec<Document>,
+    future: Vec<Document>,
+}
+
+/// The question being asked in the question panel (session state, by object IDs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub from: Option<doc::From>,
+    pub to: Option<doc::To>,
+    pub protocol: Protocol,
+    pub port: u16,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Self { from: None, to: None, protocol: Protocol::Tcp, port: 443 }
+    }
+}
+
+/// Which end of the question the next canvas click picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    From,
+    To,
+}
+
+/// The canvas view box (x, y, width, height in canvas units); `None` fits everything.
+pub type ViewBox = Option<(f64, f64, f64, f64)>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// A short message for the person: a refusal with its rules, or a problem.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Refused(Refusal),
+    Info(String),
+}
+
+/// Everything the components share, passed by context.
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub doc: RwSignal<Document>,
+    history: RwSignal<History>,
+    pub selection: RwSignal<Vec<String>>,
+    pub viewport: RwSignal<ViewBox>,
+    pub draft: RwSignal<Draft>,
+    pub picking: RwSignal<Option<Pick>>,
+    pub theme: RwSignal<Theme>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// The checked document: model, questions and diagnostics.
+    pub checked: Memo<Shared<Checked>>,
+    /// Saved questions, answered and graded.
+    pub graded: Memo<Shared<Vec<Graded>>>,
+    /// The draft question resolved against the model, when it can be asked.
+    pub query: Memo<Option<Query>>,
+    /// The answer to the draft question.
+    pub trace: Memo<Option<Shared<Trace>>>,
+}
+
+impl Store {
+    pub fn new(document: Document) -> Self {
+        let doc = RwSignal::new(document);
+        let draft = RwSignal::new(Draft::default());
+        let checked = Memo::new(move |_| Shared(Arc::new(doc.with(check))));
+        let graded = Memo::new(move |_| Shared(Arc::new(checked.with(|c| grade(c)))));
+        let query = Memo::new(move |_| {
+            let d = draft.get();
+            let (Some(from), Some(to)) = (d.from, d.to) else { return None };
+            checked.with(|c| Query::from_doc(&c.model, &from, &to, d.protocol, d.port).ok())
+        });
+        let trace = Memo::new(move |_| {
+            let q = query.get()?;
+            Some(Shared(Arc::new(checked.with(|c| evaluate(&c.model, &q)))))
+        });
+        Self {
+            doc,
+            history: RwSignal::new(History::default()),
+            selection: RwSignal::new(Vec::new()),
+            viewport: RwSignal::new(None),
+            draft,
+            picking: RwSignal::new(None),
+            theme: RwSignal::new(Theme::System),
+            notice: RwSignal::new(None),
+            checked,
+            graded,
+            query,
+            trace,
+        }
+    }
+
+    /// Apply an edit to the document as one undoable step. A refused edit changes nothing and
+    /// shows the refusal.
+    pub fn apply(&self, edit: Edit) -> bool {
+        let current = self.doc.get_untracked();
+        match apply_edit(&current, &edit) {
+            Ok(next) if next == current => true,
+            Ok(next) => {
+                self.history.update(|h| {
+                    h.past.push(current);
+                    if h.past.len() > HISTORY {
+                        h.past.remove(0);
+                    }
+                    h.future.clear();
+                });
+                self.doc.set(next);
+                self.prune_selection();
+                self.notice.set(None);
+                true
+            }
+            Err(refusal) => {
+                self.notice.set(Some(Notice::Refused(refusal)));
+                false
+            }
+        }
+    }
+
+    pub fn undo(&self) {
+        let mut h = self.history.get_untracked();
+        if let Some(prev) = h.past.pop() {
+            h.future.push(self.doc.get_untracked());
+            self.history.set(h);
+            self.doc.set(prev);
+            self.prune_selection();
+        }
+    }
+
+    pub fn redo(&self) {
+        let mut h = self.history.get_untracked();
+        if let Some(next) = h.future.pop() {
+            h.past.push(self.doc.get_untracked());
+            self.history.set(h);
+            self.doc.set(next);
+            self.prune_selection();
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.with(|h| !h.past.is_empty())
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.with(|h| !h.future.is_empty())
+    }
+
+    /// Drop selected IDs that no longer exist.
+    fn prune_selection(&self) {
+        let ids = self.doc.with_untracked(crate::edit::all_ids);
+        let sel = self.selection.get_untracked();
+        if sel.iter().any(|s| !ids.contains(s)) {
+            self.selection.set(sel.into_iter().filter(|s| ids.contains(s)).collect());
+        }
+    }
+
+    pub fn select_only(&self, id: &str) {
+        self.selection.set(vec![id.to_owned()]);
+    }
+
+    pub fn toggle_selected(&self, id: &str) {
+        self.selection.update(|s| {
+            if let Some(i) = s.iter().position(|x| x == id) {
+                s.remove(i);
+            } else {
+                s.push(id.to_owned());
+            }
+        });
+    }
+
+    /// The full matrix of the current model (computed on demand).
+    pub fn matrix(&self) -> matrix::Matrix {
+        self.checked.with_untracked(|c| matrix::Matrix::new(&c.model))
+    }
+}
+
+/// The store from context.
+pub fn use_store() -> Store {
+    expect_context::<Store>()
+}

@@ -1,0 +1,91 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the app shell with its default
+//! example, and the inspector's validated text field.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use spacetrace_app::App;
+use spacetrace_app::fields::{TextField, cidr_text};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback(&resolve).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn host() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn find(host: &Element, test_id: &str) -> Option<Element> {
+    host.query_selector(&format!("[data-testid='{test_id}']")).unwrap()
+}
+
+fn text(host: &Element, test_id: &str) -> String {
+    find(host, test_id).and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+async fn fire(el: &Element, kind: &str) {
+    el.dispatch_event(&web_sys::Event::new(kind).unwrap()).unwrap();
+    tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_app_opens_on_the_default_example_with_its_first_question_answered() {
+    let host = host();
+    mount_to(host.clone().unchecked_into(), App).forget();
+    tick().await;
+    assert!(find(&host, "region-acme-prod").is_some());
+    assert!(find(&host, "card-warehouse").is_some());
+    assert!(find(&host, "edge-pcx-111aaa111").is_some());
+    let verdict = find(&host, "verdict").unwrap();
+    assert_eq!(verdict.get_attribute("data-verdict").as_deref(), Some("blocked"));
+    assert!(text(&host, "hops").contains("PEER-ROUTE"));
+    assert!(find(&host, "path-block").is_some());
+
+    // Applying the suggested route moves the answer on at once.
+    let apply = find(&host, "apply-fix").unwrap();
+    apply.unchecked_ref::<web_sys::HtmlElement>().click();
+    tick().await;
+    assert!(!text(&host, "hops").contains("no route for"), "{}", text(&host, "hops"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_text_field_explains_bad_input_and_commits_only_valid_values() {
+    let host = host();
+    let value = RwSignal::new("10.0.0.0/16".to_owned());
+    let committed = RwSignal::new(Vec::<String>::new());
+    mount_to(host.clone().unchecked_into(), move || {
+        view! {
+            <TextField label="Space CIDR" test_id="cidr" value=Signal::derive(move || value.get()) validate=cidr_text
+                commit=Callback::new(move |v: String| { committed.update(|c| c.push(v.clone())); value.set(v); }) />
+        }
+    })
+    .forget();
+    tick().await;
+    let input: HtmlInputElement = find(&host, "cidr").unwrap().unchecked_into();
+    assert_eq!(input.value(), "10.0.0.0/16");
+
+    input.set_value("10.0.0.300/16");
+    fire(&input, "input").await;
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(text(&host, "cidr-error"), "\u{2716} \u{201c}10.0.0.300\u{201d} is not an IPv4 or IPv6 address.");
+    fire(&input, "change").await;
+    assert!(committed.get_untracked().is_empty(), "an invalid value must not be committed");
+
+    input.set_value("10.20.0.0/16");
+    fire(&input, "input").await;
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("false"));
+    fire(&input, "change").await;
+    assert_eq!(committed.get_untracked(), vec!["10.20.0.0/16".to_owned()]);
+    host.remove();
+}
