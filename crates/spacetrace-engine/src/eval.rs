@@ -1135,7 +1135,9 @@ impl<'m, S: Sink> Ev<'m, S> {
                     );
                 }
                 // A process scaled to 0 has no address: the destination hop says so.
-                let Some(dyno) = self.dyno_address(b, bp) else { return self.dyno_destination(b, bp, R::PsPrivateNetwork) };
+                let Some(dyno) = self.dyno_address(b, bp) else {
+                    return self.dyno_destination(b, bp, R::PsPrivateNetwork);
+                };
                 self.host_to_space(host, t, dyno)?;
                 let dyno = Some(dyno);
                 self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
