@@ -371,6 +371,7 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
     let ok = trace.verdict == Verdict::Connected;
     let blocked_hop = trace.blocked_at.map(|b| b.hop);
     let assumptions = trace.assumptions();
+    let assumed = trace.assumed.clone();
     let hops = trace
         .hops
         .iter()
@@ -448,12 +449,14 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
             </Show>
             <ol class="hops" data-testid="hops">{hops}</ol>
             {seen.map(|s| view! { <p class="seen-as" data-testid="seen-as"><strong>"The destination sees: "</strong>{s}</p> })}
-            {(!assumptions.is_empty()).then(|| view! {
-                <p class="assumption" data-testid="assumptions">
-                    "Assumption: "
-                    {assumptions.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")}
-                    " \u{2014} a modelling choice, not documented platform behaviour."
-                </p>
+            {(!assumptions.is_empty() || !assumed.is_empty()).then(|| view! {
+                <div class="assumption" data-testid="assumptions">
+                    <p class="assumption-title">"Assumptions (modelling choices, not documented platform behaviour):"</p>
+                    <ul>
+                        {assumed.iter().map(|a| view! { <li>{render::assumption(a)}</li> }).collect_view()}
+                        {assumptions.iter().map(|r| view! { <li>{format!("{} is itself an assumption.", r.as_str())}</li> }).collect_view()}
+                    </ul>
+                </div>
             })}
         </div>
     }

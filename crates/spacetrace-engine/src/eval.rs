@@ -26,6 +26,7 @@ pub fn evaluate(model: &Model, query: &Query) -> Trace {
         seen_as: if result.is_ok() { full.seen } else { None },
         blocked_at: full.blocked_at,
         suggestions: full.suggestions,
+        assumed: full.assumed,
     }
 }
 
@@ -48,6 +49,7 @@ trait Sink {
     fn step(&mut self, rule: R, decision: Decision, detail: impl FnOnce() -> Detail);
     fn seen(&mut self, f: impl FnOnce() -> SeenAs);
     fn suggest(&mut self, rule: R, fixes: impl FnOnce() -> Vec<Fix>);
+    fn assume(&mut self, a: Assumption);
 }
 
 #[derive(Default)]
@@ -56,6 +58,7 @@ struct Full {
     seen: Option<SeenAs>,
     suggestions: Vec<Suggestion>,
     blocked_at: Option<StepRef>,
+    assumed: Vec<Assumption>,
 }
 
 impl Sink for Full {
@@ -79,6 +82,11 @@ impl Sink for Full {
     fn suggest(&mut self, rule: R, fixes: impl FnOnce() -> Vec<Fix>) {
         self.suggestions.extend(fixes().into_iter().map(|fix| Suggestion { rule, fix }));
     }
+    fn assume(&mut self, a: Assumption) {
+        if !self.assumed.contains(&a) {
+            self.assumed.push(a);
+        }
+    }
 }
 
 struct Quick;
@@ -88,6 +96,7 @@ impl Sink for Quick {
     fn step(&mut self, _: R, _: Decision, _: impl FnOnce() -> Detail) {}
     fn seen(&mut self, _: impl FnOnce() -> SeenAs) {}
     fn suggest(&mut self, _: R, _: impl FnOnce() -> Vec<Fix>) {}
+    fn assume(&mut self, _: Assumption) {}
 }
 
 /// A public source address as a filter sees it.
@@ -211,6 +220,9 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         }
         let listen = Port { protocol, port };
+        if process.is_web() && app.web_port_defaulted {
+            self.s.assume(Assumption::WebPort { port: app.web_port });
+        }
         if !app.listens(p, protocol, port) {
             return self.block(
                 rule,
@@ -289,6 +301,11 @@ impl<'m, S: Sink> Ev<'m, S> {
         let find = |net: &IpNet| space.trusted.iter().find(|t| t.contains(net)).copied();
         let open = space.trusted.iter().find(|t| is_everything(t)).copied();
         let ranges = space.trusted.len();
+        if let Public::Net(net) = src
+            && net.prefix_len() < net.max_prefix_len()
+        {
+            self.s.assume(Assumption::ClientRangeWhole);
+        }
         let missing: Vec<IpNet> = match src {
             Public::CommonRuntime => {
                 if let Some(matched) = open {
@@ -344,6 +361,9 @@ impl<'m, S: Sink> Ev<'m, S> {
                     }
                     Vec::new()
                 } else {
+                    if ips.len() > 1 {
+                        self.s.assume(Assumption::AllOutboundIps);
+                    }
                     let missing: Vec<IpNet> =
                         ips.iter().map(|ip| host_net(*ip)).filter(|n| find(n).is_none()).collect();
                     if missing.is_empty() {
@@ -388,6 +408,9 @@ impl<'m, S: Sink> Ev<'m, S> {
                 || Detail::NoDynos { app: app.name.clone(), process: "web".into() },
                 || vec![Fix::ScaleProcess { app: app.id.clone(), process: "web".into(), dynos: 1 }],
             );
+        }
+        if app.web_port_defaulted {
+            self.s.assume(Assumption::WebPort { port: app.web_port });
         }
         self.pass(rule, || Detail::ForwardToWeb {
             app: app.name.clone(),
@@ -442,6 +465,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             }),
             Some(s) => {
                 let space = m.space(s);
+                self.s.assume(Assumption::DynoAddress);
                 self.note(R::PsCidrs, || Detail::SpaceDyno {
                     app: app.name.clone(),
                     process: process.name.clone(),
@@ -634,6 +658,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 }
             }
             self.s.hop(ComponentKind::Peering, &vpc.id, || format!("no peering to {}", vpc.name));
+            self.s.assume(Assumption::NoPeeringAtAll);
             return Err(self.stop(
                 R::PeerAccepted,
                 || Detail::NoPeering { vpc: vpc.name.clone() },
@@ -732,6 +757,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             Direction::Inbound => (Direction::Outbound, &acl.inbound, &acl.outbound),
             Direction::Outbound => (Direction::Inbound, &acl.outbound, &acl.inbound),
         };
+        self.s.assume(Assumption::EphemeralPorts);
         for (dir, rules, ports) in [(request, req_rules, port), (reply_dir, reply_rules, PortRange::EPHEMERAL)] {
             let decision = acl_decide(rules, protocol, ports, peer_addr);
             let detail =
@@ -826,6 +852,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             self.pass(R::PeerSecurityGroup, || Detail::Listening { name: host.name.clone(), port: listen });
             Ok(())
         } else {
+            self.s.assume(Assumption::ClosedPort);
             self.block(
                 R::PeerSecurityGroup,
                 || Detail::NotListening { name: host.name.clone(), port: listen, listening: host.ports.clone() },
@@ -879,6 +906,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         }
         let Some(vix) = best_vpn(m, s, r) else {
             self.s.hop(ComponentKind::VpnTunnel, &remote.id, || format!("no VPN to {}", remote.name));
+            self.s.assume(Assumption::NoVpnAtAll);
             return self.block(
                 R::VpnIpsec,
                 || Detail::NoVpn { remote: remote.name.clone() },
@@ -944,6 +972,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let (protocol, port) = (self.q.protocol(), self.q.port());
         if let Some(fw) = &remote.firewall {
             self.s.hop(ComponentKind::RemoteFirewall, &fw.id, || fw.name.clone());
+            self.s.assume(Assumption::RemoteFirewall);
             let from = IpAddr::V4(src_addr);
             let hit = fw.inbound.iter().enumerate().find(|(_, r)| {
                 protocol_matches(r.protocol, protocol) && r.ports.contains(port) && r.cidr.contains(&from)
@@ -968,6 +997,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let listen = Port { protocol, port };
         self.s.hop(ComponentKind::RemoteHost, &rh.id, || rh.name.clone());
         if !rh.ports.contains(&listen) {
+            self.s.assume(Assumption::ClosedPort);
             return self.block(
                 R::VpnIpsec,
                 || Detail::NotListening { name: rh.name.clone(), port: listen, listening: rh.ports.clone() },
@@ -1027,6 +1057,9 @@ impl<'m, S: Sink> Ev<'m, S> {
                     );
                 }
                 Public::OutboundIps(ips) => {
+                    if ips.len() > 1 {
+                        self.s.assume(Assumption::AllOutboundIps);
+                    }
                     let missing: Vec<IpAddr> =
                         ips.iter().copied().filter(|ip| !list.iter().any(|n| n.contains(ip))).collect();
                     if !missing.is_empty() {

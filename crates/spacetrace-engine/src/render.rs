@@ -774,9 +774,44 @@ pub fn trace(model: &Model, t: &Trace) -> String {
     }
     let assumptions = t.assumptions();
     if !assumptions.is_empty() {
-        let _ = writeln!(out, "Assumptions: {}", list(assumptions.iter().map(|r| r.to_string())));
+        let _ = writeln!(out, "Assumption rules cited: {}", list(assumptions.iter().map(|r| r.to_string())));
+    }
+    for a in &t.assumed {
+        let _ = writeln!(out, "Assumption: {}", assumption(a));
     }
     out
+}
+
+/// A modelling choice an answer rests on, in one sentence (see `docs/assumptions.md`).
+pub fn assumption(a: &crate::trace::Assumption) -> String {
+    use crate::trace::Assumption as A;
+    match a {
+        A::WebPort { port } => format!("$PORT is taken to be {port}; the platform assigns the real value."),
+        A::DynoAddress => {
+            "Dyno addresses are examples in the dyno subnets; the platform assigns the real ones.".to_owned()
+        }
+        A::ClientRangeWhole => {
+            "A client given as a range is trusted only if the whole range lies inside one trusted range.".to_owned()
+        }
+        A::AllOutboundIps => {
+            "Traffic may leave from any of the space's outbound IPs, so every one of them must be admitted.".to_owned()
+        }
+        A::ClosedPort => {
+            "A port the destination does not listen on is reported under the rule of the filter in front of it."
+                .to_owned()
+        }
+        A::RemoteFirewall => {
+            "The remote firewall filters what arrives through the tunnel: first matching rule wins, then deny."
+                .to_owned()
+        }
+        A::EphemeralPorts => {
+            "Replies go to ephemeral ports 1024-65535; a stateless network ACL must allow all of them.".to_owned()
+        }
+        A::NoPeeringAtAll => {
+            "With no peering at all, the answer cites PEER-ACCEPTED: no accepted peering exists.".to_owned()
+        }
+        A::NoVpnAtAll => "With no VPN connection at all, the answer cites VPN-IPSEC: no tunnel exists.".to_owned(),
+    }
 }
 
 /// A refused gesture, in one sentence that teaches the rule.

@@ -464,6 +464,31 @@ pub struct Suggestion {
     pub fix: Fix,
 }
 
+/// A modelling choice the answer rests on, where the rules are silent (see `docs/assumptions.md`).
+/// The product labels each as an assumption wherever the answer is shown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Assumption {
+    /// `$PORT` was not given; Spacetrace uses this value.
+    WebPort { port: u16 },
+    /// The platform assigns dyno addresses; Spacetrace picks one in the dyno subnets.
+    DynoAddress,
+    /// A client given as a range is trusted only if the whole range lies inside one trusted range.
+    ClientRangeWhole,
+    /// A space's outbound IPs are admitted only if every one of them is.
+    AllOutboundIps,
+    /// A port the destination does not listen on is reported under the rule of the filter before it.
+    ClosedPort,
+    /// A remote firewall filters what arrives through the tunnel, first match wins, then deny.
+    RemoteFirewall,
+    /// Stateless ACL replies go to the ephemeral ports 1024-65535, all of which must be allowed.
+    EphemeralPorts,
+    /// With no peering at all, the answer cites PEER-ACCEPTED: no accepted peering exists.
+    NoPeeringAtAll,
+    /// With no VPN connection at all, the answer cites VPN-IPSEC: no tunnel exists.
+    NoVpnAtAll,
+}
+
 /// Where the trace stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct StepRef {
@@ -480,6 +505,8 @@ pub struct Trace {
     pub seen_as: Option<SeenAs>,
     pub blocked_at: Option<StepRef>,
     pub suggestions: Vec<Suggestion>,
+    /// The modelling choices this answer rests on, in the order met.
+    pub assumed: Vec<Assumption>,
 }
 
 impl Trace {

@@ -898,3 +898,28 @@ fn blocked_trace_stops_at_its_blocking_step() {
     assert_eq!(at.step, t.hops[at.hop].steps.len() - 1);
     assert_eq!(t.hops[at.hop].steps[at.step].decision, Decision::Block);
 }
+
+/// Modelling choices are labelled on the answers that rest on them (docs/assumptions.md).
+#[test]
+fn assumptions_are_labelled_on_the_answers_that_rest_on_them() {
+    use spacetrace_engine::trace::Assumption;
+    let checked = spacetrace_engine::check_text(include_str!("../../../scenarios/default.json"));
+    let answer = |id: &str| {
+        let q = checked.questions.iter().find(|q| q.id == id).and_then(|q| q.query).expect("question exists");
+        spacetrace_engine::evaluate(&checked.model, &q)
+    };
+    // The office client is a range: trusted only as a whole; the API's $PORT is not given.
+    let office = answer("q-office-api");
+    assert!(office.assumed.contains(&Assumption::ClientRangeWhole), "{:?}", office.assumed);
+    assert!(office.assumed.contains(&Assumption::WebPort { port: 5000 }), "{:?}", office.assumed);
+    // A dyno's address is an example; two outbound IPs must both be allowlisted.
+    let partner = answer("q-partner");
+    assert!(partner.assumed.contains(&Assumption::DynoAddress));
+    assert!(partner.assumed.contains(&Assumption::AllOutboundIps));
+    // The rendered trace says so.
+    let text = spacetrace_engine::render::trace(&checked.model, &partner);
+    assert!(text.contains("Assumption: Traffic may leave from any of the space's outbound IPs"), "{text}");
+    // The verdict-only path agrees with the full trace whatever was assumed.
+    let q = checked.questions.iter().find(|q| q.id == "q-partner").and_then(|q| q.query).unwrap();
+    assert_eq!(spacetrace_engine::outcome(&checked.model, &q).verdict, partner.verdict);
+}
