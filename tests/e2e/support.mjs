@@ -24,7 +24,10 @@ const TYPES = {
  * Resolves to { url, close }. Paths outside `dir` are refused.
  */
 export async function serveDist(dir, prefix = '/') {
-  const base = resolve(ROOT, dir);
+  // `cargo xtask test` builds into its own folders (so a running `cargo xtask serve` cannot clash)
+  // and names them here; run by hand, the tests use dist/ and dist-subpath/.
+  const named = { dist: process.env.SPACETRACE_DIST, 'dist-subpath': process.env.SPACETRACE_DIST_SUBPATH };
+  const base = resolve(ROOT, named[dir] ?? dir);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (!path.startsWith(prefix)) {

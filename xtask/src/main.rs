@@ -17,6 +17,10 @@ mod tools;
 
 use tools::Tools;
 
+/// Where `cargo xtask test` puts the release builds the end-to-end tests serve.
+const E2E_DIST: &str = "target/e2e/dist";
+const E2E_DIST_SUBPATH: &str = "target/e2e/dist-subpath";
+
 const USAGE: &str = "usage: cargo xtask <serve | test | dist [PUBLIC_URL] | setup | bench>";
 
 fn main() -> ExitCode {
@@ -175,13 +179,17 @@ fn test(root: &Path) -> Result<(), String> {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         run_counted(&tools, &mut c, &mut tally)
     })?;
-    steps.run("release build (dist/)", || dist(root, "/", "dist"))?;
-    steps.run("release build under a sub-path (dist-subpath/)", || {
-        dist(root, "/teaching/spacetrace/", "dist-subpath")
+    // Builds of its own, so that a `cargo xtask serve` running beside the tests cannot clash.
+    steps.run("release build (target/e2e/dist)", || dist(root, "/", E2E_DIST))?;
+    steps.run("release build under a sub-path (target/e2e/dist-subpath)", || {
+        dist(root, "/teaching/spacetrace/", E2E_DIST_SUBPATH)
     })?;
     steps.run("end-to-end tests (Playwright, headless Chromium)", || {
         let mut c = Command::new("node");
-        c.args(["--test", "--test-concurrency=1", "--test-reporter=tap"]).current_dir(root.join("tests/e2e"));
+        c.args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
+            .current_dir(root.join("tests/e2e"))
+            .env("SPACETRACE_DIST", E2E_DIST)
+            .env("SPACETRACE_DIST_SUBPATH", E2E_DIST_SUBPATH);
         run_counted(&tools, &mut c, &mut tally)
     })?;
 
