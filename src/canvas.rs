@@ -312,7 +312,7 @@ fn RegionView(
                     {move || get().map(|r| r.subtitle)}
                 </text>
                 <Show when=move || get().is_some_and(|r| r.kind == RegionKind::CedarShield)>
-                    <g class="shield-mark" transform=move || get().map(|r| format!("translate({} {})", r.x + r.w - 30.0, r.y + 10.0))>
+                    <g class="shield-mark" transform=move || get().map(|r| format!("translate({} {})", r.x + r.w - 62.0, r.y + 11.0))>
                         <title>"Shield space"</title>
                         <path d="M10 0 L20 4 L20 11 C20 18 15 22 10 24 C5 22 0 18 0 11 L0 4 Z" />
                     </g>
@@ -497,7 +497,13 @@ fn PathOverlay(geometry: Memo<Layout>) -> impl IntoView {
             let blocked_hop = trace.blocked_at.map(|b| b.hop);
             for (i, hop) in trace.hops.iter().enumerate() {
                 let c = &hop.component;
-                let anchor = if c.id.is_empty() {
+                let blocked = blocked_hop == Some(i);
+                // DNS and the router are not places on the canvas: the path skips them unless
+                // they are where it stops.
+                let placeless = matches!(c.kind, ComponentKind::Dns | ComponentKind::Router);
+                let anchor = if placeless && !blocked {
+                    None
+                } else if c.id.is_empty() {
                     match c.kind {
                         ComponentKind::Internet => l.anchor(crate::edit::INTERNET),
                         _ => None,
@@ -506,7 +512,6 @@ fn PathOverlay(geometry: Memo<Layout>) -> impl IntoView {
                     l.anchor(&c.id).or_else(|| edge_anchor(l, &c.id))
                 };
                 let Some((x, y)) = anchor else { continue };
-                let blocked = blocked_hop == Some(i);
                 match pts.last_mut() {
                     Some(last) if (last.0 - x).abs() < 0.5 && (last.1 - y).abs() < 0.5 => last.3 |= blocked,
                     _ => pts.push((x, y, i + 1, blocked)),
@@ -533,13 +538,13 @@ fn PathOverlay(geometry: Memo<Layout>) -> impl IntoView {
                             .collect::<String>();
                         let marks = pts
                             .iter()
-                            .enumerate()
-                            .map(|(i, p)| {
+
+                            .map(|p| {
                                 let blocked = p.3;
                                 view! {
-                                    <g class="path-stop" class:blocked=blocked data-testid=if blocked { "path-block".to_owned() } else { format!("path-stop-{}", i + 1) }>
+                                    <g class="path-stop" class:blocked=blocked data-testid=if blocked { "path-block".to_owned() } else { format!("path-stop-{}", p.2) }>
                                         <circle cx=p.0 cy=p.1 r=if blocked { 15.0 } else { 11.0 } />
-                                        <text x=p.0 y=p.1 + 5.0 text-anchor="middle">{if blocked { "\u{2716}".to_owned() } else { (i + 1).to_string() }}</text>
+                                        <text x=p.0 y=p.1 + 5.0 text-anchor="middle">{if blocked { "\u{2716}".to_owned() } else { p.2.to_string() }}</text>
                                     </g>
                                 }
                             })

@@ -133,11 +133,14 @@ impl Layout {
         self.regions.iter().flat_map(|r| r.cards.iter()).find(|c| c.id == id)
     }
 
-    /// The centre of an object on the canvas: a card, a region, or the region drawing it.
+    /// Where an object is marked on the canvas: a card's centre, or a region's header.
     pub fn anchor(&self, id: &str) -> Option<(f64, f64)> {
-        self.card(id).map(Card::centre).or_else(|| self.region(id).map(Region::centre)).or_else(|| {
+        // A region (or a part of it: its filter, gateway, route table…) is marked at the right
+        // end of its header, clear of its title and cards.
+        let header = |r: &Region| (r.x + r.w - 26.0, r.y + HEADER_H / 2.0);
+        self.card(id).map(Card::centre).or_else(|| self.region(id).map(header)).or_else(|| {
             let owner = self.aliases.iter().find(|(a, _)| a == id).map(|(_, r)| r.as_str())?;
-            self.region(owner).map(|r| (r.x + r.w - 26.0, r.y + HEADER_H / 2.0))
+            self.region(owner).map(header)
         })
     }
 
@@ -190,8 +193,8 @@ type CardSpec = (String, CardKind, String, Vec<String>, Option<&'static str>);
 fn stack(region: &mut Region, cards: Vec<CardSpec>) {
     let mut y = region.y + HEADER_H;
     for (id, kind, title, lines, badge) in cards {
-        let title = fit(title, if badge.is_some() { 20 } else { 28 });
-        let lines: Vec<String> = lines.into_iter().map(|l| fit(l, 31)).collect();
+        let title = fit(title, if badge.is_some() { 18 } else { 25 });
+        let lines: Vec<String> = lines.into_iter().map(|l| fit(l, 27)).collect();
         let h = card_height(lines.len());
         region.cards.push(Card { id, kind, title, lines, x: region.x + PAD, y, h, badge });
         y += h + CARD_GAP;
