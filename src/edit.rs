@@ -63,10 +63,24 @@ pub enum Object {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     Add(NewObject),
-    Move { id: String, to: Position },
+    Move {
+        id: String,
+        to: Position,
+    },
     Delete(Vec<String>),
-    Peer { space: String, vpc: String },
-    ConnectVpn { space: String, remote: String },
+    Peer {
+        space: String,
+        vpc: String,
+    },
+    /// Peer two VPCs with each other (a network peered to a VPC but not to the space).
+    PeerVpcs {
+        vpc: String,
+        peer: String,
+    },
+    ConnectVpn {
+        space: String,
+        remote: String,
+    },
     Update(Object),
     ApplyFix(Fix),
     SaveQuestion(doc::Question),
@@ -97,6 +111,22 @@ pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> 
                 status: PeeringStatus::Active,
                 extra: Default::default(),
             });
+        }
+        Edit::PeerVpcs { vpc, peer } => {
+            let exists = d.vpc_peerings.iter().any(|p| {
+                p.status != PeeringStatus::Deleted
+                    && ((p.vpc == *vpc && p.peer_vpc == *peer) || (p.vpc == *peer && p.peer_vpc == *vpc))
+            });
+            if vpc != peer && !exists && d.vpcs.iter().any(|v| v.id == *vpc) && d.vpcs.iter().any(|v| v.id == *peer) {
+                let id = unused_id(&d, &format!("pcx-{vpc}-{peer}"));
+                d.vpc_peerings.push(doc::VpcPeering {
+                    id,
+                    vpc: vpc.clone(),
+                    peer_vpc: peer.clone(),
+                    status: PeeringStatus::Active,
+                    extra: Default::default(),
+                });
+            }
         }
         Edit::ConnectVpn { space, remote } => {
             policy::can_connect_vpn(&d, space)?;
@@ -506,6 +536,35 @@ mod tests {
         assert_eq!(d.peerings.len(), 1);
         let checked = spacetrace_engine::check(&d);
         assert!(checked.errors().next().is_none(), "{:?}", checked.diagnostics);
+    }
+
+    #[test]
+    fn two_vpcs_peer_once_and_the_space_does_not_reach_through() {
+        let mut d = empty();
+        for e in [
+            Edit::Add(NewObject::Space { generation: Generation::Cedar, shield: false, at: at() }),
+            Edit::Add(NewObject::App { space: Some("space-1".into()), internal_routing: false }),
+            Edit::Add(NewObject::Vpc { at: at() }),
+            Edit::Add(NewObject::Vpc { at: at() }),
+            Edit::Add(NewObject::Host { vpc: "vpc-2".into() }),
+            Edit::Peer { space: "space-1".into(), vpc: "vpc-1".into() },
+            Edit::PeerVpcs { vpc: "vpc-1".into(), peer: "vpc-2".into() },
+            Edit::PeerVpcs { vpc: "vpc-2".into(), peer: "vpc-1".into() },
+        ] {
+            d = apply_edit(&d, &e).unwrap();
+        }
+        assert_eq!(d.vpc_peerings.len(), 1, "peering the same two VPCs twice adds one peering");
+        let checked = spacetrace_engine::check(&d);
+        let q = spacetrace_engine::Query::from_doc(
+            &checked.model,
+            &doc::From::Dyno { app: "app-1".into(), process: "web".into() },
+            &doc::To::Host("host-1".into()),
+            doc::Protocol::Tcp,
+            5432,
+        )
+        .unwrap();
+        let t = spacetrace_engine::evaluate(&checked.model, &q);
+        assert_eq!(t.blocking_step().map(|s| s.rule), Some(RuleId::PeerNotTransitive));
     }
 
     #[test]

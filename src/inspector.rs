@@ -390,6 +390,13 @@ fn VpcForm(id: String) -> impl IntoView {
     let spaces = Memo::new(move |_| {
         store.doc.with(|d| d.spaces.iter().map(|s| (s.id.clone(), s.name.clone())).collect::<Vec<_>>())
     });
+    let vid2 = id.clone();
+    let other_vpcs = Memo::new(move |_| {
+        store.doc.with(|d| {
+            d.vpcs.iter().filter(|v| v.id != vid2).map(|v| (v.id.clone(), v.name.clone())).collect::<Vec<_>>()
+        })
+    });
+    let vid3 = id.clone();
     view! {
         {header("AWS VPC", title, id.clone())}
         {name_field(current, |v: &doc::Vpc| v.name.clone(), move |s| commit(&|v: &mut doc::Vpc| v.name = s.clone()))}
@@ -439,7 +446,23 @@ fn VpcForm(id: String) -> impl IntoView {
                         commit=Callback::new(move |s: String| if let Ok(r) = parse_acl(&s, "to") { commit(&|v: &mut doc::Vpc| if let Some(a) = v.network_acls.get_mut(i) { a.outbound = r.clone() }) }) />
                 }
             }).collect_view();
-            let subnets = v.subnets.iter().map(|s| format!("{} {} \u{2192} {}{}", s.name, s.cidr, s.route_table, s.network_acl.as_ref().map(|a| format!(", ACL {a}")).unwrap_or_default())).collect::<Vec<_>>();
+            let table_options: Vec<(String, String)> = v.route_tables.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
+            let mut acl_options: Vec<(String, String)> = vec![(String::new(), "default (allows everything)".into())];
+            acl_options.extend(v.network_acls.iter().map(|a| (a.id.clone(), a.name.clone())));
+            let subnets = v.subnets.iter().enumerate().map(|(i, sn)| {
+                let (cidr, rt, acl) = (sn.cidr.clone(), sn.route_table.clone(), sn.network_acl.clone().unwrap_or_default());
+                view! {
+                    <fieldset class="field subnet">
+                        <legend>{format!("Subnet {}", sn.name)}</legend>
+                        <TextField label="CIDR" test_id=format!("subnet-cidr-{}", sn.id) value=Signal::derive(move || cidr.clone()) validate=cidr_text
+                            commit=Callback::new(move |c: String| commit(&|v: &mut doc::Vpc| if let Some(s) = v.subnets.get_mut(i) { s.cidr = c.trim().to_owned() })) />
+                        <SelectField label="Route table" test_id=format!("subnet-rt-{}", sn.id) options=table_options.clone() value=Signal::derive(move || rt.clone())
+                            commit=Callback::new(move |t: String| commit(&|v: &mut doc::Vpc| if let Some(s) = v.subnets.get_mut(i) { s.route_table = t.clone() })) />
+                        <SelectField label="Network ACL" test_id=format!("subnet-acl-{}", sn.id) options=acl_options.clone() value=Signal::derive(move || acl.clone())
+                            commit=Callback::new(move |a: String| commit(&|v: &mut doc::Vpc| if let Some(s) = v.subnets.get_mut(i) { s.network_acl = if a.is_empty() { None } else { Some(a.clone()) } })) />
+                    </fieldset>
+                }
+            }).collect_view();
             view! {
                 <h3>"Route tables"</h3>
                 {tables}
@@ -462,7 +485,26 @@ fn VpcForm(id: String) -> impl IntoView {
                     })>"+ Network ACL on the first subnet"</button>
                 </div>
                 <h3>"Subnets"</h3>
-                <ul class="plain">{subnets.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+                {subnets}
+                <div class="actions">
+                    <button type="button" data-testid="vpc-add-subnet" on:click=move |_| commit(&|v: &mut doc::Vpc| {
+                        let id = format!("subnet-{}-{}", v.id, v.subnets.len() + 1);
+                        let base = v.primary_cidr.split('/').next().unwrap_or("10.0.0.0").split('.').take(2).collect::<Vec<_>>().join(".");
+                        let cidr = format!("{base}.{}.0/24", v.subnets.len() + 1);
+                        let route_table = v.route_tables.first().map(|t| t.id.clone()).unwrap_or_default();
+                        v.subnets.push(doc::Subnet { name: id.clone(), id, cidr, route_table, network_acl: None, extra: Default::default() });
+                    })>"+ Subnet"</button>
+                    <button type="button" data-testid="vpc-add-route-table" on:click=move |_| commit(&|v: &mut doc::Vpc| {
+                        let id = format!("rtb-{}-{}", v.id, v.route_tables.len() + 1);
+                        let local = doc::Route { destination: v.primary_cidr.clone(), target: "local".into() };
+                        v.route_tables.push(doc::RouteTable { name: id.clone(), id, routes: vec![local], extra: Default::default() });
+                    })>"+ Route table"</button>
+                    <button type="button" data-testid="vpc-add-sg" on:click=move |_| commit(&|v: &mut doc::Vpc| {
+                        let id = format!("sg-{}-{}", v.id, v.security_groups.len() + 1);
+                        let out = doc::SgRule { protocol: doc::RuleProtocol::All, ports: "all".into(), cidr: "0.0.0.0/0".into() };
+                        v.security_groups.push(doc::SecurityGroup { name: id.clone(), id, inbound: Vec::new(), outbound: vec![out], extra: Default::default() });
+                    })>"+ Security group"</button>
+                </div>
             }
         })}
         <div class="actions">
@@ -475,6 +517,18 @@ fn VpcForm(id: String) -> impl IntoView {
                     view! {
                         <button type="button" data-testid=format!("peer-space-{sid}") on:click=move |_| { store.apply(Edit::Peer { space: sid.clone(), vpc: vpc.clone() }); }>
                             {format!("Peer with {sname}")}
+                        </button>
+                    }
+                }).collect_view()
+            }}
+            {move || {
+                let vpc = vid3.clone();
+                other_vpcs.get().into_iter().map(|(oid, oname)| {
+                    let vpc = vpc.clone();
+                    view! {
+                        <button type="button" data-testid=format!("peer-vpc-{oid}") title="A VPC-to-VPC peering: the space does not reach through it"
+                            on:click=move |_| { store.apply(Edit::PeerVpcs { vpc: vpc.clone(), peer: oid.clone() }); }>
+                            {format!("Peer with VPC {oname}")}
                         </button>
                     }
                 }).collect_view()
