@@ -554,6 +554,16 @@ pub fn SavedQuestions() -> impl IntoView {
                             let expectation = g.expect.as_ref().map(|_| if g.passed() { "as expected" } else { "NOT as expected" });
                             let qq = q.clone();
                             let del = q.id.clone();
+                            // Pinning the current answer as the expectation: the verdict, and the
+                            // blocking rule when blocked.
+                            let pin = g.trace.as_ref().filter(|_| g.expect.is_none()).map(|t| {
+                                let mut pinned = q.clone();
+                                pinned.expect = Some(doc::Expectation {
+                                    verdict: t.verdict,
+                                    rules: t.blocking_step().map(|s| vec![s.rule.as_str().to_owned()]).unwrap_or_default(),
+                                });
+                                pinned
+                            });
                             view! {
                                 <li class=format!("saved-item {class}") data-testid="saved-question">
                                     <button type="button" class="saved-load" on:click=move |_| {
@@ -564,6 +574,11 @@ pub fn SavedQuestions() -> impl IntoView {
                                         <span class="sr-only">{verdict.map(render::verdict).unwrap_or("cannot be asked")}</span>
                                     </button>
                                     {expectation.map(|e| view! { <span class=if e == "as expected" { "expect ok" } else { "expect bad" }>{e}</span> })}
+                                    {pin.map(|q| view! {
+                                        <button type="button" class="icon pin" data-testid="pin-expectation"
+                                            title="Expect this answer (for grading labs with spacetrace check)" aria-label="Expect this answer"
+                                            on:click=move |_| { store.apply(Edit::SaveQuestion(q.clone())); }>"\u{2691}"</button>
+                                    })}
                                     <button type="button" class="icon" title="Delete this saved question" aria-label="Delete saved question" on:click=move |_| { store.apply(Edit::DeleteQuestion(del.clone())); }>"\u{00d7}"</button>
                                 </li>
                             }
