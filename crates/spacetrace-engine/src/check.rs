@@ -367,7 +367,7 @@ impl Checker {
                 let custom = list.iter().any(|t| !matches!(t.trim(), "0.0.0.0/0" | "::/0"));
                 if custom {
                     self.push(
-                        Diagnostic::warning(K::FirUnavailable { feature: FirFeature::TrustedIpRanges })
+                        Diagnostic::error(K::FirUnavailable { feature: FirFeature::TrustedIpRanges })
                             .with_rules(&[R::TipFir, R::FirUnavailable])
                             .at(KIND, id, "trusted_ip_ranges"),
                     );

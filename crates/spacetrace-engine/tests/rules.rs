@@ -439,7 +439,7 @@ fn tip_fir_admits_everyone_and_refuses_custom_ranges() {
     assert_connected(&v, &t, "TIP-FIR");
     let mut v = base();
     v["spaces"][2]["trusted_ip_ranges"] = json!(["198.51.100.0/24"]);
-    assert_diagnostic(&checked(&v), "TIP-FIR", Severity::Warning);
+    assert_diagnostic(&checked(&v), "TIP-FIR", Severity::Error);
     let t = ask(&v, json!({ "client": "home" }), json!({ "hostname": "fir-app" }), 443);
     assert_connected(&v, &t, "TIP-FIR");
 }
