@@ -135,6 +135,17 @@ fn is_everything(net: &IpNet) -> bool {
     matches!(net, IpNet::V4(n) if n.prefix_len() == 0)
 }
 
+/// What to ask instead of a dyno that cannot be reached directly: its app's hostname, when the
+/// process is `web` (the router forwards only to `web`); otherwise no configuration reaches it.
+fn via_hostname(app: &App, process: Option<&Process>) -> Vec<Fix> {
+    match process {
+        Some(p) if !p.is_web() => vec![Fix::NoConfiguration {
+            workaround: Some(Workaround::OnlyWebFromOutside { app: app.id.clone(), process: p.name.clone() }),
+        }],
+        _ => vec![Fix::UseHostname { app: app.id.clone() }],
+    }
+}
+
 /// The number for a new ACL allow rule that must come before a denying rule (or at the end).
 fn free_acl_number(rules: &[AclRule], decision: AclDecision) -> u32 {
     let taken = |n: u32| rules.iter().any(|r| r.number == n);
@@ -196,6 +207,16 @@ impl<'m, S: Sink> Ev<'m, S> {
     }
 
     // ----- shared pieces -----------------------------------------------------------------
+
+    /// The process a question's destination names, if it names one.
+    fn dst_process(&self) -> Option<&'m Process> {
+        match self.q.dst() {
+            Dst::DynoAddress { app, process } | Dst::Discovery { app, process } => {
+                self.m.app(app).processes.get(process)
+            }
+            _ => None,
+        }
+    }
 
     fn proc_name(&self, a: AppIx, p: usize) -> &'m str {
         self.m.app(a).processes.get(p).map_or("", |p| p.name.as_str())
@@ -496,13 +517,14 @@ impl<'m, S: Sink> Ev<'m, S> {
     fn dyno_to_dyno(&mut self, a: AppIx, p: usize, b: AppIx, bp: usize, discovery: bool) -> Flow {
         let m = self.m;
         let (src_app, dst_app) = (m.app(a), m.app(b));
+        let dst_process = dst_app.processes.get(bp);
         let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), dst_app.name);
         let Some(t) = dst_app.space else {
             self.s.hop(ComponentKind::Dyno, &dst_app.id, || dyno_hop_name(self.m, self.q, dst_app));
             return self.block(
                 R::CrIsolation,
                 || Detail::CrIsolated { app: dst_app.name.clone() },
-                || vec![Fix::UseHostname { app: dst_app.id.clone() }],
+                || via_hostname(dst_app, dst_process),
             );
         };
         let dst_space = m.space(t);
@@ -513,14 +535,14 @@ impl<'m, S: Sink> Ev<'m, S> {
                     return self.block(
                         R::PsDnsDiscovery,
                         || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
-                        || vec![Fix::UseHostname { app: dst_app.id.clone() }],
+                        || via_hostname(dst_app, dst_process),
                     );
                 }
                 self.s.hop(ComponentKind::Dyno, &dst_app.id, || dyno_hop_name(self.m, self.q, dst_app));
                 return self.block(
                     R::PsRouter,
                     || Detail::OnlyRouterFromOutside { app: dst_app.name.clone() },
-                    || vec![Fix::UseHostname { app: dst_app.id.clone() }],
+                    || via_hostname(dst_app, dst_process),
                 );
             }
             Some(s) if s != t => {
@@ -529,7 +551,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 return self.block(
                     R::PsNoSpaceToSpace,
                     || Detail::OtherSpace { from: src_space.name.clone(), to: dst_space.name.clone() },
-                    || vec![Fix::UseHostname { app: dst_app.id.clone() }],
+                    || via_hostname(dst_app, dst_process),
                 );
             }
             Some(_) => {}
@@ -1123,6 +1145,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     /// From outside Heroku straight to a dyno: only the router's way in exists.
     fn outside_to_dyno(&mut self, b: AppIx) -> Flow {
         let app = self.m.app(b);
+        let dst_process = self.dst_process();
         let discovery = matches!(self.q.dst(), Dst::Discovery { .. });
         if discovery {
             let name = match self.q.dst() {
@@ -1133,7 +1156,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             return self.block(
                 R::PsDnsDiscovery,
                 || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
-                || vec![Fix::UseHostname { app: app.id.clone() }],
+                || via_hostname(app, dst_process),
             );
         }
         self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
@@ -1145,7 +1168,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 Detail::CrDynoAddressNotPublic
             }
         };
-        self.block(rule, detail, || vec![Fix::UseHostname { app: app.id.clone() }])
+        self.block(rule, detail, || via_hostname(app, dst_process))
     }
 
     // ----- from a VPC host --------------------------------------------------------------
@@ -1157,6 +1180,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         match self.q.dst() {
             Dst::DynoAddress { app: b, process: bp } => {
                 let app = m.app(b);
+                let dst_process = app.processes.get(bp);
                 let Some(t) = app.space else { return self.outside_to_dyno(b) };
                 let space = m.space(t);
                 if !space.is_cedar() {
@@ -1164,7 +1188,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                     return self.block(
                         R::FirInboundViaPublicDns,
                         || Detail::FirInboundViaPublicDns { app: app.name.clone() },
-                        || vec![Fix::UseHostname { app: app.id.clone() }],
+                        || via_hostname(app, dst_process),
                     );
                 }
                 // A process scaled to 0 has no address: the destination hop says so.
@@ -1259,6 +1283,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         match self.q.dst() {
             Dst::DynoAddress { app: b, process: bp } => {
                 let app = m.app(b);
+                let dst_process = app.processes.get(bp);
                 let Some(t) = app.space else { return self.outside_to_dyno(b) };
                 let space = m.space(t);
                 if !space.is_cedar() {
@@ -1266,7 +1291,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                     return self.block(
                         R::FirInboundViaPublicDns,
                         || Detail::FirInboundViaPublicDns { app: app.name.clone() },
-                        || vec![Fix::UseHostname { app: app.id.clone() }],
+                        || via_hostname(app, dst_process),
                     );
                 }
                 self.vpn_to(t, rh.remote, rh.address)?;

@@ -663,6 +663,9 @@ pub fn fix_in(model: &Model, f: &Fix) -> String {
                 Workaround::AttachSecurityGroup { host } => Workaround::AttachSecurityGroup { host: n(&host) },
                 Workaround::ReachFromInside { app } => Workaround::ReachFromInside { app: n(&app) },
                 Workaround::UseCedarSpace { space } => Workaround::UseCedarSpace { space: n(&space) },
+                Workaround::OnlyWebFromOutside { app, process } => {
+                    Workaround::OnlyWebFromOutside { app: n(&app), process }
+                }
             };
             Fix::NoConfiguration { workaround: Some(w) }
         }
@@ -730,6 +733,9 @@ fn workaround_text(w: &Workaround) -> String {
             format!("Reach {app} from its own space, a peered VPC or a VPN-connected network.")
         }
         Workaround::UseCedarSpace { space } => format!("This needs a Cedar space; {space} is Fir."),
+        Workaround::OnlyWebFromOutside { app, process } => format!(
+            "From here only {app}'s web process can be reached, through the router at its hostname: serve this through web instead of connecting to {process} directly."
+        ),
     }
 }
 

@@ -357,6 +357,8 @@ pub enum Workaround {
     ReachFromInside { app: String },
     /// Use a Cedar space: the feature does not exist on Fir.
     UseCedarSpace { space: String },
+    /// Only `web` is reachable from outside its space, through the router at the app's hostname.
+    OnlyWebFromOutside { app: String, process: String },
 }
 
 /// A change that would connect, or the statement that no configuration allows it.

@@ -850,6 +850,13 @@ fn fir_inbound_via_public_dns_only() {
     let v = base();
     let t = ask(&v, json!({ "host": "db-host" }), dyno_address("fir-app", "worker"), 9000);
     assert_blocked_by(&v, &t, "FIR-INBOUND-VIA-PUBLIC-DNS");
+    // The hostname reaches only web: for a worker, no configuration does.
+    assert!(t.suggestions.iter().any(|s| matches!(
+        &s.fix,
+        Fix::NoConfiguration { workaround: Some(spacetrace_engine::trace::Workaround::OnlyWebFromOutside { .. }) }
+    )));
+    let t = ask(&v, json!({ "host": "db-host" }), dyno_address("fir-app", "web"), 5000);
+    assert_blocked_by(&v, &t, "FIR-INBOUND-VIA-PUBLIC-DNS");
     assert!(t.suggestions.iter().any(|s| s.fix == Fix::UseHostname { app: "fir-app".into() }));
     let t = ask(&v, json!({ "remote_host": "ldap" }), dyno_address("fir-app", "worker"), 9000);
     assert_blocked_by(&v, &t, "FIR-INBOUND-VIA-PUBLIC-DNS");
