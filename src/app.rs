@@ -11,27 +11,24 @@ use crate::canvas::Canvas;
 use crate::cidr_probe::CidrProbe;
 use crate::diagnostics::Diagnostics;
 use crate::edit::Edit;
-use crate::examples::{EXAMPLES, default_document, empty_document, load};
+use crate::examples::{EXAMPLES, empty_document, load};
+use crate::files::Incoming;
 use crate::inspector::Inspector;
 use crate::layout::layout;
+use crate::menu::{Dialogs, FileDrop, ScenarioMenu, Ui, clear_fragment, link_incoming, open_example, receive};
 use crate::palette::Palette;
+use crate::persist::{Library, Origin, STATUS_ID, autosave};
 use crate::question::{QuestionPanel, SavedQuestions};
+use crate::share;
 use crate::store::{Draft, Notice, Store, Theme};
 
 /// The CIDR shown in the address tool: the default Private Space CIDR (rule PS-CIDRS).
 pub const DEFAULT_CIDR: &str = "10.0.0.0/16";
 
-/// The draft question for a freshly loaded document: its first saved question, if any.
-fn first_question(doc: &Document) -> Draft {
-    doc.questions
-        .first()
-        .map(|q| Draft { from: Some(q.from.clone()), to: Some(q.to.clone()), protocol: q.protocol, port: q.port })
-        .unwrap_or_default()
-}
-
-/// Load a whole document (an example, or a new empty one) as one undoable step.
+/// Replace the open scenario's document with another (an example, or a new empty one) as one
+/// undoable step, in the same library entry.
 pub fn open_document(store: &Store, doc: Document) {
-    let draft = first_question(&doc);
+    let draft = Draft::first_of(&doc);
     if store.apply(Edit::Replace(Box::new(doc))) {
         store.selection.set(Vec::new());
         store.viewport.set(None);
@@ -48,6 +45,10 @@ fn typing_in_field() -> bool {
 fn on_key(store: Store, ev: web_sys::KeyboardEvent) {
     let ctrl = ev.ctrl_key() || ev.meta_key();
     let key = ev.key();
+    // A modal dialog or the open Scenario menu handles its own keys.
+    if document().query_selector("dialog[open], #scenario-panel").ok().flatten().is_some() {
+        return;
+    }
     if typing_in_field() {
         if key == "Escape"
             && let Some(el) = document().active_element().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
@@ -110,16 +111,59 @@ fn on_key(store: Store, ev: web_sys::KeyboardEvent) {
     }
 }
 
+/// What the page opens with: a share link in the address wins (as a new library entry), else the
+/// scenario open last time, else the default example. A link that cannot be opened as it is
+/// leaves something to show once the page is up.
+fn start() -> (Library, Document, Origin, Option<Incoming>) {
+    let hash = window().location().hash().unwrap_or_default();
+    let mut pending = None;
+    let mut given = None;
+    if share::is_share(&hash) {
+        clear_fragment();
+        match link_incoming(&hash) {
+            Some(Incoming::Open(doc)) => given = Some(doc),
+            other => pending = other,
+        }
+    }
+    let (library, doc, origin) = Library::start(given);
+    (library, doc, origin, pending)
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let doc = default_document();
-    let draft = first_question(&doc);
+    let (library, doc, origin, pending) = start();
     let store = Store::new(doc);
-    store.draft.set(draft);
+    let ui = Ui::default();
     provide_context(store);
+    provide_context(library);
+    provide_context(ui);
+    autosave(store, library);
+    if origin == Origin::Given {
+        let name = store.doc.with_untracked(|d| d.name.clone());
+        store.notice.set(Some(Notice::Info(format!(
+            "Opened the shared scenario \u{201c}{name}\u{201d}. It is now in your library (Scenario menu)."
+        ))));
+    }
+    if let Some(incoming) = pending {
+        receive(&store, &library, &ui, incoming, "the link");
+    }
 
     let handle = window_event_listener(ev::keydown, move |ev| on_key(store, ev));
-    on_cleanup(move || handle.remove());
+    // A share link pasted into the address bar of an open page changes only the fragment.
+    let hash = window_event_listener(ev::hashchange, move |_| {
+        let fragment = window().location().hash().unwrap_or_default();
+        if share::is_share(&fragment) {
+            clear_fragment();
+            if let Some(incoming) = link_incoming(&fragment) {
+                ui.menu_open.set(false);
+                receive(&store, &library, &ui, incoming, "the link");
+            }
+        }
+    });
+    on_cleanup(move || {
+        handle.remove();
+        hash.remove();
+    });
 
     let theme_class = move || match store.theme.get() {
         Theme::System => "app theme-system",
@@ -147,6 +191,8 @@ pub fn App() -> impl IntoView {
                 </aside>
             </div>
             <NoticeView />
+            <Dialogs />
+            <FileDrop />
         </div>
     }
 }
@@ -154,6 +200,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn TopBar() -> impl IntoView {
     let store = crate::store::use_store();
+    let library = crate::menu::use_library();
     view! {
         <header class="topbar" data-testid="topbar">
             <div class="brand">
@@ -168,9 +215,9 @@ fn TopBar() -> impl IntoView {
             <select id="examples" data-testid="examples" on:change=move |ev| {
                 let v = event_target_value(&ev);
                 if v == "new" {
-                    open_document(&store, empty_document());
+                    open_example(&store, &library, empty_document());
                 } else if let Some((_, text)) = EXAMPLES.iter().find(|(name, _)| *name == v) {
-                    open_document(&store, load(text));
+                    open_example(&store, &library, load(text));
                 }
                 if let Some(sel) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
                     sel.set_value("");
@@ -185,6 +232,8 @@ fn TopBar() -> impl IntoView {
                     }).collect_view()}
                 </optgroup>
             </select>
+            <ScenarioMenu />
+            <span id=STATUS_ID class="save-status" data-testid="save-status" aria-live="polite"></span>
             <div class="spacer"></div>
             <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !store.can_undo() on:click=move |_| store.undo()>"\u{21B6} Undo"</button>
             <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !store.can_redo() on:click=move |_| store.redo()>"\u{21B7} Redo"</button>

@@ -9,12 +9,17 @@ pub mod cidr_probe;
 pub mod diagnostics;
 pub mod edit;
 pub mod examples;
+pub mod export;
 pub mod fields;
+pub mod files;
 pub mod inspector;
 pub mod layout;
 pub mod lines;
+pub mod menu;
 pub mod palette;
+pub mod persist;
 pub mod question;
+pub mod share;
 pub mod store;
 
 pub use app::App;

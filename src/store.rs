@@ -47,8 +47,10 @@ impl<T> std::ops::Deref for Shared<T> {
     }
 }
 
+/// One scenario's undo and redo stacks. Each scenario in the library has its own; switching to
+/// another scenario parks this one's (see [`Store::switch`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-struct History {
+pub struct History {
     past: Vec<Document>,
     future: Vec<Document>,
 }
@@ -65,6 +67,16 @@ pub struct Draft {
 impl Default for Draft {
     fn default() -> Self {
         Self { from: None, to: None, protocol: Protocol::Tcp, port: 443 }
+    }
+}
+
+impl Draft {
+    /// The draft question for a freshly opened document: its first saved question, if any.
+    pub fn first_of(doc: &Document) -> Self {
+        doc.questions
+            .first()
+            .map(|q| Draft { from: Some(q.from.clone()), to: Some(q.to.clone()), protocol: q.protocol, port: q.port })
+            .unwrap_or_default()
     }
 }
 
@@ -116,8 +128,8 @@ pub struct Store {
 
 impl Store {
     pub fn new(document: Document) -> Self {
+        let draft = RwSignal::new(Draft::first_of(&document));
         let doc = RwSignal::new(document);
-        let draft = RwSignal::new(Draft::default());
         let checked = Memo::new(move |_| Shared(Arc::new(doc.with(check))));
         let graded = Memo::new(move |_| Shared(Arc::new(checked.with(|c| grade(c)))));
         let query = Memo::new(move |_| {
@@ -169,6 +181,22 @@ impl Store {
                 false
             }
         }
+    }
+
+    /// Open another scenario of the library in place of this one. This is not an edit of either
+    /// document: the document signal takes `doc`, undo continues with `history` (the other
+    /// scenario's own, or a fresh one), and the session (selection, view, question) starts over.
+    /// Returns this scenario's history, to be given back when switching to it again.
+    pub fn switch(&self, doc: Document, history: History) -> History {
+        let parked = self.history.get_untracked();
+        self.draft.set(Draft::first_of(&doc));
+        self.history.set(history);
+        self.doc.set(doc);
+        self.selection.set(Vec::new());
+        self.viewport.set(None);
+        self.picking.set(None);
+        self.notice.set(None);
+        parked
     }
 
     pub fn undo(&self) {

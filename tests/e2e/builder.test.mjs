@@ -71,7 +71,7 @@ test('a teacher builds a Cedar space, peers a VPC, and fixes the route it lacks'
     await page.getByTestId('region-vpc-1').locator('.region-header').click();
     await page.getByTestId('peer-space-space-1').click();
     await page.getByTestId('edge-pcx-vpc-1').waitFor();
-    assert.match(await page.getByTestId('edge-pcx-vpc-1').innerText(), /pcx-vpc-1/);
+    assert.match(await page.getByTestId('edge-pcx-vpc-1').textContent(), /pcx-vpc-1/);
 
     // Ask: from app-1's web dyno to the host on 5432.
     await page.getByTestId('question-from').selectOption('dyno|app-1|web');
