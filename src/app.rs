@@ -181,13 +181,19 @@ pub fn App() -> impl IntoView {
                     <Diagnostics />
                 </main>
                 <aside class="side" aria-label="Inspector and questions">
-                    <Inspector />
-                    <QuestionPanel />
-                    <SavedQuestions />
-                    <details class="panel tool">
-                        <summary>"Address calculator"</summary>
-                        <CidrProbe initial=DEFAULT_CIDR />
-                    </details>
+                    // The inspector and the question scroll apart, so an answer never hides
+                    // below a long inspector at 1280x800.
+                    <div class="side-top">
+                        <Inspector />
+                    </div>
+                    <div class="side-rest">
+                        <QuestionPanel />
+                        <SavedQuestions />
+                        <details class="panel tool">
+                            <summary>"Address calculator"</summary>
+                            <CidrProbe initial=DEFAULT_CIDR />
+                        </details>
+                    </div>
                 </aside>
             </div>
             <NoticeView />

@@ -451,6 +451,9 @@ fn Edges(geometry: Memo<Layout>) -> impl IntoView {
                             let (a, b) = (l.region(&e.from)?, l.region(&e.to)?);
                             let ((x1, y1), (x2, y2)) = edge_points(a, b);
                             let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+                            // The label sits just above the line, so the answered path (which
+                            // passes through the middle of the edge) does not cover it.
+                            let ly = my - 22.0;
                             let id = e.id.clone();
                             let sel_id = e.id.clone();
                             let label_w = 9.0 * e.label.chars().count() as f64 + (if e.vpn { 34.0 } else { 16.0 });
@@ -468,14 +471,14 @@ fn Edges(geometry: Memo<Layout>) -> impl IntoView {
                                     on:click=move |_| store.select_only(&id)
                                 >
                                     <line x1=x1 y1=y1 x2=x2 y2=y2 class="edge-line" />
-                                    <rect class="edge-label-box" rx="6" x=mx - label_w / 2.0 y=my - 13.0 width=label_w height="26" />
+                                    <rect class="edge-label-box" rx="6" x=mx - label_w / 2.0 y=ly - 13.0 width=label_w height="26" />
                                     {e.vpn.then(|| view! {
-                                        <g class="lock" transform=format!("translate({} {})", mx - label_w / 2.0 + 8.0, my - 8.0)>
+                                        <g class="lock" transform=format!("translate({} {})", mx - label_w / 2.0 + 8.0, ly - 8.0)>
                                             <path d="M3 7 V5 A4 4 0 0 1 11 5 V7" />
                                             <rect x="1" y="7" width="12" height="9" rx="2" />
                                         </g>
                                     })}
-                                    <text class="edge-label" x=if e.vpn { mx + 9.0 } else { mx } y=my + 5.0 text-anchor="middle">{e.label.clone()}</text>
+                                    <text class="edge-label" x=if e.vpn { mx + 9.0 } else { mx } y=ly + 5.0 text-anchor="middle">{e.label.clone()}</text>
                                 </g>
                             })
                         })

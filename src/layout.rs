@@ -100,8 +100,11 @@ impl Region {
         x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
     }
 
+    /// Does a box come near this region? Side by side, regions keep room for an edge and its label.
     fn overlaps(&self, x: f64, y: f64, w: f64, h: f64) -> bool {
-        x < self.x + self.w + 20.0 && self.x < x + w + 20.0 && y < self.y + self.h + 20.0 && self.y < y + h + 20.0
+        const GAP_X: f64 = 110.0;
+        const GAP_Y: f64 = 40.0;
+        x < self.x + self.w + GAP_X && self.x < x + w + GAP_X && y < self.y + self.h + GAP_Y && self.y < y + h + GAP_Y
     }
 }
 
