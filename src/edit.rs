@@ -2,7 +2,7 @@
 //! new document or the platform's refusal, so undo, autosave and tests get every change the same way.
 
 use spacetrace_engine::apply::{apply as apply_fix, ids, unused_id};
-use spacetrace_engine::doc::{self, AddonKind, Document, Generation, PeeringStatus, Position, TunnelStatus};
+use spacetrace_engine::doc::{self, AddonKind, Document, Generation, PeeringStatus, Position};
 use spacetrace_engine::policy::{self, Refusal};
 use spacetrace_engine::trace::Fix;
 
@@ -101,16 +101,11 @@ pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> 
         Edit::Add(new) => add(&mut d, new)?,
         Edit::Move { id, to } => move_to(&mut d, id, *to),
         Edit::Delete(list) => delete(&mut d, list),
+        // Attaching is the engine's own "create" fix, once the platform's policy allows it.
         Edit::Peer { space, vpc } => {
             policy::can_peer(&d, space, vpc)?;
-            let id = unused_id(&d, &format!("pcx-{vpc}"));
-            d.peerings.push(doc::Peering {
-                id,
-                space: space.clone(),
-                vpc: vpc.clone(),
-                status: PeeringStatus::Active,
-                extra: Default::default(),
-            });
+            let fix = Fix::CreatePeering { space: space.clone(), vpc: vpc.clone() };
+            d = apply_fix(&d, &fix).unwrap_or(d);
         }
         Edit::PeerVpcs { vpc, peer } => {
             let exists = d.vpc_peerings.iter().any(|p| {
@@ -130,19 +125,8 @@ pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> 
         }
         Edit::ConnectVpn { space, remote } => {
             policy::can_connect_vpn(&d, space)?;
-            if let Some(r) = d.remote_networks.iter().find(|r| r.id == *remote).cloned() {
-                let id = unused_id(&d, &format!("vpn-{remote}"));
-                d.vpns.push(doc::Vpn {
-                    name: id.clone(),
-                    id,
-                    space: space.clone(),
-                    remote_network: remote.clone(),
-                    customer_gateway: r.public_egress_ip.clone().unwrap_or_default(),
-                    routable_cidrs: r.cidrs.clone(),
-                    tunnel_status: TunnelStatus::Up,
-                    extra: Default::default(),
-                });
-            }
+            let fix = Fix::CreateVpn { space: space.clone(), remote: remote.clone() };
+            d = apply_fix(&d, &fix).unwrap_or(d);
         }
         Edit::Update(object) => update(&mut d, object)?,
         Edit::ApplyFix(fix) => {

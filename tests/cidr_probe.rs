@@ -7,15 +7,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod common;
+use common::{find, text, tick};
 
-/// Leptos updates the DOM asynchronously: wait one macrotask.
-async fn tick() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback(&resolve).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mount the component into a fresh container and return the container.
 async fn mount(initial: &'static str) -> Element {
@@ -27,14 +22,6 @@ async fn mount(initial: &'static str) -> Element {
     handle.forget();
     tick().await;
     host
-}
-
-fn find(host: &Element, test_id: &str) -> Option<Element> {
-    host.query_selector(&format!("[data-testid='{test_id}']")).unwrap()
-}
-
-fn text(host: &Element, test_id: &str) -> String {
-    find(host, test_id).and_then(|e| e.text_content()).unwrap_or_default()
 }
 
 async fn type_into(host: &Element, value: &str) {

@@ -7,36 +7,12 @@ use spacetrace_app::App;
 use spacetrace_app::fields::{TextField, cidr_text};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::HtmlInputElement;
+
+mod common;
+use common::{find, fire, host, text, tick};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn tick() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback(&resolve).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-fn host() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    host
-}
-
-fn find(host: &Element, test_id: &str) -> Option<Element> {
-    host.query_selector(&format!("[data-testid='{test_id}']")).unwrap()
-}
-
-fn text(host: &Element, test_id: &str) -> String {
-    find(host, test_id).and_then(|e| e.text_content()).unwrap_or_default()
-}
-
-async fn fire(el: &Element, kind: &str) {
-    el.dispatch_event(&web_sys::Event::new(kind).unwrap()).unwrap();
-    tick().await;
-}
 
 #[wasm_bindgen_test]
 async fn the_app_opens_on_the_default_example_with_its_first_question_answered() {

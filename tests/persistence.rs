@@ -15,6 +15,9 @@ use spacetrace_engine::check::MAX_DOCUMENT_BYTES;
 use spacetrace_engine::doc::{self, Document};
 use wasm_bindgen_test::*;
 
+mod common;
+use common::tick;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 const BASE: &str = "https://teaching.example.org/courses/networking/spacetrace/index.html";
@@ -162,13 +165,6 @@ fn clear_storage() {
 
 fn stored(key: &str) -> Option<String> {
     web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item(key).unwrap()
-}
-
-async fn tick() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback(&resolve).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -1171,6 +1171,25 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.block(rule, detail, || via_hostname(app, dst_process))
     }
 
+    /// From a peered or VPN-connected network straight to a dyno's address: only a Cedar space's
+    /// dynos can be reached so (FIR-INBOUND-VIA-PUBLIC-DNS); the space is returned.
+    fn peered_network_to_dyno(&mut self, b: AppIx) -> Result<SpaceIx, Stop> {
+        let app = self.m.app(b);
+        let Some(t) = app.space else {
+            return Err(self.outside_to_dyno(b).err().unwrap_or(Stop(R::CrInboundWebOnly)));
+        };
+        if !self.m.space(t).is_cedar() {
+            let dst_process = self.dst_process();
+            self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
+            return Err(self.stop(
+                R::FirInboundViaPublicDns,
+                || Detail::FirInboundViaPublicDns { app: app.name.clone() },
+                || via_hostname(app, dst_process),
+            ));
+        }
+        Ok(t)
+    }
+
     // ----- from a VPC host --------------------------------------------------------------
 
     fn start_at_host(&mut self, h: HostIx) -> Flow {
@@ -1179,18 +1198,8 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.s.hop(ComponentKind::VpcHost, &host.id, || host.name.clone());
         match self.q.dst() {
             Dst::DynoAddress { app: b, process: bp } => {
-                let app = m.app(b);
-                let dst_process = app.processes.get(bp);
-                let Some(t) = app.space else { return self.outside_to_dyno(b) };
+                let t = self.peered_network_to_dyno(b)?;
                 let space = m.space(t);
-                if !space.is_cedar() {
-                    self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
-                    return self.block(
-                        R::FirInboundViaPublicDns,
-                        || Detail::FirInboundViaPublicDns { app: app.name.clone() },
-                        || via_hostname(app, dst_process),
-                    );
-                }
                 // A process scaled to 0 has no address: the destination hop says so.
                 let Some(dyno) = self.dyno_address(b, bp) else {
                     return self.dyno_destination(b, bp, R::PsPrivateNetwork);
@@ -1282,18 +1291,8 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.s.hop(ComponentKind::RemoteHost, &rh.id, || rh.name.clone());
         match self.q.dst() {
             Dst::DynoAddress { app: b, process: bp } => {
-                let app = m.app(b);
-                let dst_process = app.processes.get(bp);
-                let Some(t) = app.space else { return self.outside_to_dyno(b) };
+                let t = self.peered_network_to_dyno(b)?;
                 let space = m.space(t);
-                if !space.is_cedar() {
-                    self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
-                    return self.block(
-                        R::FirInboundViaPublicDns,
-                        || Detail::FirInboundViaPublicDns { app: app.name.clone() },
-                        || via_hostname(app, dst_process),
-                    );
-                }
                 self.vpn_to(t, rh.remote, rh.address)?;
                 self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
                 self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: space.name.clone() });
