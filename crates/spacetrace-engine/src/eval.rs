@@ -1129,17 +1129,21 @@ impl<'m, S: Sink> Ev<'m, S> {
                 Ok(())
             }
             Dst::DynoAddress { app: b, .. } | Dst::Discovery { app: b, .. } => self.outside_to_dyno(b),
-            Dst::Addon(x) => {
-                let addon = m.addon(x);
-                self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
-                self.block(
-                    R::PsDataAddons,
-                    || Detail::OnlySpaceDynos { addon: addon.name.clone() },
-                    || Self::no_config(Some(Workaround::ProxyAppInSpace { space: m.space(addon.space).id.clone() })),
-                )
-            }
+            Dst::Addon(x) => self.addon_from_outside(x),
             _ => Err(Stop(R::CrOutbound)),
         }
+    }
+
+    /// From outside the space to one of its data add-ons: only the space's dynos reach them.
+    fn addon_from_outside(&mut self, x: AddonIx) -> Flow {
+        let m = self.m;
+        let addon = m.addon(x);
+        self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+        self.block(
+            R::PsDataAddons,
+            || Detail::OnlySpaceDynos { addon: addon.name.clone() },
+            || Self::no_config(Some(Workaround::ProxyAppInSpace { space: m.space(addon.space).id.clone() })),
+        )
     }
 
     /// From outside Heroku straight to a dyno: only the router's way in exists.
@@ -1321,15 +1325,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::RemoteEgress { address: egress }) });
                 Ok(())
             }
-            Dst::Addon(x) => {
-                let addon = m.addon(x);
-                self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
-                self.block(
-                    R::PsDataAddons,
-                    || Detail::OnlySpaceDynos { addon: addon.name.clone() },
-                    || Self::no_config(Some(Workaround::ProxyAppInSpace { space: m.space(addon.space).id.clone() })),
-                )
-            }
+            Dst::Addon(x) => self.addon_from_outside(x),
             _ => Err(Stop(R::VpnIpsec)),
         }
     }
