@@ -174,7 +174,7 @@ pub fn App() -> impl IntoView {
     view! {
         <div class=theme_class data-testid="app">
             <TopBar />
-            <div class="workspace">
+            <div class="workspace" class:palette-closed=move || !store.palette_open.get()>
                 <Palette />
                 <main class="centre">
                     <Canvas />
@@ -243,6 +243,11 @@ fn TopBar() -> impl IntoView {
             <div class="spacer"></div>
             <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !store.can_undo() on:click=move |_| store.undo()>"\u{21B6} Undo"</button>
             <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !store.can_redo() on:click=move |_| store.redo()>"\u{21B7} Redo"</button>
+            <button type="button" data-testid="palette-toggle" title="Show or hide the palette (more room for the canvas on a projector)"
+                aria-pressed=move || store.palette_open.get().to_string()
+                on:click=move |_| store.palette_open.update(|o| *o = !*o)>
+                {move || if store.palette_open.get() { "\u{25E7} Hide palette" } else { "\u{25E7} Show palette" }}
+            </button>
             <button type="button" data-testid="theme" title="Theme: follow the system, light or dark"
                 on:click=move |_| store.theme.update(|t| *t = match t { Theme::System => Theme::Light, Theme::Light => Theme::Dark, Theme::Dark => Theme::System })>
                 {move || match store.theme.get() { Theme::System => "\u{25D0} System", Theme::Light => "\u{263C} Light", Theme::Dark => "\u{263E} Dark" }}

@@ -9,20 +9,21 @@ use wasm_bindgen::JsCast;
 
 use crate::edit::Edit;
 use crate::layout::{CARD_W, CardKind, HEADER_H, Layout, Region, RegionKind, layout};
-use crate::store::{Pick, Store, use_store};
+use crate::store::{Pick, Store, ViewBox, use_store};
 
 /// An ongoing pointer gesture.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Gesture {
-    /// Moving a region: pointer start (canvas units) and the offset so far.
-    Drag { start: (f64, f64), dx: f64, dy: f64 },
-    /// Panning the view: pointer start (screen pixels) and the view box at the start.
-    Pan { start: (f64, f64), view: (f64, f64, f64, f64) },
+    /// Moving a region: pointer start (canvas units), the offset so far, and the session's view
+    /// before the gesture froze it (a click that moves nothing gives it back).
+    Drag { start: (f64, f64), dx: f64, dy: f64, prior: ViewBox },
+    /// Panning the view: pointer start (screen pixels), the view box at the start, and the view before.
+    Pan { start: (f64, f64), view: (f64, f64, f64, f64), prior: ViewBox },
 }
 
 const FIT_PAD: f64 = 30.0;
 /// Fitting never zooms in further than this view (canvas units), so a lone region keeps its size.
-const FIT_MIN: (f64, f64) = (900.0, 560.0);
+const FIT_MIN: (f64, f64) = (660.0, 420.0);
 
 /// The view box: the session's, or one that fits everything.
 fn view_box(store: &Store, l: &Layout) -> (f64, f64, f64, f64) {
@@ -113,15 +114,15 @@ pub fn Canvas() -> impl IntoView {
         let Some((id, g)) = gesture.get_untracked() else { return };
         let Some(svg) = svg_el() else { return };
         match g {
-            Gesture::Drag { start, .. } => {
+            Gesture::Drag { start, prior, .. } => {
                 let now = to_canvas(
                     &svg,
                     geometry.with_untracked(|l| view_box(&store, l)),
                     (ev.client_x() as f64, ev.client_y() as f64),
                 );
-                gesture.set(Some((id, Gesture::Drag { start, dx: now.0 - start.0, dy: now.1 - start.1 })));
+                gesture.set(Some((id, Gesture::Drag { start, dx: now.0 - start.0, dy: now.1 - start.1, prior })));
             }
-            Gesture::Pan { start, view } => {
+            Gesture::Pan { start, view, .. } => {
                 let s = screen_scale(&svg, view);
                 let dx = (ev.client_x() as f64 - start.0) / s;
                 let dy = (ev.client_y() as f64 - start.1) / s;
@@ -141,17 +142,19 @@ pub fn Canvas() -> impl IntoView {
                     store.apply(Edit::Move { id, to: Position { x: x + dx, y: y + dy } });
                 }
             }
-            Gesture::Drag { .. } => {
-                // A click on a region header: select the region (or pick it).
+            Gesture::Drag { prior, .. } => {
+                // A click on a region header: select the region (or pick it); the view is as before.
+                store.viewport.set(prior);
                 if !pick(&store, &id, None) {
                     store.select_only(&id);
                 }
             }
-            Gesture::Pan { start, view } => {
+            Gesture::Pan { view, prior, .. } => {
                 let moved =
                     store.viewport.get_untracked().is_some_and(|v| (v.0 - view.0).abs() + (v.1 - view.1).abs() > 1.0);
-                let _ = start;
                 if !moved {
+                    // A click on the background: clear the selection; the view is as before.
+                    store.viewport.set(prior);
                     store.selection.set(Vec::new());
                 }
             }
@@ -163,10 +166,12 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         let Some(svg) = svg_el() else { return };
+        let prior = store.viewport.get_untracked();
         let view = geometry.with_untracked(|l| view_box(&store, l));
         store.viewport.set(Some(view));
         let _ = svg.set_pointer_capture(ev.pointer_id());
-        gesture.set(Some((String::new(), Gesture::Pan { start: (ev.client_x() as f64, ev.client_y() as f64), view })));
+        let start = (ev.client_x() as f64, ev.client_y() as f64);
+        gesture.set(Some((String::new(), Gesture::Pan { start, view, prior })));
     };
 
     let start_drag = move |id: String, ev: web_sys::PointerEvent| {
@@ -175,12 +180,13 @@ pub fn Canvas() -> impl IntoView {
         }
         ev.stop_propagation();
         let Some(svg) = svg_el() else { return };
+        let prior = store.viewport.get_untracked();
         let view = geometry.with_untracked(|l| view_box(&store, l));
         // Freeze the view while dragging so the canvas does not refit under the pointer.
         store.viewport.set(Some(view));
         let _ = svg.set_pointer_capture(ev.pointer_id());
         let start = to_canvas(&svg, view, (ev.client_x() as f64, ev.client_y() as f64));
-        gesture.set(Some((id, Gesture::Drag { start, dx: 0.0, dy: 0.0 })));
+        gesture.set(Some((id, Gesture::Drag { start, dx: 0.0, dy: 0.0, prior })));
     };
 
     let on_wheel = move |ev: web_sys::WheelEvent| {

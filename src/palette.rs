@@ -17,6 +17,8 @@ fn free(store: &Store, h: f64) -> spacetrace_engine::doc::Position {
 fn add_and_select(store: &Store, new: NewObject) {
     let before = store.doc.with_untracked(crate::edit::all_ids);
     if store.apply(Edit::Add(new)) {
+        // Fit the view again, so the new object is on screen.
+        store.viewport.set(None);
         let after = store.doc.with_untracked(crate::edit::all_ids);
         if let Some(id) = after.into_iter().find(|id| !before.contains(id)) {
             store.select_only(&id);

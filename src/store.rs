@@ -115,6 +115,8 @@ pub struct Store {
     pub draft: RwSignal<Draft>,
     pub picking: RwSignal<Option<Pick>>,
     pub theme: RwSignal<Theme>,
+    /// Whether the palette is shown (hide it to give a projector the whole width).
+    pub palette_open: RwSignal<bool>,
     pub notice: RwSignal<Option<Notice>>,
     /// The checked document: model, questions and diagnostics.
     pub checked: Memo<Shared<Checked>>,
@@ -149,6 +151,7 @@ impl Store {
             draft,
             picking: RwSignal::new(None),
             theme: RwSignal::new(Theme::System),
+            palette_open: RwSignal::new(true),
             notice: RwSignal::new(None),
             checked,
             graded,

@@ -197,3 +197,20 @@ test('picking on the canvas sets the question', async () => {
     await page.context().close();
   }
 });
+
+test('hiding the palette gives the canvas the width, for a projector', async () => {
+  const page = await open();
+  try {
+    const before = (await page.getByTestId('canvas').boundingBox()).width;
+    await page.getByTestId('palette-toggle').click();
+    assert.equal(await page.getByTestId('palette').isVisible(), false);
+    const after = (await page.getByTestId('canvas').boundingBox()).width;
+    assert.ok(after > before + 100, `canvas ${before}px → ${after}px`);
+    await screenshot(page, 'palette-hidden');
+    await page.getByTestId('palette-toggle').click();
+    await page.getByTestId('palette').waitFor();
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
