@@ -883,17 +883,20 @@ impl<'m, S: Sink> Ev<'m, S> {
         }
     }
 
+    /// A Common Runtime dyno to a private address: the Common Runtime reaches only the internet.
+    fn no_private_path(&mut self, app: &'m App) -> Flow {
+        self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
+        self.block(
+            R::CrOutbound,
+            || Detail::NoPrivatePath,
+            || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app.id.clone() })),
+        )
+    }
+
     fn dyno_to_host(&mut self, a: AppIx, p: usize, h: HostIx) -> Flow {
         let m = self.m;
         let (app, host) = (m.app(a), m.host(h));
-        let Some(s) = app.space else {
-            self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
-            return self.block(
-                R::CrOutbound,
-                || Detail::NoPrivatePath,
-                || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app.id.clone() })),
-            );
-        };
+        let Some(s) = app.space else { return self.no_private_path(app) };
         let space = m.space(s);
         if !space.is_cedar() {
             self.s.hop(ComponentKind::Peering, &space.id, || format!("peering of {}", space.name));
@@ -980,14 +983,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     fn dyno_to_remote(&mut self, a: AppIx, p: usize, r: RemoteHostIx) -> Flow {
         let m = self.m;
         let (app, rh) = (m.app(a), m.remote_host(r));
-        let Some(s) = app.space else {
-            self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
-            return self.block(
-                R::CrOutbound,
-                || Detail::NoPrivatePath,
-                || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app.id.clone() })),
-            );
-        };
+        let Some(s) = app.space else { return self.no_private_path(app) };
         let Some(src_addr) = self.dyno_address(a, p) else { return Err(Stop(R::PsCidrs)) };
         self.vpn_to(s, rh.remote, rh.address)?;
         let remote = m.remote(rh.remote);
