@@ -12,11 +12,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use spacetrace_engine::check::{Checked, check};
 use spacetrace_engine::doc::{self, Document, Protocol};
+use spacetrace_engine::evaluate;
 use spacetrace_engine::lab::{Graded, grade};
 use spacetrace_engine::policy::Refusal;
 use spacetrace_engine::query::Query;
 use spacetrace_engine::trace::Trace;
-use spacetrace_engine::{evaluate, matrix};
 
 use crate::edit::{Edit, apply_edit};
 
@@ -251,11 +251,6 @@ impl Store {
                 s.push(id.to_owned());
             }
         });
-    }
-
-    /// The full matrix of the current model (computed on demand).
-    pub fn matrix(&self) -> matrix::Matrix {
-        self.checked.with_untracked(|c| matrix::Matrix::new(&c.model))
     }
 }
 
