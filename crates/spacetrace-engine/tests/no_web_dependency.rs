@@ -1,4 +1,4 @@
-//! Invariant: the engine (and the command-line tool over it) depend on nothing web-specific, on
+//! Invariant: the engine (and the command-line tool and the canvas geometry over it) depend on nothing web-specific, on
 //! any target. They must build and test natively and for wasm32 without a browser.
 
 use std::process::Command;
@@ -47,4 +47,9 @@ fn engine_has_no_web_dependency() {
 #[test]
 fn cli_has_no_web_dependency() {
     assert_no_web("spacetrace-cli");
+}
+
+#[test]
+fn canvas_geometry_has_no_web_dependency() {
+    assert_no_web("spacetrace-canvas");
 }

@@ -1,0 +1,734 @@
+//! The canvas's geometry, derived from a scenario document: where each region, card and gate is
+//! drawn, how peerings and VPNs are routed between regions, and where an answered question's path
+//! stops, hop by hop. Pure data in, pure data out: no browser, no clock, deterministic, so native
+//! tests can check what a person would look for (no overlaps, no line through an unrelated
+//! region, a visible stop for every hop).
+//!
+//! - [`layout`] places regions in layers that read in the direction traffic flows (the internet,
+//!   then Heroku, then AWS VPCs and remote networks); a region the user dragged keeps its place.
+//! - [`gates`](Gate) are the components a trace passes through (DNS, router, trusted-IP filter,
+//!   NAT gateway, private network, route tables, ACLs, security groups, firewalls, egress), drawn
+//!   as small chips under a region's header.
+//! - [`route`] finds orthogonal routes around regions for edges and the path.
+//! - [`path`] turns a trace into numbered stops and routed segments.
+
+pub mod path;
+pub mod place;
+pub mod route;
+
+use spacetrace_engine::doc::{Document, Generation, Listen, PeeringStatus, Protocol, TunnelStatus};
+
+pub use path::{PathView, Stop, StopTarget, path};
+
+/// The canvas IDs of the two regions that are not document objects.
+pub const INTERNET: &str = "@internet";
+pub const COMMON_RUNTIME: &str = "@common-runtime";
+
+/// A region's width, in canvas units.
+pub const REGION_W: f64 = 240.0;
+/// The height of a region's header (title and subtitle).
+pub const HEADER_H: f64 = 48.0;
+/// Padding inside a region.
+pub const PAD: f64 = 14.0;
+/// A card's width.
+pub const CARD_W: f64 = REGION_W - 2.0 * PAD;
+/// Space between cards.
+pub const CARD_GAP: f64 = 8.0;
+/// A gate chip's height, and the room a row of chips takes.
+pub const GATE_H: f64 = 22.0;
+pub const GATE_ROW: f64 = 28.0;
+/// The radius of a path stop's marker (the blocking one is larger).
+pub const STOP_R: f64 = 11.0;
+pub const BLOCK_R: f64 = 14.0;
+/// The most characters of an edge's label drawn on the canvas (the rest is in its tooltip).
+pub const LABEL_CHARS: usize = 13;
+/// Smallest font size on the canvas (canvas units); the stylesheet keeps to it.
+pub const MIN_FONT: f64 = 13.0;
+
+/// Rough advance of one character of the chip and card-line fonts, to size boxes without a browser.
+const CHIP_CHAR: f64 = 7.2;
+/// The part of a card the text occupies starts this far right of the card's left edge (the stop
+/// marker sits on the edge itself, clear of the text).
+pub const CARD_TEXT_X: f64 = 16.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionKind {
+    Internet,
+    CommonRuntime,
+    Cedar,
+    CedarShield,
+    Fir,
+    Vpc,
+    Remote,
+}
+
+impl RegionKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::Internet => "internet",
+            Self::CommonRuntime => "cr",
+            Self::Cedar | Self::CedarShield => "cedar",
+            Self::Fir => "fir",
+            Self::Vpc => "vpc",
+            Self::Remote => "remote",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Internet => "Internet",
+            Self::CommonRuntime => "Common Runtime",
+            Self::Cedar => "Cedar Private Space",
+            Self::CedarShield => "Cedar Shield Space",
+            Self::Fir => "Fir Private Space",
+            Self::Vpc => "AWS VPC",
+            Self::Remote => "Remote network (VPN)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardKind {
+    App,
+    Addon,
+    Host,
+    RemoteHost,
+    Client,
+    Service,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub id: String,
+    pub kind: CardKind,
+    pub title: String,
+    /// Lines under the title (process types, address, CIDR…).
+    pub lines: Vec<String>,
+    pub x: f64,
+    pub y: f64,
+    pub h: f64,
+    /// Marks drawn after the title (for example "internal").
+    pub badge: Option<&'static str>,
+}
+
+impl Card {
+    /// Where a path stop for this card sits: on its left edge, level with the title, so it never
+    /// covers the card's text.
+    pub fn slot(&self) -> (f64, f64) {
+        (self.x, self.y + 20.0)
+    }
+
+    /// The box the card's text occupies.
+    pub fn text_box(&self) -> Rect {
+        Rect { x: self.x + CARD_TEXT_X - 2.0, y: self.y + 4.0, w: CARD_W - CARD_TEXT_X - 4.0, h: self.h - 8.0 }
+    }
+}
+
+/// The kinds of component a trace passes through that are drawn as a gate chip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GateKind {
+    /// The public internet (in the Internet region).
+    Internet,
+    Dns,
+    TrustedIps,
+    Router,
+    Nat,
+    PrivateNetwork,
+    RouteTable,
+    NetworkAcl,
+    SecurityGroup,
+    Firewall,
+    /// A VPC's or remote network's way out to the internet.
+    Egress,
+}
+
+impl GateKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::Internet => "internet",
+            Self::Dns => "dns",
+            Self::TrustedIps => "trusted",
+            Self::Router => "router",
+            Self::Nat => "nat",
+            Self::PrivateNetwork => "private",
+            Self::RouteTable => "route-table",
+            Self::NetworkAcl => "acl",
+            Self::SecurityGroup => "sg",
+            Self::Firewall => "firewall",
+            Self::Egress => "egress",
+        }
+    }
+
+    /// What the gate is, for a screen reader and a tooltip.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Internet => "The public internet",
+            Self::Dns => "DNS",
+            Self::TrustedIps => "Trusted-IP filter",
+            Self::Router => "Heroku router",
+            Self::Nat => "NAT gateway (stable outbound IPs)",
+            Self::PrivateNetwork => "The space's private network",
+            Self::RouteTable => "Route table",
+            Self::NetworkAcl => "Network ACL",
+            Self::SecurityGroup => "Security group",
+            Self::Firewall => "Firewall",
+            Self::Egress => "Internet egress",
+        }
+    }
+}
+
+/// A component drawn as a chip under a region's header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    /// Unique on the canvas: a route table's, ACL's, security group's or firewall's own ID, or
+    /// `<region>:<kind>` for the platform's components.
+    pub id: String,
+    pub region: String,
+    pub kind: GateKind,
+    pub label: String,
+    /// What selecting the gate selects: the object itself, or the region that configures it.
+    pub select: String,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+}
+
+impl Gate {
+    /// Where a path stop for this gate sits: the round slot at the chip's left end.
+    pub fn slot(&self) -> (f64, f64) {
+        (self.x + GATE_H / 2.0, self.y + GATE_H / 2.0)
+    }
+
+    /// The box the chip's label occupies.
+    pub fn text_box(&self) -> Rect {
+        Rect { x: self.x + GATE_H + 4.0, y: self.y + 2.0, w: self.w - GATE_H - 6.0, h: GATE_H - 4.0 }
+    }
+
+    pub fn rect(&self) -> Rect {
+        Rect { x: self.x, y: self.y, w: self.w, h: GATE_H }
+    }
+}
+
+/// An axis-aligned box.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn intersects(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+
+    pub fn contains(&self, p: (f64, f64)) -> bool {
+        p.0 >= self.x && p.0 <= self.x + self.w && p.1 >= self.y && p.1 <= self.y + self.h
+    }
+
+    pub fn grow(&self, by: f64) -> Rect {
+        Rect { x: self.x - by, y: self.y - by, w: self.w + 2.0 * by, h: self.h + 2.0 * by }
+    }
+
+    /// Does the segment from `a` to `b` pass through the inside of this box?
+    pub fn crossed_by(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        // Liang–Barsky clipping against the open box.
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let mut t0: f64 = 0.0;
+        let mut t1: f64 = 1.0;
+        for (p, q) in
+            [(-dx, a.0 - self.x), (dx, self.x + self.w - a.0), (-dy, a.1 - self.y), (dy, self.y + self.h - a.1)]
+        {
+            if p == 0.0 {
+                if q <= 0.0 {
+                    return false;
+                }
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        t1 - t0 > 1e-9
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    pub id: String,
+    pub kind: RegionKind,
+    pub title: String,
+    pub subtitle: String,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub cards: Vec<Card>,
+    /// Placed by the person (dragged), not by the automatic layout.
+    pub pinned: bool,
+}
+
+impl Region {
+    pub fn rect(&self) -> Rect {
+        Rect { x: self.x, y: self.y, w: self.w, h: self.h }
+    }
+
+    pub fn centre(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        self.rect().contains((x, y))
+    }
+
+    /// Where a path stop for the region itself sits: the right end of its header.
+    pub fn slot(&self) -> (f64, f64) {
+        (self.x + self.w - 20.0, self.y + 22.0)
+    }
+
+    /// The box the header's text occupies.
+    pub fn text_box(&self) -> Rect {
+        Rect { x: self.x + 12.0, y: self.y + 4.0, w: self.w - 56.0, h: HEADER_H - 8.0 }
+    }
+}
+
+/// A peering or VPN drawn between two regions, routed around every other region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    /// The full label (for a screen reader and a tooltip).
+    pub label: String,
+    /// The label as drawn, cut to fit the channel between regions.
+    pub short: String,
+    pub vpn: bool,
+    pub faded: bool,
+    /// The route, as an orthogonal polyline from `from`'s border to `to`'s.
+    pub points: Vec<(f64, f64)>,
+    /// The label's box.
+    pub label_box: Rect,
+    /// Where a path stop for this edge sits, clear of the label.
+    pub slot: (f64, f64),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    pub regions: Vec<Region>,
+    pub gates: Vec<Gate>,
+    pub edges: Vec<Edge>,
+}
+
+impl Layout {
+    pub fn region(&self, id: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+
+    pub fn card(&self, id: &str) -> Option<&Card> {
+        self.regions.iter().flat_map(|r| r.cards.iter()).find(|c| c.id == id)
+    }
+
+    pub fn gate(&self, id: &str) -> Option<&Gate> {
+        self.gates.iter().find(|g| g.id == id)
+    }
+
+    pub fn edge(&self, id: &str) -> Option<&Edge> {
+        self.edges.iter().find(|e| e.id == id)
+    }
+
+    /// The region holding a card or a gate, or the region itself.
+    pub fn region_of(&self, id: &str) -> Option<&Region> {
+        if let Some(g) = self.gate(id) {
+            return self.region(&g.region);
+        }
+        self.regions.iter().find(|r| r.id == id || r.cards.iter().any(|c| c.id == id))
+    }
+
+    /// The bounding box of everything, for fitting the view.
+    pub fn bounds(&self) -> (f64, f64, f64, f64) {
+        if self.regions.is_empty() {
+            return (0.0, 0.0, 800.0, 600.0);
+        }
+        let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        let mut take = |x: f64, y: f64| {
+            b.0 = b.0.min(x);
+            b.1 = b.1.min(y);
+            b.2 = b.2.max(x);
+            b.3 = b.3.max(y);
+        };
+        for r in &self.regions {
+            take(r.x, r.y);
+            take(r.x + r.w, r.y + r.h);
+        }
+        for e in &self.edges {
+            for p in &e.points {
+                take(p.0, p.1);
+            }
+            take(e.label_box.x, e.label_box.y);
+            take(e.label_box.x + e.label_box.w, e.label_box.y + e.label_box.h);
+        }
+        b
+    }
+
+    /// Every box of text drawn on the canvas that a mark must not cover: region headers, card
+    /// text, gate labels and edge labels.
+    pub fn text_boxes(&self) -> Vec<Rect> {
+        let mut out: Vec<Rect> = Vec::new();
+        for r in &self.regions {
+            out.push(r.text_box());
+            out.extend(r.cards.iter().map(Card::text_box));
+        }
+        out.extend(self.gates.iter().map(Gate::text_box));
+        out.extend(self.edges.iter().map(|e| e.label_box));
+        out
+    }
+}
+
+fn protocol_name(p: Protocol) -> &'static str {
+    if p == Protocol::Udp { "udp" } else { "tcp" }
+}
+
+fn ports(list: &[Listen]) -> String {
+    list.iter().map(|l| format!("{}/{}", l.port, protocol_name(l.protocol))).collect::<Vec<_>>().join(", ")
+}
+
+/// Cut text to at most `max` characters, with an ellipsis.
+pub fn fit(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        s.chars().take(max.saturating_sub(1)).collect::<String>() + "\u{2026}"
+    }
+}
+
+fn process_lines(a: &spacetrace_engine::doc::App) -> Vec<String> {
+    if a.process_types.is_empty() {
+        return vec!["no process types".into()];
+    }
+    a.process_types
+        .iter()
+        .map(|p| {
+            let extra = if p.ports.is_empty() { String::new() } else { format!(" : {}", ports(&p.ports)) };
+            format!("{} \u{00d7}{}{extra}", p.name, p.dynos)
+        })
+        .collect()
+}
+
+/// A card before placement: ID, kind, title, lines, badge.
+type CardSpec = (String, CardKind, String, Vec<String>, Option<&'static str>);
+/// A gate before placement: ID, kind, label, what selecting it selects.
+type GateSpec = (String, GateKind, String, String);
+
+/// A region before placement: what it holds and how tall it is.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub id: String,
+    pub kind: RegionKind,
+    pub title: String,
+    pub subtitle: String,
+    pub position: Option<(f64, f64)>,
+    cards: Vec<CardSpec>,
+    gates: Vec<GateSpec>,
+}
+
+impl Block {
+    fn card_height(lines: usize) -> f64 {
+        30.0 + 18.0 * lines as f64
+    }
+
+    /// The gates' rows: (index of first gate in each row, x offsets and widths).
+    fn gate_rows(&self) -> Vec<Vec<(usize, f64, f64)>> {
+        let mut rows: Vec<Vec<(usize, f64, f64)>> = Vec::new();
+        let mut x = PAD;
+        for (i, g) in self.gates.iter().enumerate() {
+            let w = gate_width(&g.2);
+            if rows.is_empty() || x + w > REGION_W - PAD + 0.5 {
+                rows.push(Vec::new());
+                x = PAD;
+            }
+            if let Some(row) = rows.last_mut() {
+                row.push((i, x, w));
+            }
+            x += w + 6.0;
+        }
+        rows
+    }
+
+    /// The region's height once laid out.
+    pub fn height(&self) -> f64 {
+        let mut y = HEADER_H + self.gate_rows().len() as f64 * GATE_ROW;
+        if !self.gates.is_empty() {
+            y += 4.0;
+        }
+        for c in &self.cards {
+            y += Self::card_height(c.3.len()) + CARD_GAP;
+        }
+        (y + PAD - CARD_GAP).max(HEADER_H + 40.0)
+    }
+
+    /// Lay the block out at (x, y).
+    fn place(&self, x: f64, y: f64, pinned: bool, gates: &mut Vec<Gate>) -> Region {
+        let mut r = Region {
+            id: self.id.clone(),
+            kind: self.kind,
+            title: fit(&self.title, 19),
+            subtitle: fit(&self.subtitle, 27),
+            x,
+            y,
+            w: REGION_W,
+            h: self.height(),
+            cards: Vec::new(),
+            pinned,
+        };
+        let mut cy = y + HEADER_H;
+        for row in self.gate_rows() {
+            for (i, gx, w) in row {
+                let (id, kind, label, select) = &self.gates[i];
+                gates.push(Gate {
+                    id: id.clone(),
+                    region: self.id.clone(),
+                    kind: *kind,
+                    label: label.clone(),
+                    select: select.clone(),
+                    x: x + gx,
+                    y: cy,
+                    w,
+                });
+            }
+            cy += GATE_ROW;
+        }
+        if !self.gates.is_empty() {
+            cy += 4.0;
+        }
+        for (id, kind, title, lines, badge) in &self.cards {
+            let title = fit(title, if badge.is_some() { 14 } else { 21 });
+            let lines: Vec<String> = lines.iter().map(|l| fit(l, 24)).collect();
+            let h = Self::card_height(lines.len());
+            r.cards.push(Card { id: id.clone(), kind: *kind, title, lines, x: x + PAD, y: cy, h, badge: *badge });
+            cy += h + CARD_GAP;
+        }
+        r
+    }
+}
+
+/// How wide a gate chip with this label is.
+pub fn gate_width(label: &str) -> f64 {
+    GATE_H + 8.0 + CHIP_CHAR * label.chars().count() as f64
+}
+
+fn gate(id: String, kind: GateKind, label: impl Into<String>, select: &str) -> GateSpec {
+    (id, kind, fit(&label.into(), 13), select.to_owned())
+}
+
+fn pos(p: Option<spacetrace_engine::doc::Position>) -> Option<(f64, f64)> {
+    p.map(|p| (p.x, p.y)).filter(|p| p.0.is_finite() && p.1.is_finite())
+}
+
+/// The regions of a document, before placement, in document order.
+pub fn blocks(doc: &Document) -> Vec<Block> {
+    let mut out = Vec::new();
+    let nothing = doc.common_runtime_apps.is_empty()
+        && doc.spaces.is_empty()
+        && doc.vpcs.is_empty()
+        && doc.remote_networks.is_empty()
+        && doc.internet_clients.is_empty()
+        && doc.external_services.is_empty();
+    // The Internet: clients and external services, and the public internet every public hostname,
+    // NAT gateway and egress leads to. Drawn whenever there is anything at all.
+    if !nothing {
+        let mut cards: Vec<CardSpec> = Vec::new();
+        for c in &doc.internet_clients {
+            cards.push((c.id.clone(), CardKind::Client, c.name.clone(), vec![c.cidr.clone()], None));
+        }
+        for s in &doc.external_services {
+            let mut lines = vec![format!("{} : {}", s.hostname, ports(&s.ports))];
+            if let Some(a) = &s.allowlist {
+                lines.push(format!("allows {}", if a.is_empty() { "nobody".to_owned() } else { a.join(", ") }));
+            }
+            cards.push((s.id.clone(), CardKind::Service, s.name.clone(), lines, None));
+        }
+        out.push(Block {
+            id: INTERNET.into(),
+            kind: RegionKind::Internet,
+            title: "Internet".into(),
+            subtitle: "Public addresses".into(),
+            position: pos(doc.layout.internet),
+            cards,
+            gates: vec![gate(format!("{INTERNET}:net"), GateKind::Internet, "Public internet", INTERNET)],
+        });
+    }
+    if !doc.common_runtime_apps.is_empty() {
+        let cards = doc
+            .common_runtime_apps
+            .iter()
+            .map(|a| (a.id.clone(), CardKind::App, a.name.clone(), process_lines(a), None));
+        out.push(Block {
+            id: COMMON_RUNTIME.into(),
+            kind: RegionKind::CommonRuntime,
+            title: "Common Runtime".into(),
+            subtitle: "Apps outside any space".into(),
+            position: pos(doc.layout.common_runtime),
+            cards: cards.collect(),
+            gates: vec![
+                gate(format!("{COMMON_RUNTIME}:dns"), GateKind::Dns, "DNS", COMMON_RUNTIME),
+                gate(format!("{COMMON_RUNTIME}:router"), GateKind::Router, "Router", COMMON_RUNTIME),
+            ],
+        });
+    }
+    for s in &doc.spaces {
+        let kind = match (s.generation, s.shield) {
+            (Generation::Fir, _) => RegionKind::Fir,
+            (Generation::Cedar, true) => RegionKind::CedarShield,
+            (Generation::Cedar, false) => RegionKind::Cedar,
+        };
+        let mut cards: Vec<CardSpec> = s
+            .apps
+            .iter()
+            .map(|a| {
+                let badge = a.internal_routing.then_some("internal");
+                (a.id.clone(), CardKind::App, a.name.clone(), process_lines(a), badge)
+            })
+            .collect();
+        cards.extend(s.addons.iter().map(|a| {
+            let kind = format!("{:?}", a.kind).to_lowercase();
+            (a.id.clone(), CardKind::Addon, a.name.clone(), vec![kind], None)
+        }));
+        let g = |k: GateKind, label: &str, suffix: &str| gate(format!("{}:{suffix}", s.id), k, label, &s.id);
+        out.push(Block {
+            id: s.id.clone(),
+            kind,
+            title: s.name.clone(),
+            subtitle: format!("{} \u{00b7} {}", kind.label(), s.cidr.as_deref().unwrap_or("10.0.0.0/16")),
+            position: pos(s.position),
+            cards,
+            gates: vec![
+                g(GateKind::Dns, "DNS", "dns"),
+                g(GateKind::TrustedIps, "Trusted", "trusted"),
+                g(GateKind::Router, "Router", "router"),
+                g(GateKind::Nat, "NAT", "nat"),
+                g(GateKind::PrivateNetwork, "Private", "private"),
+            ],
+        });
+    }
+    for v in &doc.vpcs {
+        let cards = v
+            .hosts
+            .iter()
+            .map(|h| {
+                let line = format!("{} : {}", h.address, ports(&h.ports));
+                (h.id.clone(), CardKind::Host, h.name.clone(), vec![line], None)
+            })
+            .collect();
+        let mut gates: Vec<GateSpec> = Vec::new();
+        gates.extend(v.route_tables.iter().map(|t| gate(t.id.clone(), GateKind::RouteTable, &t.name, &t.id)));
+        gates.extend(v.network_acls.iter().map(|a| gate(a.id.clone(), GateKind::NetworkAcl, &a.name, &a.id)));
+        gates.extend(v.security_groups.iter().map(|g| gate(g.id.clone(), GateKind::SecurityGroup, &g.name, &g.id)));
+        gates.push(gate(format!("{}:egress", v.id), GateKind::Egress, "Egress", &v.id));
+        out.push(Block {
+            id: v.id.clone(),
+            kind: RegionKind::Vpc,
+            title: v.name.clone(),
+            subtitle: format!("AWS VPC \u{00b7} {}", v.primary_cidr),
+            position: pos(v.position),
+            cards,
+            gates,
+        });
+    }
+    for n in &doc.remote_networks {
+        let cards = n
+            .hosts
+            .iter()
+            .map(|h| {
+                let line = format!("{} : {}", h.address, ports(&h.ports));
+                (h.id.clone(), CardKind::RemoteHost, h.name.clone(), vec![line], None)
+            })
+            .collect();
+        let mut gates: Vec<GateSpec> = Vec::new();
+        if let Some(f) = &n.firewall {
+            let id = firewall_id(&n.id, &f.id);
+            let name = if f.name.is_empty() { "Firewall".to_owned() } else { f.name.clone() };
+            gates.push(gate(id, GateKind::Firewall, name, &n.id));
+        }
+        gates.push(gate(format!("{}:egress", n.id), GateKind::Egress, "Egress", &n.id));
+        out.push(Block {
+            id: n.id.clone(),
+            kind: RegionKind::Remote,
+            title: n.name.clone(),
+            subtitle: format!("Remote network \u{00b7} {}", n.cidrs.join(", ")),
+            position: pos(n.position),
+            cards,
+            gates,
+        });
+    }
+    out
+}
+
+/// A remote network's firewall ID as the engine names it.
+pub fn firewall_id(remote: &str, given: &str) -> String {
+    if given.is_empty() { format!("{remote}-firewall") } else { given.to_owned() }
+}
+
+/// The peerings and VPNs of a document, before routing: (id, from, to, label, vpn, faded).
+fn edge_specs(doc: &Document) -> Vec<(String, String, String, String, bool, bool)> {
+    let mut out = Vec::new();
+    for p in &doc.peerings {
+        let status = match p.status {
+            PeeringStatus::Active => "",
+            PeeringStatus::PendingAcceptance => " (pending)",
+            PeeringStatus::Deleted => " (deleted)",
+        };
+        let faded = p.status != PeeringStatus::Active;
+        out.push((p.id.clone(), p.space.clone(), p.vpc.clone(), format!("{}{status}", p.id), false, faded));
+    }
+    for p in &doc.vpc_peerings {
+        let faded = p.status != PeeringStatus::Active;
+        out.push((p.id.clone(), p.vpc.clone(), p.peer_vpc.clone(), p.id.clone(), false, faded));
+    }
+    for v in &doc.vpns {
+        let down = v.tunnel_status == TunnelStatus::Down;
+        let label = format!("{}{}", v.name, if down { " (down)" } else { "" });
+        out.push((v.id.clone(), v.space.clone(), v.remote_network.clone(), label, true, down));
+    }
+    out
+}
+
+/// Lay out a document. `offset` moves one region (an ongoing drag) without changing the document.
+pub fn layout(doc: &Document, offset: Option<(&str, f64, f64)>) -> Layout {
+    let blocks = blocks(doc);
+    let specs = edge_specs(doc);
+    let links: Vec<(String, String, f64)> =
+        specs.iter().map(|s| (s.1.clone(), s.2.clone(), route::label_width(&fit(&s.3, LABEL_CHARS), s.4))).collect();
+    let placed = place::place(&blocks, &links, offset);
+    let mut out = Layout::default();
+    for (b, (x, y, pinned)) in blocks.iter().zip(placed) {
+        let r = b.place(x, y, pinned, &mut out.gates);
+        out.regions.push(r);
+    }
+    out.edges = route::edges(&out, specs);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossing_a_box() {
+        let r = Rect { x: 0.0, y: 0.0, w: 10.0, h: 10.0 };
+        assert!(r.crossed_by((-5.0, 5.0), (15.0, 5.0)));
+        assert!(!r.crossed_by((-5.0, 15.0), (15.0, 15.0)));
+        assert!(!r.crossed_by((-5.0, 10.0), (15.0, 10.0)), "running along the border is outside");
+        assert!(r.crossed_by((5.0, 5.0), (5.0, 6.0)), "inside");
+        assert!(!r.crossed_by((11.0, 0.0), (11.0, 10.0)));
+    }
+
+    #[test]
+    fn fitting_text() {
+        assert_eq!(fit("abcdef", 4), "abc\u{2026}");
+        assert_eq!(fit("abc", 4), "abc");
+    }
+}
