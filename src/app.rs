@@ -5,6 +5,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use spacetrace_engine::doc::{Document, Position};
 use spacetrace_engine::render;
+use spacetrace_engine::trace::Trace;
 use wasm_bindgen::JsCast;
 
 use crate::canvas::Canvas;
@@ -17,13 +18,18 @@ use crate::inspector::Inspector;
 use crate::layout::layout;
 use crate::menu::{Dialogs, FileDrop, ScenarioMenu, Ui, clear_fragment, link_incoming, open_example, receive};
 use crate::palette::Palette;
-use crate::persist::{Library, Origin, STATUS_ID, autosave};
+use crate::persist::{
+    Library, Origin, STATUS_ID, autosave, remember_draft, remember_settings, restore_draft, settings,
+};
 use crate::question::{QuestionPanel, SavedQuestions};
 use crate::share;
-use crate::store::{Draft, Notice, Store, Theme};
+use crate::store::{Draft, Notice, Shared, Store, Theme};
 
 /// The CIDR shown in the address tool: the default Private Space CIDR (rule PS-CIDRS).
 pub const DEFAULT_CIDR: &str = "10.0.0.0/16";
+
+/// The ID of the loading indicator in `index.html`, removed when the app starts.
+pub const LOADING_ID: &str = "loading";
 
 /// Replace the open scenario's document with another (an example, or a new empty one) as one
 /// undoable step, in the same library entry.
@@ -131,13 +137,22 @@ fn start() -> (Library, Document, Origin, Option<Incoming>) {
 
 #[component]
 pub fn App() -> impl IntoView {
+    // The page shows a loading indicator until now (index.html).
+    if let Some(loading) = document().get_element_by_id(LOADING_ID) {
+        loading.remove();
+    }
     let (library, doc, origin, pending) = start();
+    let draft = restore_draft(&library.current.get_untracked(), &doc);
     let store = Store::new(doc);
+    store.draft.set(draft);
+    store.large_text.set(settings().large_text);
     let ui = Ui::default();
     provide_context(store);
     provide_context(library);
     provide_context(ui);
     autosave(store, library);
+    remember_draft(store, library);
+    remember_settings(store);
     if origin == Origin::Given {
         let name = store.doc.with_untracked(|d| d.name.clone());
         store.notice.set(Some(Notice::Info(format!(
@@ -171,8 +186,32 @@ pub fn App() -> impl IntoView {
         Theme::Dark => "app theme-dark",
     };
 
+    // The answer is shown from its top whenever a question is asked (from the lists, the canvas,
+    // a saved question) or the answer changes (an edit, an applied fix): the question zone
+    // scrolls back so the verdict and the blocking step are in view. These effects push outward
+    // only (the scroll position).
+    let ask_zone = NodeRef::<leptos::html::Div>::new();
+    let show_answer = move || {
+        if let Some(zone) = ask_zone.get_untracked() {
+            zone.set_scroll_top(0);
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        store.draft.track();
+        if first.is_some() {
+            show_answer();
+        }
+    });
+    Effect::new(move |before: Option<Option<Shared<Trace>>>| {
+        let now = store.trace.get();
+        if before.is_some_and(|b| b.as_deref() != now.as_deref()) {
+            show_answer();
+        }
+        now
+    });
+
     view! {
-        <div class=theme_class data-testid="app">
+        <div class=theme_class class:large-text=move || store.large_text.get() data-testid="app">
             <TopBar />
             <div class="workspace" class:palette-closed=move || !store.palette_open.get()>
                 <Palette />
@@ -180,19 +219,21 @@ pub fn App() -> impl IntoView {
                     <Canvas />
                     <Diagnostics />
                 </main>
-                <aside class="side" aria-label="Inspector and questions">
-                    // The inspector and the question scroll apart, so an answer never hides
-                    // below a long inspector at 1280x800.
-                    <div class="side-top">
-                        <Inspector />
-                    </div>
-                    <div class="side-rest">
+                <aside class="side" aria-label="Questions and inspector">
+                    // The question and its answer come first and keep their place whatever is
+                    // selected: the verdict, the blocking step and the first fix stay on screen
+                    // at 1280x800. The inspector sits below, as tall as it needs up to a cap,
+                    // and the two scroll apart.
+                    <div class="side-ask" node_ref=ask_zone>
                         <QuestionPanel />
                         <SavedQuestions />
                         <details class="panel tool">
                             <summary>"Address calculator"</summary>
                             <CidrProbe initial=DEFAULT_CIDR />
                         </details>
+                    </div>
+                    <div class="side-inspect">
+                        <Inspector />
                     </div>
                 </aside>
             </div>
@@ -241,16 +282,29 @@ fn TopBar() -> impl IntoView {
             <ScenarioMenu />
             <span id=STATUS_ID class="save-status" data-testid="save-status" aria-live="polite"></span>
             <div class="spacer"></div>
-            <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !store.can_undo() on:click=move |_| store.undo()>"\u{21B6} Undo"</button>
-            <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !store.can_redo() on:click=move |_| store.redo()>"\u{21B7} Redo"</button>
+            // Each button is a glyph and a label; a narrow top bar with large text keeps the
+            // glyphs and leaves the labels to screen readers (style/panel.css).
+            <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !store.can_undo() on:click=move |_| store.undo()>
+                <span aria-hidden="true">"\u{21B6}"</span><span class="label">" Undo"</span>
+            </button>
+            <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !store.can_redo() on:click=move |_| store.redo()>
+                <span aria-hidden="true">"\u{21B7}"</span><span class="label">" Redo"</span>
+            </button>
             <button type="button" data-testid="palette-toggle" title="Show or hide the palette (more room for the canvas on a projector)"
                 aria-pressed=move || store.palette_open.get().to_string()
                 on:click=move |_| store.palette_open.update(|o| *o = !*o)>
-                {move || if store.palette_open.get() { "\u{25E7} Hide palette" } else { "\u{25E7} Show palette" }}
+                <span aria-hidden="true">"\u{25E7}"</span>
+                <span class="label">{move || if store.palette_open.get() { " Hide palette" } else { " Show palette" }}</span>
+            </button>
+            <button type="button" class="toggle" data-testid="large-text" title="Larger text in the side panel and the top bar, for a projector"
+                aria-pressed=move || store.large_text.get().to_string()
+                on:click=move |_| store.large_text.update(|on| *on = !*on)>
+                <span aria-hidden="true">"A\u{207A}"</span><span class="label">" Large text"</span>
             </button>
             <button type="button" data-testid="theme" title="Theme: follow the system, light or dark"
                 on:click=move |_| store.theme.update(|t| *t = match t { Theme::System => Theme::Light, Theme::Light => Theme::Dark, Theme::Dark => Theme::System })>
-                {move || match store.theme.get() { Theme::System => "\u{25D0} System", Theme::Light => "\u{263C} Light", Theme::Dark => "\u{263E} Dark" }}
+                <span aria-hidden="true">{move || match store.theme.get() { Theme::System => "\u{25D0}", Theme::Light => "\u{263C}", Theme::Dark => "\u{263E}" }}</span>
+                <span class="label">{move || match store.theme.get() { Theme::System => " System", Theme::Light => " Light", Theme::Dark => " Dark" }}</span>
             </button>
         </header>
     }

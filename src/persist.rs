@@ -2,7 +2,10 @@
 //!
 //! Storage (`localStorage`, see `docs/persistence.md`):
 //! - `spacetrace:scenario:<id>`: one scenario's document, compact JSON, rewritten after every edit;
-//! - `spacetrace:library`: the index, `{"current": id, "entries": [{"id", "name"}]}`.
+//! - `spacetrace:library`: the index, `{"current": id, "entries": [{"id", "name"}]}`;
+//! - `spacetrace:draft:<id>`: the question last asked of that scenario (session state, not part of
+//!   the document), restored on a reload or a switch when what it names is still there;
+//! - `spacetrace:settings`: this browser's display settings (large text).
 //!
 //! The index is reconciled with the scenario keys on startup, so a lost or stale index (another
 //! tab, a crash between two writes) never hides a stored scenario. Autosave is an `Effect` that
@@ -18,12 +21,17 @@ use spacetrace_engine::doc::Document;
 use spacetrace_engine::{parse_document, render};
 
 use crate::examples::default_document;
-use crate::store::{History, Store};
+use crate::question::draft_fits;
+use crate::store::{Draft, History, Store};
 
 /// The key of the index.
 pub const INDEX_KEY: &str = "spacetrace:library";
 /// The prefix of each scenario's key.
 pub const SCENARIO_PREFIX: &str = "spacetrace:scenario:";
+/// The prefix of the key of the question last asked of each scenario.
+pub const DRAFT_PREFIX: &str = "spacetrace:draft:";
+/// The key of this browser's display settings.
+pub const SETTINGS_KEY: &str = "spacetrace:settings";
 /// The ID of the element autosave reports to.
 pub const STATUS_ID: &str = "save-status";
 
@@ -63,6 +71,10 @@ fn remove(key: &str) {
 
 pub fn scenario_key(id: &str) -> String {
     format!("{SCENARIO_PREFIX}{id}")
+}
+
+pub fn draft_key(id: &str) -> String {
+    format!("{DRAFT_PREFIX}{id}")
 }
 
 /// A new entry ID: the time and a random part, so two tabs do not pick the same one.
@@ -185,9 +197,10 @@ impl Library {
 
     fn switch_to(&self, store: &Store, id: String, doc: Document) {
         let history = self.parked.try_update_value(|p| p.remove(&id)).flatten().unwrap_or_default();
+        let draft = restore_draft(&id, &doc);
         let old = self.current.get_untracked();
         self.current.set(id);
-        let parked = store.switch(doc, history);
+        let parked = store.switch(doc, history, draft);
         self.parked.update_value(|p| {
             p.insert(old, parked);
         });
@@ -263,6 +276,7 @@ impl Library {
             }
         }
         remove(&scenario_key(id));
+        remove(&draft_key(id));
         self.entries.update(|l| l.retain(|e| e.id != id));
         self.parked.update_value(|p| {
             p.remove(id);
@@ -288,6 +302,45 @@ pub fn autosave(store: Store, library: Library) {
         let saved =
             set(&scenario_key(&id), &text) && set(INDEX_KEY, &serde_json::to_string(&index).unwrap_or_default());
         show_status(saved);
+    });
+}
+
+/// The question to ask of a scenario as it opens: the one last asked of it in this browser, when
+/// the objects it names are still in `doc`; else its first saved question.
+pub fn restore_draft(id: &str, doc: &Document) -> Draft {
+    get(&draft_key(id))
+        .and_then(|text| serde_json::from_str::<Draft>(&text).ok())
+        .filter(|draft| draft_fits(doc, draft))
+        .unwrap_or_else(|| Draft::first_of(doc))
+}
+
+/// Remember the question being asked of the open scenario, after every change to it (or to which
+/// scenario is open). Pushes outward only; a refused write loses nothing but the question.
+pub fn remember_draft(store: Store, library: Library) {
+    Effect::new(move |_| {
+        let id = library.current.get();
+        let text = store.draft.with(|d| serde_json::to_string(d).unwrap_or_default());
+        set(&draft_key(&id), &text);
+    });
+}
+
+/// This browser's display settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub large_text: bool,
+}
+
+/// The stored settings; the defaults when there are none or they cannot be read.
+pub fn settings() -> Settings {
+    get(SETTINGS_KEY).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+}
+
+/// Remember the display settings after every change. Pushes outward only.
+pub fn remember_settings(store: Store) {
+    Effect::new(move |_| {
+        let settings = Settings { large_text: store.large_text.get() };
+        set(SETTINGS_KEY, &serde_json::to_string(&settings).unwrap_or_default());
     });
 }
 

@@ -9,7 +9,7 @@ use spacetrace_engine::rules::RuleId;
 use spacetrace_engine::trace::{Decision, Fix, Trace, Verdict};
 
 use crate::edit::Edit;
-use crate::store::{Pick, Store, use_store};
+use crate::store::{Draft, Pick, Store, use_store};
 
 /// A source as a select value.
 pub fn from_key(f: &doc::From) -> String {
@@ -196,6 +196,19 @@ fn destination_options(d: &Document) -> Vec<(String, Vec<(String, String)>)> {
     groups
 }
 
+/// Whether a remembered question still fits `doc`: something is chosen, the port is one, and every
+/// chosen end is still offered in the lists.
+pub fn draft_fits(doc: &Document, draft: &Draft) -> bool {
+    fn listed(groups: &[(String, Vec<(String, String)>)], key: &str) -> bool {
+        groups.iter().any(|(_, items)| items.iter().any(|(k, _)| k == key))
+    }
+    if draft.port == 0 || (draft.from.is_none() && draft.to.is_none()) {
+        return false;
+    }
+    draft.from.as_ref().is_none_or(|f| listed(&source_options(doc), &from_key(f)))
+        && draft.to.as_ref().is_none_or(|t| listed(&destination_options(doc), &to_key(t)))
+}
+
 /// The port a destination usually answers on.
 fn natural_port(d: &Document, to: &doc::To) -> Option<u16> {
     let first = |ports: &[doc::Listen]| ports.first().map(|l| l.port);
@@ -361,6 +374,22 @@ fn Answer() -> impl IntoView {
 
 const NO_ANSWER: &str = "Choose a source and a destination to see the answer.";
 
+/// A rule ID as a button that opens what the rule says.
+fn rule_chip(open_rule: RwSignal<Option<RuleId>>, rule: RuleId, test_id: &'static str) -> impl IntoView {
+    view! {
+        <button type="button" class="rule-chip" data-testid=test_id data-rule=rule.as_str()
+            title="What this rule says"
+            aria-expanded=move || (open_rule.get() == Some(rule)).to_string()
+            on:click=move |_| open_rule.update(|r| *r = if *r == Some(rule) { None } else { Some(rule) })>
+            {rule.as_str()}
+        </button>
+    }
+}
+
+/// The answer, most important first: the verdict and the question; when blocked, the step that
+/// blocked and what would connect it (with "Apply"); the address the destination sees; then every
+/// hop in order, and the assumptions. The head comes first so that it stays on screen however
+/// long the trace is.
 #[component]
 pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
     let store = use_store();
@@ -372,6 +401,40 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
     let blocked_hop = trace.blocked_at.map(|b| b.hop);
     let assumptions = trace.assumptions();
     let assumed = trace.assumed.clone();
+    let blocking = trace.blocked_at.and_then(|at| {
+        let hop = trace.hops.get(at.hop)?;
+        let step = hop.steps.get(at.step)?;
+        Some((
+            at.hop + 1,
+            render::component_kind(hop.component.kind),
+            hop.component.name.clone(),
+            render::step(step),
+            step.rule,
+        ))
+    });
+    let suggestions = (blocking.is_some() && !trace.suggestions.is_empty()).then(|| {
+        let items = trace
+            .suggestions
+            .iter()
+            .map(|s| {
+                let fix = s.fix.clone();
+                let text = store.checked.with_untracked(|c| render::fix_in(&c.model, &fix));
+                let action = suggestion_action(&store, &fix);
+                view! {
+                    <li class="suggestion" data-testid="suggestion">
+                        <span class="fix-text">{text}" "<span class="chip-static">{s.rule.as_str()}</span></span>
+                        {action}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="fixes" data-testid="suggestions">
+                <p class="fixes-title">"What would connect it:"</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
     let hops = trace
         .hops
         .iter()
@@ -382,7 +445,6 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                 .steps
                 .iter()
                 .map(|s| {
-                    let rule = s.rule;
                     let (sign, class) = match s.decision {
                         Decision::Pass => ("\u{2713}", "pass"),
                         Decision::Block => ("\u{2717}", "block"),
@@ -392,34 +454,11 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                         <li class=format!("step {class}")>
                             <span class="sign" aria-hidden="true">{sign}</span>
                             <span class="step-text">{render::step(s)}</span>
-                            <button type="button" class="rule-chip" data-testid="rule-chip" data-rule=rule.as_str()
-                                title="What this rule says"
-                                aria-expanded=move || (open_rule.get() == Some(rule)).to_string()
-                                on:click=move |_| open_rule.update(|r| *r = if *r == Some(rule) { None } else { Some(rule) })>
-                                {rule.as_str()}
-                            </button>
+                            {rule_chip(open_rule, s.rule, "rule-chip")}
                         </li>
                     }
                 })
                 .collect_view();
-            let suggestions = blocked.then(|| {
-                trace
-                    .suggestions
-                    .iter()
-                    .map(|s| {
-                        let fix = s.fix.clone();
-                        let text = store.checked.with_untracked(|c| render::fix_in(&c.model, &fix));
-                        let action = suggestion_action(&store, &fix);
-                        view! {
-                            <li class="suggestion" data-testid="suggestion">
-                                <span>{text}</span>
-                                <span class="chip-static">{s.rule.as_str()}</span>
-                                {action}
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            });
             view! {
                 <li class="hop" class:blocked=blocked data-testid=format!("hop-{}", i + 1)>
                     <div class="hop-head">
@@ -428,27 +467,41 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                         <span class="hop-name">{hop.component.name.clone()}</span>
                     </div>
                     <ul class="steps">{steps}</ul>
-                    {suggestions.map(|s| view! {
-                        <div class="fixes" data-testid="suggestions">
-                            <p class="fixes-title">"What would connect it:"</p>
-                            <ul>{s}</ul>
-                        </div>
-                    })}
                 </li>
             }
         })
         .collect_view();
     view! {
         <div class="trace">
-            <p class=if ok { "verdict ok" } else { "verdict bad" } data-testid="verdict" data-verdict=if ok { "connected" } else { "blocked" }>
-                {if ok { "\u{2714} connected" } else { "\u{2716} blocked" }}
-            </p>
-            <p class="q-text" data-testid="question-text">{question_text}</p>
+            <div class="answer-head">
+                <p class=if ok { "verdict ok" } else { "verdict bad" } data-testid="verdict" data-verdict=if ok { "connected" } else { "blocked" }>
+                    {if ok { "\u{2714} connected" } else { "\u{2716} blocked" }}
+                </p>
+                <p class="q-text" data-testid="question-text">{question_text}</p>
+            </div>
+            {blocking.map(|(n, kind, name, text, rule)| {
+                let where_title = format!("Blocked at hop {n}: {kind} {name}");
+                view! {
+                    <div class="blocking" data-testid="blocking-step">
+                        <p class="blocking-where" title=where_title>
+                            {format!("Blocked at hop {n}: ")}
+                            <span class="hop-kind">{kind}</span>" "
+                            <strong>{name}</strong>
+                        </p>
+                        <p class="blocking-text">
+                            <span class="step-text">{text}</span>
+                            {rule_chip(open_rule, rule, "blocking-rule")}
+                        </p>
+                        {suggestions}
+                    </div>
+                }
+            })}
+            {seen.map(|s| view! { <p class="seen-as" data-testid="seen-as"><strong>"The destination sees: "</strong>{s}</p> })}
             <Show when=move || open_rule.get().is_some()>
                 <RuleCard rule=open_rule />
             </Show>
+            <h3 class="hops-title">"Hop by hop"</h3>
             <ol class="hops" data-testid="hops">{hops}</ol>
-            {seen.map(|s| view! { <p class="seen-as" data-testid="seen-as"><strong>"The destination sees: "</strong>{s}</p> })}
             {(!assumptions.is_empty() || !assumed.is_empty()).then(|| view! {
                 <div class="assumption" data-testid="assumptions">
                     <p class="assumption-title">"Assumptions (modelling choices, not documented platform behaviour):"</p>

@@ -2,7 +2,9 @@
 //!
 //! - the **document** (what is saved, shared and undone): one `RwSignal<Document>`, changed only
 //!   by [`Store::apply`] with an [`Edit`] value, which also records undo history;
-//! - the **session** (selection, viewport, the question being asked, theme): not undoable;
+//! - the **session** (selection, viewport, the question being asked, theme, large text): not
+//!   undoable, never part of the document (the question and the large-text setting are remembered
+//!   in this browser, see `persist.rs`);
 //! - **interaction** state (an ongoing drag or pan) lives in the canvas component.
 //!
 //! Engine results are derived with `Memo`s from the document and the session, never stored.
@@ -10,6 +12,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use spacetrace_engine::check::{Checked, check};
 use spacetrace_engine::doc::{self, Document, Protocol};
 use spacetrace_engine::evaluate;
@@ -55,8 +58,10 @@ pub struct History {
     future: Vec<Document>,
 }
 
-/// The question being asked in the question panel (session state, by object IDs).
-#[derive(Debug, Clone, PartialEq)]
+/// The question being asked in the question panel (session state, by object IDs). Remembered per
+/// scenario in this browser (`persist::remember_draft`), never saved in the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Draft {
     pub from: Option<doc::From>,
     pub to: Option<doc::To>,
@@ -117,6 +122,8 @@ pub struct Store {
     pub theme: RwSignal<Theme>,
     /// Whether the palette is shown (hide it to give a projector the whole width).
     pub palette_open: RwSignal<bool>,
+    /// Larger text in the side panel and the top bar, for a projector.
+    pub large_text: RwSignal<bool>,
     pub notice: RwSignal<Option<Notice>>,
     /// The checked document: model, questions and diagnostics.
     pub checked: Memo<Shared<Checked>>,
@@ -152,6 +159,7 @@ impl Store {
             picking: RwSignal::new(None),
             theme: RwSignal::new(Theme::System),
             palette_open: RwSignal::new(true),
+            large_text: RwSignal::new(false),
             notice: RwSignal::new(None),
             checked,
             graded,
@@ -188,11 +196,12 @@ impl Store {
 
     /// Open another scenario of the library in place of this one. This is not an edit of either
     /// document: the document signal takes `doc`, undo continues with `history` (the other
-    /// scenario's own, or a fresh one), and the session (selection, view, question) starts over.
-    /// Returns this scenario's history, to be given back when switching to it again.
-    pub fn switch(&self, doc: Document, history: History) -> History {
+    /// scenario's own, or a fresh one), the question becomes `draft` (the one last asked of that
+    /// scenario, or its first saved question), and the rest of the session (selection, view)
+    /// starts over. Returns this scenario's history, to be given back when switching to it again.
+    pub fn switch(&self, doc: Document, history: History, draft: Draft) -> History {
         let parked = self.history.get_untracked();
-        self.draft.set(Draft::first_of(&doc));
+        self.draft.set(draft);
         self.history.set(history);
         self.doc.set(doc);
         self.selection.set(Vec::new());
