@@ -3,9 +3,9 @@
 // and the loading indicator shown until the app starts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, newPage, ROOT } from './support.mjs';
+import { serveDist, launchBrowser, newPage, screenshot, ROOT } from './support.mjs';
 
 let browser;
 let server;
@@ -19,7 +19,6 @@ after(async () => {
 });
 
 const EXAMPLES = ['default', 'common-runtime', 'private-space', 'trusted-ips', 'internal-routing', 'peering', 'vpn', 'fir', 'limits'];
-const SHOTS = '/tmp/panel-shots';
 
 async function open(options = {}) {
   const page = await newPage(browser, options);
@@ -28,10 +27,8 @@ async function open(options = {}) {
   return page;
 }
 
-async function shot(page, name) {
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
+/** Screenshots to look at, in tests/e2e/screenshots/ with the others. */
+const shot = (page, name) => screenshot(page, `panel-${name}`);
 
 /**
  * Where an element is: its box, whether it lies wholly inside the viewport, and whether the
