@@ -1,15 +1,22 @@
-//! The canvas: regions, cards, peering and VPN edges, and the answered path, in SVG.
-//! Interaction state (an ongoing drag or pan) lives here and never in the document: a whole drag
-//! becomes one `Edit::Move` when the pointer is released.
+//! The canvas: regions with their gates and cards, peering and VPN edges routed around regions,
+//! and the answered path, one numbered stop per hop, in SVG. Geometry comes from the
+//! `spacetrace-canvas` crate; this module draws it and handles gestures.
+//!
+//! Interaction state (an ongoing drag, pan or connection) lives here and never in the document:
+//! a whole drag becomes one `Edit::Move` when the pointer is released, and a connection dragged
+//! from one region to another becomes one `Edit::Peer`, `Edit::PeerVpcs` or `Edit::ConnectVpn`
+//! (refused by the platform's policy where the platform refuses it).
 
 use leptos::prelude::*;
+use spacetrace_canvas::{
+    CARD_TEXT_X, CARD_W, CardKind, Gate, HEADER_H, Layout, PathView, Region, RegionKind, StopTarget, layout,
+};
 use spacetrace_engine::doc::{self, Position};
-use spacetrace_engine::trace::{ComponentKind, Verdict};
+use spacetrace_engine::trace::Verdict;
 use wasm_bindgen::JsCast;
 
-use crate::edit::Edit;
-use crate::layout::{CARD_W, CardKind, HEADER_H, Layout, Region, RegionKind, layout};
-use crate::store::{Pick, Store, ViewBox, use_store};
+use crate::edit::{Edit, NewObject};
+use crate::store::{Notice, Pick, Store, ViewBox, use_store};
 
 /// An ongoing pointer gesture.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,11 +26,13 @@ enum Gesture {
     Drag { start: (f64, f64), dx: f64, dy: f64, prior: ViewBox },
     /// Panning the view: pointer start (screen pixels), the view box at the start, and the view before.
     Pan { start: (f64, f64), view: (f64, f64, f64, f64), prior: ViewBox },
+    /// Dragging a connection out of a region: where the pointer is now (canvas units).
+    Connect { to: (f64, f64), prior: ViewBox },
 }
 
-const FIT_PAD: f64 = 30.0;
+const FIT_PAD: f64 = 24.0;
 /// Fitting never zooms in further than this view (canvas units), so a lone region keeps its size.
-const FIT_MIN: (f64, f64) = (660.0, 420.0);
+const FIT_MIN: (f64, f64) = (640.0, 400.0);
 
 /// The view box: the session's, or one that fits everything.
 fn view_box(store: &Store, l: &Layout) -> (f64, f64, f64, f64) {
@@ -36,7 +45,8 @@ pub fn fit(l: &Layout) -> (f64, f64, f64, f64) {
     let w = (x1 - x0 + 2.0 * FIT_PAD).max(FIT_MIN.0);
     let h = (y1 - y0 + 2.0 * FIT_PAD).max(FIT_MIN.1);
     let cx = (x0 + x1) / 2.0;
-    (cx - w / 2.0, y0 - FIT_PAD, w, h)
+    // Whole units, so pictures exported from the view have whole-pixel sizes.
+    ((cx - w / 2.0).floor(), (y0 - FIT_PAD).floor(), w.ceil() + 1.0, h.ceil() + 1.0)
 }
 
 /// Screen pixels → canvas units, for an SVG with `preserveAspectRatio="xMidYMid meet"`.
@@ -53,51 +63,216 @@ fn screen_scale(svg: &web_sys::Element, vb: (f64, f64, f64, f64)) -> f64 {
     (r.width() / vb.2).min(r.height() / vb.3).max(1e-6)
 }
 
-/// Pick an end of the question from a clicked card or region, when picking.
+/// The process a question from an app's card starts in: `web`, or its first process type.
+fn first_process(d: &doc::Document, app: &str) -> Option<String> {
+    let mut apps = d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter()));
+    apps.find(|a| a.id == app).and_then(|a| {
+        a.process_types.iter().find(|p| p.name == "web").or(a.process_types.first()).map(|p| p.name.clone())
+    })
+}
+
+/// Make a card the question's source, if it can be one.
+fn ask_from(store: &Store, id: &str, kind: CardKind) -> bool {
+    let id = id.to_owned();
+    let from = match kind {
+        CardKind::App => {
+            store.doc.with_untracked(|d| first_process(d, &id)).map(|process| doc::From::Dyno { app: id, process })
+        }
+        CardKind::Host => Some(doc::From::Host(id)),
+        CardKind::RemoteHost => Some(doc::From::RemoteHost(id)),
+        CardKind::Client => Some(doc::From::Client(id)),
+        CardKind::Addon | CardKind::Service => None,
+    };
+    let Some(from) = from else { return false };
+    store.draft.update(|d| d.from = Some(from));
+    true
+}
+
+/// Make a card the question's destination, if it can be one.
+fn ask_to(store: &Store, id: &str, kind: CardKind) -> bool {
+    let id = id.to_owned();
+    let to = match kind {
+        CardKind::App => doc::To::Hostname(id),
+        CardKind::Addon => doc::To::Addon(id),
+        CardKind::Host => doc::To::Host(id),
+        CardKind::RemoteHost => doc::To::RemoteHost(id),
+        CardKind::Service => doc::To::External(id),
+        CardKind::Client => return false,
+    };
+    crate::question::set_destination(store, to);
+    true
+}
+
+/// Pick an end of the question from a clicked card, when picking.
 fn pick(store: &Store, id: &str, kind: Option<CardKind>) -> bool {
     let Some(which) = store.picking.get_untracked() else { return false };
-    let d = store.doc.get_untracked();
-    let first_process = |app: &str| -> Option<String> {
-        let apps = d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter()));
-        apps.clone().find(|a| a.id == app).and_then(|a| {
-            a.process_types.iter().find(|p| p.name == "web").or(a.process_types.first()).map(|p| p.name.clone())
-        })
+    let Some(kind) = kind else { return false };
+    let done = match which {
+        Pick::From => ask_from(store, id, kind),
+        Pick::To => ask_to(store, id, kind),
     };
-    let id = id.to_owned();
-    match which {
-        Pick::From => {
-            let from = match kind {
-                Some(CardKind::App) => first_process(&id).map(|process| doc::From::Dyno { app: id, process }),
-                Some(CardKind::Host) => Some(doc::From::Host(id)),
-                Some(CardKind::RemoteHost) => Some(doc::From::RemoteHost(id)),
-                Some(CardKind::Client) => Some(doc::From::Client(id)),
-                _ => None,
-            };
-            let Some(from) = from else { return false };
-            store.draft.update(|d| d.from = Some(from));
+    if done {
+        store.picking.set(None);
+    }
+    done
+}
+
+/// The edit that connects two regions, if the two can be connected at all.
+fn connection(l: &Layout, from: &str, to: &str) -> Option<Edit> {
+    let (a, b) = (l.region(from)?, l.region(to)?);
+    let space = |k: RegionKind| matches!(k, RegionKind::Cedar | RegionKind::CedarShield | RegionKind::Fir);
+    let (af, bf) = (a.id.clone(), b.id.clone());
+    match (a.kind, b.kind) {
+        (RegionKind::Vpc, k) if space(k) => Some(Edit::Peer { space: bf, vpc: af }),
+        (k, RegionKind::Vpc) if space(k) => Some(Edit::Peer { space: af, vpc: bf }),
+        (RegionKind::Vpc, RegionKind::Vpc) if af != bf => Some(Edit::PeerVpcs { vpc: af, peer: bf }),
+        (RegionKind::Remote, k) if space(k) => Some(Edit::ConnectVpn { space: bf, remote: af }),
+        (k, RegionKind::Remote) if space(k) => Some(Edit::ConnectVpn { space: af, remote: bf }),
+        _ => None,
+    }
+}
+
+/// Connect two regions as a person asked by dragging, or say what can be connected.
+fn connect(store: &Store, l: &Layout, from: &str, to: &str) {
+    match connection(l, from, to) {
+        Some(edit) => {
+            store.apply(edit);
         }
-        Pick::To => {
-            let to = match kind {
-                Some(CardKind::App) => Some(doc::To::Hostname(id)),
-                Some(CardKind::Addon) => Some(doc::To::Addon(id)),
-                Some(CardKind::Host) => Some(doc::To::Host(id)),
-                Some(CardKind::RemoteHost) => Some(doc::To::RemoteHost(id)),
-                Some(CardKind::Service) => Some(doc::To::External(id)),
-                _ => None,
-            };
-            let Some(to) = to else { return false };
-            crate::question::set_destination(store, to);
+        None if from == to => {}
+        None => store.notice.set(Some(Notice::Info(
+            "Drag from a VPC to a Private Space (or another VPC) to peer them, or from a remote network to a space to connect a VPN."
+                .into(),
+        ))),
+    }
+}
+
+/// What a context menu is about.
+#[derive(Debug, Clone, PartialEq)]
+enum MenuTarget {
+    Region(String),
+    Card(String, CardKind),
+    Gate(String),
+    Edge(String),
+}
+
+/// An open context menu: its target and where it shows (pixels inside the canvas).
+#[derive(Debug, Clone, PartialEq)]
+struct Menu {
+    target: MenuTarget,
+    x: f64,
+    y: f64,
+}
+
+/// One action of a context menu.
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    Select(String),
+    AskFrom(String, CardKind),
+    AskTo(String, CardKind),
+    Apply(Edit),
+    Delete(String),
+}
+
+fn menu_items(l: &Layout, d: &doc::Document, target: &MenuTarget) -> Vec<(String, Action)> {
+    let mut items = Vec::new();
+    match target {
+        MenuTarget::Card(id, kind) => {
+            if !matches!(kind, CardKind::Addon | CardKind::Service) {
+                items.push(("Ask from here".to_owned(), Action::AskFrom(id.clone(), *kind)));
+            }
+            if *kind != CardKind::Client {
+                items.push(("Ask to here".to_owned(), Action::AskTo(id.clone(), *kind)));
+            }
+            items.push(("Select and edit".to_owned(), Action::Select(id.clone())));
+            items.push(("Delete".to_owned(), Action::Delete(id.clone())));
+        }
+        MenuTarget::Region(id) => {
+            items.push(("Select and edit".to_owned(), Action::Select(id.clone())));
+            let Some(r) = l.region(id) else { return items };
+            match r.kind {
+                RegionKind::Cedar | RegionKind::CedarShield | RegionKind::Fir => {
+                    items.push((
+                        "Add an app here".to_owned(),
+                        Action::Apply(Edit::Add(NewObject::App { space: Some(id.clone()), internal_routing: false })),
+                    ));
+                }
+                RegionKind::CommonRuntime => items.push((
+                    "Add an app here".to_owned(),
+                    Action::Apply(Edit::Add(NewObject::App { space: None, internal_routing: false })),
+                )),
+                RegionKind::Vpc => {
+                    items.push(("Add a host".to_owned(), Action::Apply(Edit::Add(NewObject::Host { vpc: id.clone() }))))
+                }
+                RegionKind::Remote => items.push((
+                    "Add a host".to_owned(),
+                    Action::Apply(Edit::Add(NewObject::RemoteHost { remote: id.clone() })),
+                )),
+                RegionKind::Internet => {
+                    items.push(("Add a client".to_owned(), Action::Apply(Edit::Add(NewObject::Client))));
+                    items.push(("Add a service".to_owned(), Action::Apply(Edit::Add(NewObject::Service))));
+                }
+            }
+            for other in &l.regions {
+                if let Some(edit) = connection(l, id, &other.id) {
+                    let verb = match &edit {
+                        Edit::ConnectVpn { .. } => "Connect a VPN to",
+                        _ => "Peer with",
+                    };
+                    items.push((format!("{verb} {}", other.name), Action::Apply(edit)));
+                }
+            }
+            if !matches!(r.kind, RegionKind::Internet | RegionKind::CommonRuntime) {
+                items.push(("Delete".to_owned(), Action::Delete(id.clone())));
+            }
+        }
+        MenuTarget::Gate(id) => {
+            if let Some(g) = l.gate(id) {
+                items.push((format!("Open {} in the inspector", g.label), Action::Select(g.select.clone())));
+            }
+        }
+        MenuTarget::Edge(id) => {
+            items.push(("Select and edit".to_owned(), Action::Select(id.clone())));
+            if d.peerings.iter().any(|p| p.id == *id)
+                || d.vpns.iter().any(|v| v.id == *id)
+                || d.vpc_peerings.iter().any(|p| p.id == *id)
+            {
+                items.push(("Delete".to_owned(), Action::Delete(id.clone())));
+            }
         }
     }
-    store.picking.set(None);
-    true
+    items
+}
+
+fn run(store: &Store, action: Action) {
+    match action {
+        Action::Select(id) => store.select_only(&id),
+        Action::AskFrom(id, kind) => {
+            ask_from(store, &id, kind);
+        }
+        Action::AskTo(id, kind) => {
+            ask_to(store, &id, kind);
+        }
+        Action::Apply(edit) => {
+            store.apply(edit);
+        }
+        Action::Delete(id) => {
+            store.apply(Edit::Delete(vec![id]));
+        }
+    }
+}
+
+/// Is this key press a request for the context menu (the menu key, or Shift+F10)?
+fn menu_key(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.key() == "ContextMenu" || (ev.key() == "F10" && ev.shift_key())
 }
 
 #[component]
 pub fn Canvas() -> impl IntoView {
     let store = use_store();
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let wrap_ref = NodeRef::<leptos::html::Div>::new();
     let gesture = RwSignal::new(None::<(String, Gesture)>);
+    let menu = RwSignal::new(None::<Menu>);
     let geometry = Memo::new(move |_| {
         let g = gesture.get();
         let offset = match &g {
@@ -106,6 +281,30 @@ pub fn Canvas() -> impl IntoView {
         };
         store.doc.with(|d| layout(d, offset.as_ref().map(|(id, dx, dy)| (id.as_str(), *dx, *dy))))
     });
+    let path = Memo::new(move |_| {
+        let t = store.trace.get()?;
+        Some(geometry.with(|l| spacetrace_canvas::path(l, &t)))
+    });
+    // What changed since the last answer to the same question: stops that are new or moved to
+    // another component, and a block that appeared or moved. They are highlighted briefly (a
+    // CSS animation on the new elements), which costs nothing while dragging.
+    let changed = Memo::new(move |prev: Option<&(Option<PathView>, Vec<usize>)>| {
+        let now = path.get();
+        let before = prev.and_then(|p| p.0.as_ref());
+        let mut hops = Vec::new();
+        if let (Some(now), Some(before)) = (&now, before) {
+            let same_question = now.stops.first().map(|s| &s.target) == before.stops.first().map(|s| &s.target);
+            if same_question {
+                for s in &now.stops {
+                    let was = before.stops.iter().find(|b| b.hop == s.hop);
+                    if was.is_none_or(|b| b.target != s.target || b.blocked != s.blocked) {
+                        hops.push(s.hop);
+                    }
+                }
+            }
+        }
+        (now, hops)
+    });
     let vb = move || geometry.with(|l| view_box(&store, l));
 
     let svg_el = move || svg_ref.get().map(|s| s.unchecked_into::<web_sys::Element>());
@@ -113,14 +312,17 @@ pub fn Canvas() -> impl IntoView {
     let on_pointermove = move |ev: web_sys::PointerEvent| {
         let Some((id, g)) = gesture.get_untracked() else { return };
         let Some(svg) = svg_el() else { return };
+        let now = || {
+            to_canvas(
+                &svg,
+                geometry.with_untracked(|l| view_box(&store, l)),
+                (ev.client_x() as f64, ev.client_y() as f64),
+            )
+        };
         match g {
             Gesture::Drag { start, prior, .. } => {
-                let now = to_canvas(
-                    &svg,
-                    geometry.with_untracked(|l| view_box(&store, l)),
-                    (ev.client_x() as f64, ev.client_y() as f64),
-                );
-                gesture.set(Some((id, Gesture::Drag { start, dx: now.0 - start.0, dy: now.1 - start.1, prior })));
+                let p = now();
+                gesture.set(Some((id, Gesture::Drag { start, dx: p.0 - start.0, dy: p.1 - start.1, prior })));
             }
             Gesture::Pan { start, view, .. } => {
                 let s = screen_scale(&svg, view);
@@ -128,6 +330,7 @@ pub fn Canvas() -> impl IntoView {
                 let dy = (ev.client_y() as f64 - start.1) / s;
                 store.viewport.set(Some((view.0 - dx, view.1 - dy, view.2, view.3)));
             }
+            Gesture::Connect { prior, .. } => gesture.set(Some((id, Gesture::Connect { to: now(), prior }))),
         }
     };
 
@@ -136,18 +339,15 @@ pub fn Canvas() -> impl IntoView {
         gesture.set(None);
         match g {
             Gesture::Drag { dx, dy, .. } if dx.abs() + dy.abs() > 2.0 => {
-                let d = store.doc.get_untracked();
-                let base = crate::layout::layout(&d, None).region(&id).map(|r| (r.x, r.y));
+                let base = store.doc.with_untracked(|d| layout(d, None).region(&id).map(|r| (r.x, r.y)));
                 if let Some((x, y)) = base {
                     store.apply(Edit::Move { id, to: Position { x: x + dx, y: y + dy } });
                 }
             }
             Gesture::Drag { prior, .. } => {
-                // A click on a region header: select the region (or pick it); the view is as before.
+                // A click on a region header: select the region; the view is as before.
                 store.viewport.set(prior);
-                if !pick(&store, &id, None) {
-                    store.select_only(&id);
-                }
+                store.select_only(&id);
             }
             Gesture::Pan { view, prior, .. } => {
                 let moved =
@@ -158,10 +358,18 @@ pub fn Canvas() -> impl IntoView {
                     store.selection.set(Vec::new());
                 }
             }
+            Gesture::Connect { to, prior } => {
+                store.viewport.set(prior);
+                let l = geometry.get_untracked();
+                if let Some(target) = l.regions.iter().find(|r| r.contains(to.0, to.1)) {
+                    connect(&store, &l, &id, &target.id);
+                }
+            }
         }
     };
 
     let on_background_down = move |ev: web_sys::PointerEvent| {
+        menu.set(None);
         if ev.button() != 0 && ev.button() != 1 {
             return;
         }
@@ -179,6 +387,7 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         ev.stop_propagation();
+        menu.set(None);
         let Some(svg) = svg_el() else { return };
         let prior = store.viewport.get_untracked();
         let view = geometry.with_untracked(|l| view_box(&store, l));
@@ -188,6 +397,36 @@ pub fn Canvas() -> impl IntoView {
         let start = to_canvas(&svg, view, (ev.client_x() as f64, ev.client_y() as f64));
         gesture.set(Some((id, Gesture::Drag { start, dx: 0.0, dy: 0.0, prior })));
     };
+
+    let start_connect = move |id: String, ev: web_sys::PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        ev.stop_propagation();
+        menu.set(None);
+        let Some(svg) = svg_el() else { return };
+        let prior = store.viewport.get_untracked();
+        let view = geometry.with_untracked(|l| view_box(&store, l));
+        store.viewport.set(Some(view));
+        let _ = svg.set_pointer_capture(ev.pointer_id());
+        let to = to_canvas(&svg, view, (ev.client_x() as f64, ev.client_y() as f64));
+        gesture.set(Some((id, Gesture::Connect { to, prior })));
+    };
+
+    // Open the context menu for a target, at a point on the screen.
+    let open_menu = move |target: MenuTarget, client: (f64, f64)| {
+        let Some(wrap) = wrap_ref.get() else { return };
+        let r = wrap.get_bounding_client_rect();
+        let x = (client.0 - r.left()).clamp(0.0, (r.width() - 260.0).max(0.0));
+        let y = (client.1 - r.top()).clamp(0.0, (r.height() - 120.0).max(0.0));
+        menu.set(Some(Menu { target, x, y }));
+    };
+    let menu_at_element = move |target: MenuTarget, ev: &web_sys::Event| {
+        let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let r = el.get_bounding_client_rect();
+        open_menu(target, (r.left() + 12.0, r.top() + 12.0));
+    };
+    let hooks = Hooks { start_drag, start_connect, open_menu, menu_at_element };
 
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
@@ -204,14 +443,23 @@ pub fn Canvas() -> impl IntoView {
 
     let region_ids = Memo::new(move |_| geometry.with(|l| l.regions.iter().map(|r| r.id.clone()).collect::<Vec<_>>()));
 
+    let connecting = Memo::new(move |_| match gesture.get() {
+        Some((id, Gesture::Connect { to, .. })) => {
+            let from = geometry.with(|l| l.region(&id).map(|r| (r.x + r.w, r.y + HEADER_H / 2.0)))?;
+            Some((from, to))
+        }
+        _ => None,
+    });
+
     view! {
-        <div class="canvas-wrap" class:picking=move || store.picking.get().is_some()>
+        <div class="canvas-wrap" node_ref=wrap_ref class:picking=move || store.picking.get().is_some()
+            on:contextmenu=|ev: web_sys::MouseEvent| ev.prevent_default()>
             <svg
                 node_ref=svg_ref
                 class="canvas"
                 data-testid="canvas"
                 role="application"
-                aria-label="Network canvas"
+                aria-label="Network canvas. Tab to an object; Enter selects it; the menu key or Shift+F10 lists its actions."
                 preserveAspectRatio="xMidYMid meet"
                 viewBox=move || { let v = vb(); format!("{:.1} {:.1} {:.1} {:.1}", v.0, v.1, v.2, v.3) }
                 on:pointerdown=on_background_down
@@ -221,20 +469,30 @@ pub fn Canvas() -> impl IntoView {
                 on:wheel=on_wheel
             >
                 <defs>
-                    <marker id="arrow-ok" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <marker id="arrow-ok" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-ok" />
                     </marker>
-                    <marker id="arrow-bad" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <marker id="arrow-bad" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-bad" />
                     </marker>
                 </defs>
-                <Edges geometry=geometry />
                 <For each=move || region_ids.get() key=|id| id.clone() let:id>
-                    <RegionView id=id geometry=geometry start_drag=start_drag />
+                    <RegionBack id=id geometry=geometry hooks=hooks />
                 </For>
-                <PathOverlay geometry=geometry />
+                <Edges geometry=geometry labels=false hooks=hooks />
+                <PathLines path=path />
+                <Edges geometry=geometry labels=true hooks=hooks />
+                <For each=move || region_ids.get() key=|id| id.clone() let:id>
+                    <RegionFront id=id geometry=geometry hooks=hooks />
+                </For>
+                <PathStops changed=changed />
+                {move || connecting.get().map(|((x1, y1), (x2, y2))| view! {
+                    <line class="connecting" data-testid="connecting" x1=x1 y1=y1 x2=x2 y2=y2 />
+                })}
             </svg>
             <div class="canvas-tools">
+                <button type="button" title="Re-lay everything in the order traffic flows (undo brings it back)" data-testid="tidy"
+                    on:click=move |_| { store.apply(Edit::Tidy); store.viewport.set(None); }>"Tidy up"</button>
                 <button type="button" title="Zoom in" aria-label="Zoom in" data-testid="zoom-in" on:click=move |_| {
                     let v = geometry.with_untracked(|l| view_box(&store, l));
                     store.viewport.set(Some((v.0 + v.2 * 0.1, v.1 + v.3 * 0.1, v.2 * 0.8, v.3 * 0.8)));
@@ -248,38 +506,64 @@ pub fn Canvas() -> impl IntoView {
             <Show when=move || store.doc.with(|d| crate::edit::all_ids(d).is_empty())>
                 <div class="canvas-empty" data-testid="canvas-empty">
                     <p><strong>"An empty network."</strong></p>
-                    <p>"Add a Private Space, an app or a VPC from the palette on the left, or open an example from the menu."</p>
+                    <p>"Add a Private Space, an app or a VPC from the palette, or open an example from the menu."</p>
                 </div>
             </Show>
+            <ContextMenu menu=menu geometry=geometry />
         </div>
     }
 }
 
+/// Gesture and menu callbacks the regions, cards, gates and edges share.
+#[derive(Clone, Copy)]
+struct Hooks<A, B, C, D>
+where
+    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
+    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
+{
+    start_drag: A,
+    start_connect: B,
+    open_menu: C,
+    menu_at_element: D,
+}
+
+/// A region's box and header (drawn under the edges and the path).
 #[component]
-fn RegionView(
-    id: String,
-    geometry: Memo<Layout>,
-    start_drag: impl Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn RegionBack<A, B, C, D>(id: String, geometry: Memo<Layout>, hooks: Hooks<A, B, C, D>) -> impl IntoView
+where
+    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
+    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
+{
     let store = use_store();
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
     let get = move || region.get();
-    let card_ids = Memo::new(move |_| {
-        region
-            .with(|r| r.as_ref().map(|r| r.cards.iter().map(|c| c.id.clone()).collect::<Vec<_>>()).unwrap_or_default())
-    });
     let selected = {
         let id = id.clone();
         move || store.selection.with(|s| s.contains(&id))
     };
     let drag_id = id.clone();
     let key_id = id.clone();
+    let menu_id = id.clone();
+    let connect_id = id.clone();
     let test_id = format!("region-{id}");
+    let connectable = move || {
+        get().is_some_and(|r| {
+            matches!(
+                r.kind,
+                RegionKind::Cedar | RegionKind::CedarShield | RegionKind::Fir | RegionKind::Vpc | RegionKind::Remote
+            )
+        })
+    };
     view! {
         <g
             class=move || get().map(|r| format!("region {}", r.kind.class())).unwrap_or_default()
             class:selected=selected
+            class:pinned=move || get().is_some_and(|r| r.pinned)
             data-testid=test_id
             data-region-kind=move || get().map(|r| r.kind.class())
         >
@@ -295,14 +579,23 @@ fn RegionView(
                 class="region-header"
                 tabindex="0"
                 role="button"
-                aria-label=move || get().map(|r| format!("{}: {}. Drag to move, arrows to nudge.", r.kind.label(), r.title))
-                on:pointerdown=move |ev| start_drag(drag_id.clone(), ev)
+                aria-label=move || get().map(|r| format!("{}: {}. Drag to move, arrows to nudge, menu key for actions.", r.kind.label(), r.name))
+                on:pointerdown=move |ev| (hooks.start_drag)(drag_id.clone(), ev)
+                on:contextmenu={
+                    let id = menu_id.clone();
+                    move |ev: web_sys::MouseEvent| {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        (hooks.open_menu)(MenuTarget::Region(id.clone()), (ev.client_x() as f64, ev.client_y() as f64));
+                    }
+                }
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Enter" || ev.key() == " " {
                         ev.prevent_default();
-                        if !pick(&store, &key_id, None) {
-                            store.select_only(&key_id);
-                        }
+                        store.select_only(&key_id);
+                    } else if menu_key(&ev) {
+                        ev.prevent_default();
+                        (hooks.menu_at_element)(MenuTarget::Region(key_id.clone()), &ev);
                     }
                 }
                 on:focus={
@@ -310,29 +603,125 @@ fn RegionView(
                     move |_| { if store.picking.get_untracked().is_none() { store.select_only(&id) } }
                 }
             >
+                <title>{move || get().map(|r| r.name)}</title>
                 <rect class="region-head" rx="14" x=move || get().map(|r| r.x) y=move || get().map(|r| r.y) width=move || get().map(|r| r.w) height=HEADER_H />
-                <text class="region-title" x=move || get().map(|r| r.x + 14.0) y=move || get().map(|r| r.y + 20.0)>
+                <text class="region-title" x=move || get().map(|r| r.x + 14.0) y=move || get().map(|r| r.y + 21.0)>
                     {move || get().map(|r| r.title)}
                 </text>
-                <text class="region-subtitle" x=move || get().map(|r| r.x + 14.0) y=move || get().map(|r| r.y + 37.0)>
+                <text class="region-subtitle" x=move || get().map(|r| r.x + 14.0) y=move || get().map(|r| r.y + 39.0)>
                     {move || get().map(|r| r.subtitle)}
                 </text>
                 <Show when=move || get().is_some_and(|r| r.kind == RegionKind::CedarShield)>
-                    <g class="shield-mark" transform=move || get().map(|r| format!("translate({} {})", r.x + r.w - 62.0, r.y + 11.0))>
+                    <g class="shield-mark" transform=move || get().map(|r| format!("translate({} {})", r.x + r.w - 58.0, r.y + 10.0))>
                         <title>"Shield space"</title>
                         <path d="M10 0 L20 4 L20 11 C20 18 15 22 10 24 C5 22 0 18 0 11 L0 4 Z" />
                     </g>
                 </Show>
             </g>
+            <Show when=connectable>
+                <g class="connect-handle" data-testid=format!("connect-{connect_id}")
+                    role="button" aria-label="Drag to another network to peer or connect a VPN"
+                    on:pointerdown={
+                        let id = connect_id.clone();
+                        move |ev| (hooks.start_connect)(id.clone(), ev)
+                    }>
+                    <title>"Drag to a space or VPC to connect (peering or VPN)"</title>
+                    <circle cx=move || get().map(|r| r.x + r.w) cy=move || get().map(|r| r.y + HEADER_H / 2.0) r="9" />
+                    <path d=move || get().map(|r| { let (x, y) = (r.x + r.w, r.y + HEADER_H / 2.0); format!("M{} {} h8 l-3 -3 M{} {} l-3 3", x - 4.0, y, x + 4.0, y) }) />
+                </g>
+            </Show>
+        </g>
+    }
+}
+
+/// A region's gates and cards (drawn over the edges and the path).
+#[component]
+fn RegionFront<A, B, C, D>(id: String, geometry: Memo<Layout>, hooks: Hooks<A, B, C, D>) -> impl IntoView
+where
+    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
+    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
+{
+    let rid = id.clone();
+    let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
+    let gid = id.clone();
+    let gates = Memo::new(move |_| {
+        geometry.with(|l| l.gates.iter().filter(|g| g.region == gid).cloned().collect::<Vec<Gate>>())
+    });
+    let card_ids = Memo::new(move |_| {
+        region
+            .with(|r| r.as_ref().map(|r| r.cards.iter().map(|c| c.id.clone()).collect::<Vec<_>>()).unwrap_or_default())
+    });
+    let class =
+        move || region.with(|r| r.as_ref().map(|r| format!("region-front {}", r.kind.class())).unwrap_or_default());
+    view! {
+        <g class=class>
+            {move || gates.get().into_iter().map(|g| view! { <GateView gate=g hooks=hooks /> }).collect_view()}
             <For each=move || card_ids.get() key=|id| id.clone() let:cid>
-                <CardView id=cid region=region />
+                <CardView id=cid region=region hooks=hooks />
             </For>
         </g>
     }
 }
 
 #[component]
-fn CardView(id: String, region: Memo<Option<Region>>) -> impl IntoView {
+fn GateView<A, B, C, D>(gate: Gate, hooks: Hooks<A, B, C, D>) -> impl IntoView
+where
+    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
+    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
+{
+    let store = use_store();
+    let (sx, sy) = gate.slot();
+    let select = gate.select.clone();
+    let select_key = gate.select.clone();
+    let object = gate.select.clone();
+    let own = gate.select != gate.region;
+    let id = gate.id.clone();
+    let id_key = gate.id.clone();
+    let id_menu = gate.id.clone();
+    view! {
+        <g class=format!("gate {}", gate.kind.class())
+            class:selected=move || own && store.selection.with(|s| s.contains(&object))
+            data-testid=format!("gate-{}", gate.id)
+            data-gate-kind=gate.kind.class()
+            tabindex="0" role="button"
+            aria-label=format!("{}: {}. Enter opens it in the inspector.", gate.kind.label(), gate.label)
+            on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
+            on:click=move |_| store.select_only(&select)
+            on:contextmenu=move |ev: web_sys::MouseEvent| {
+                ev.prevent_default();
+                ev.stop_propagation();
+                (hooks.open_menu)(MenuTarget::Gate(id_menu.clone()), (ev.client_x() as f64, ev.client_y() as f64));
+            }
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                if ev.key() == "Enter" || ev.key() == " " {
+                    ev.prevent_default();
+                    store.select_only(&select_key);
+                } else if menu_key(&ev) {
+                    ev.prevent_default();
+                    (hooks.menu_at_element)(MenuTarget::Gate(id_key.clone()), &ev);
+                }
+            }
+        >
+            <title>{format!("{}: {}", gate.kind.label(), gate.label)}</title>
+            <rect class="gate-box" rx="11" x=gate.x y=gate.y width=gate.w height=spacetrace_canvas::GATE_H />
+            <circle class="gate-slot" cx=sx cy=sy r="5" />
+            <text class="gate-label" x=gate.x + spacetrace_canvas::GATE_H + 2.0 y=gate.y + 15.5 data-id=id>{gate.label.clone()}</text>
+        </g>
+    }
+}
+
+#[component]
+fn CardView<A, B, C, D>(id: String, region: Memo<Option<Region>>, hooks: Hooks<A, B, C, D>) -> impl IntoView
+where
+    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
+    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
+{
     let store = use_store();
     let cid = id.clone();
     let card =
@@ -353,6 +742,8 @@ fn CardView(id: String, region: Memo<Option<Region>>) -> impl IntoView {
         }
     };
     let activate_key = activate.clone();
+    let menu_id = id.clone();
+    let key_id = id.clone();
     let test_id = format!("card-{id}");
     view! {
         <g
@@ -361,22 +752,34 @@ fn CardView(id: String, region: Memo<Option<Region>>) -> impl IntoView {
             data-testid=test_id
             tabindex="0"
             role="button"
-            aria-label=move || get().map(|c| format!("{}: {}. {}", card_label(c.kind), c.title, c.lines.join("; ")))
+            aria-label=move || get().map(|c| format!("{}: {}. {}", card_label(c.kind), c.name, c.lines.join("; ")))
             on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
             on:click=move |ev: web_sys::MouseEvent| activate(ev.shift_key())
+            on:contextmenu=move |ev: web_sys::MouseEvent| {
+                ev.prevent_default();
+                ev.stop_propagation();
+                if let Some(c) = card.get_untracked() {
+                    (hooks.open_menu)(MenuTarget::Card(menu_id.clone(), c.kind), (ev.client_x() as f64, ev.client_y() as f64));
+                }
+            }
             on:keydown=move |ev: web_sys::KeyboardEvent| {
                 if ev.key() == "Enter" || ev.key() == " " {
                     ev.prevent_default();
                     activate_key(ev.shift_key());
+                } else if menu_key(&ev) {
+                    ev.prevent_default();
+                    if let Some(c) = card.get_untracked() {
+                        (hooks.menu_at_element)(MenuTarget::Card(key_id.clone(), c.kind), &ev);
+                    }
                 }
             }
         >
             <rect class="card-box" rx="8" x=move || get().map(|c| c.x) y=move || get().map(|c| c.y) width=CARD_W height=move || get().map(|c| c.h) />
-            <text class="card-title" x=move || get().map(|c| c.x + 10.0) y=move || get().map(|c| c.y + 20.0)>
+            <text class="card-title" x=move || get().map(|c| c.x + CARD_TEXT_X) y=move || get().map(|c| c.y + 20.0)>
                 {move || get().map(|c| format!("{} {}", card_icon(c.kind), c.title))}
             </text>
             <Show when=move || get().is_some_and(|c| c.badge.is_some())>
-                <text class="card-badge" text-anchor="end" x=move || get().map(|c| c.x + CARD_W - 10.0) y=move || get().map(|c| c.y + 20.0)>
+                <text class="card-badge" text-anchor="end" x=move || get().map(|c| c.x + CARD_W - 8.0) y=move || get().map(|c| c.y + 20.0)>
                     {move || get().and_then(|c| c.badge)}
                 </text>
             </Show>
@@ -387,8 +790,8 @@ fn CardView(id: String, region: Memo<Option<Region>>) -> impl IntoView {
                             .iter()
                             .enumerate()
                             .map(|(i, line)| {
-                                let y = c.y + 38.0 + 18.0 * i as f64;
-                                view! { <text class="card-line" x=c.x + 10.0 y=y>{line.clone()}</text> }
+                                let y = c.y + 37.0 + 18.0 * i as f64;
+                                view! { <text class="card-line" x=c.x + CARD_TEXT_X y=y>{line.clone()}</text> }
                             })
                             .collect_view()
                     })
@@ -430,63 +833,86 @@ fn card_icon(kind: CardKind) -> &'static str {
     }
 }
 
-/// The two points where a line between two regions leaves and enters them.
-fn edge_points(a: &Region, b: &Region) -> ((f64, f64), (f64, f64)) {
-    let (ac, bc) = (a.centre(), b.centre());
-    if b.x > a.x + a.w {
-        ((a.x + a.w, ac.1.min(a.y + a.h - 20.0).max(a.y + 20.0)), (b.x, bc.1.min(b.y + b.h - 20.0).max(b.y + 20.0)))
-    } else if b.x + b.w < a.x {
-        ((a.x, ac.1), (b.x + b.w, bc.1))
-    } else if b.y > a.y {
-        ((ac.0, a.y + a.h), (bc.0, b.y))
-    } else {
-        ((ac.0, a.y), (bc.0, b.y + b.h))
-    }
+fn polyline(points: &[(f64, f64)]) -> String {
+    points.iter().map(|p| format!("{:.1},{:.1}", p.0, p.1)).collect::<Vec<_>>().join(" ")
 }
 
+/// Peerings and VPNs: their lines (`labels` false, under the path) or their labels and
+/// focusable parts (`labels` true, over the path).
 #[component]
-fn Edges(geometry: Memo<Layout>) -> impl IntoView {
+fn Edges<A, B, C, D>(geometry: Memo<Layout>, labels: bool, hooks: Hooks<A, B, C, D>) -> impl IntoView
+where
+    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
+    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
+    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
+{
     let store = use_store();
     view! {
-        <g class="edges">
+        <g class=if labels { "edge-labels" } else { "edges" }>
             {move || {
                 geometry.with(|l| {
                     l.edges
                         .iter()
-                        .filter_map(|e| {
-                            let (a, b) = (l.region(&e.from)?, l.region(&e.to)?);
-                            let ((x1, y1), (x2, y2)) = edge_points(a, b);
-                            let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
-                            // The label sits just above the line, so the answered path (which
-                            // passes through the middle of the edge) does not cover it.
-                            let ly = my - 22.0;
-                            let id = e.id.clone();
+                        .map(|e| {
                             let sel_id = e.id.clone();
-                            let label_w = 9.0 * e.label.chars().count() as f64 + (if e.vpn { 34.0 } else { 16.0 });
-                            Some(view! {
+                            let class = move || {
+                                let mut c = String::from("edge");
+                                if e.vpn { c.push_str(" vpn"); }
+                                if e.faded { c.push_str(" faded"); }
+                                c
+                            };
+                            let class = class();
+                            if !labels {
+                                return view! {
+                                    <g class=class class:selected=move || store.selection.with(|s| s.contains(&sel_id))>
+                                        <polyline class="edge-line" points=polyline(&e.points) />
+                                    </g>
+                                }.into_any();
+                            }
+                            let id = e.id.clone();
+                            let key_id = e.id.clone();
+                            let menu_id = e.id.clone();
+                            let b = e.label_box;
+                            view! {
                                 <g
-                                    class="edge"
-                                    class:vpn=e.vpn
-                                    class:faded=e.faded
+                                    class=class
                                     class:selected=move || store.selection.with(|s| s.contains(&sel_id))
                                     data-testid=format!("edge-{}", e.id)
+                                    data-from=e.from.clone()
+                                    data-to=e.to.clone()
                                     tabindex="0"
                                     role="button"
                                     aria-label=format!("{} {}", if e.vpn { "VPN connection" } else { "Peering" }, e.label)
                                     on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
                                     on:click=move |_| store.select_only(&id)
+                                    on:contextmenu=move |ev: web_sys::MouseEvent| {
+                                        ev.prevent_default();
+                                        ev.stop_propagation();
+                                        (hooks.open_menu)(MenuTarget::Edge(menu_id.clone()), (ev.client_x() as f64, ev.client_y() as f64));
+                                    }
+                                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                        if ev.key() == "Enter" || ev.key() == " " {
+                                            ev.prevent_default();
+                                            store.select_only(&key_id);
+                                        } else if menu_key(&ev) {
+                                            ev.prevent_default();
+                                            (hooks.menu_at_element)(MenuTarget::Edge(key_id.clone()), &ev);
+                                        }
+                                    }
                                 >
-                                    <line x1=x1 y1=y1 x2=x2 y2=y2 class="edge-line" />
-                                    <rect class="edge-label-box" rx="6" x=mx - label_w / 2.0 y=ly - 13.0 width=label_w height="26" />
+                                    <title>{e.label.clone()}</title>
+                                    <polyline class="edge-hit" points=polyline(&e.points) />
+                                    <rect class="edge-label-box" rx="6" x=b.x y=b.y width=b.w height=b.h />
                                     {e.vpn.then(|| view! {
-                                        <g class="lock" transform=format!("translate({} {})", mx - label_w / 2.0 + 8.0, ly - 8.0)>
+                                        <g class="lock" transform=format!("translate({} {})", b.x + 7.0, b.y + 4.0)>
                                             <path d="M3 7 V5 A4 4 0 0 1 11 5 V7" />
                                             <rect x="1" y="7" width="12" height="9" rx="2" />
                                         </g>
                                     })}
-                                    <text class="edge-label" x=if e.vpn { mx + 9.0 } else { mx } y=ly + 5.0 text-anchor="middle">{e.label.clone()}</text>
+                                    <text class="edge-label" x=b.x + b.w / 2.0 + if e.vpn { 9.0 } else { 0.0 } y=b.y + 16.5 text-anchor="middle">{e.short.clone()}</text>
                                 </g>
-                            })
+                            }.into_any()
                         })
                         .collect_view()
                 })
@@ -495,83 +921,112 @@ fn Edges(geometry: Memo<Layout>) -> impl IntoView {
     }
 }
 
-/// The answered path, hop by hop, over the canvas; the blocking point is marked.
+/// The answered path's lines, under the cards and gates so they never hide text.
 #[component]
-fn PathOverlay(geometry: Memo<Layout>) -> impl IntoView {
-    let store = use_store();
-    let points = Memo::new(move |_| {
-        let trace = store.trace.get()?;
-        let doc_points = geometry.with(|l| {
-            let mut pts: Vec<(f64, f64, usize, bool)> = Vec::new();
-            let blocked_hop = trace.blocked_at.map(|b| b.hop);
-            for (i, hop) in trace.hops.iter().enumerate() {
-                let c = &hop.component;
-                let blocked = blocked_hop == Some(i);
-                // DNS and the router are not places on the canvas: the path skips them unless
-                // they are where it stops.
-                let placeless = matches!(c.kind, ComponentKind::Dns | ComponentKind::Router);
-                let anchor = if placeless && !blocked {
-                    None
-                } else if c.id.is_empty() {
-                    match c.kind {
-                        ComponentKind::Internet => l.anchor(crate::edit::INTERNET),
-                        _ => None,
-                    }
-                } else {
-                    l.anchor(&c.id).or_else(|| edge_anchor(l, &c.id))
-                };
-                let Some((x, y)) = anchor else { continue };
-                match pts.last_mut() {
-                    Some(last) if (last.0 - x).abs() < 0.5 && (last.1 - y).abs() < 0.5 => last.3 |= blocked,
-                    _ => pts.push((x, y, i + 1, blocked)),
-                }
-                if blocked {
-                    break;
-                }
-            }
-            pts
-        });
-        Some((trace.verdict, doc_points))
-    });
+fn PathLines(path: Memo<Option<PathView>>) -> impl IntoView {
     view! {
         <g class="path" data-testid="path">
-            {move || {
-                points
-                    .get()
-                    .map(|(verdict, pts)| {
-                        let ok = verdict == Verdict::Connected;
-                        let d = pts
-                            .iter()
-                            .enumerate()
-                            .map(|(i, p)| format!("{}{:.1} {:.1}", if i == 0 { "M" } else { " L" }, p.0, p.1))
-                            .collect::<String>();
-                        let marks = pts
-                            .iter()
-
-                            .map(|p| {
-                                let blocked = p.3;
-                                view! {
-                                    <g class="path-stop" class:blocked=blocked data-testid=if blocked { "path-block".to_owned() } else { format!("path-stop-{}", p.2) }>
-                                        <circle cx=p.0 cy=p.1 r=if blocked { 15.0 } else { 11.0 } />
-                                        <text x=p.0 y=p.1 + 5.0 text-anchor="middle">{if blocked { "\u{2716}".to_owned() } else { p.2.to_string() }}</text>
-                                    </g>
-                                }
-                            })
-                            .collect_view();
-                        view! {
-                            <path d=d class=if ok { "path-line ok" } else { "path-line bad" } marker-end=if ok { "url(#arrow-ok)" } else { "url(#arrow-bad)" } />
-                            {marks}
-                        }
-                    })
-            }}
+            {move || path.get().map(|p| {
+                let ok = p.verdict == Verdict::Connected;
+                let n = p.segments.len();
+                p.segments.iter().enumerate().map(|(i, seg)| {
+                    let last = i + 1 == n;
+                    view! {
+                        <polyline class=if ok { "path-line ok" } else { "path-line bad" } data-testid=format!("path-segment-{}", i + 1)
+                            points=polyline(seg)
+                            marker-end=if last { if ok { "url(#arrow-ok)" } else { "url(#arrow-bad)" } } else { "" } />
+                    }
+                }).collect_view()
+            })}
         </g>
     }
 }
 
-/// A peering's or VPN's anchor: the middle of its edge.
-fn edge_anchor(l: &Layout, id: &str) -> Option<(f64, f64)> {
-    let e = l.edges.iter().find(|e| e.id == id)?;
-    let (a, b) = (l.region(&e.from)?, l.region(&e.to)?);
-    let ((x1, y1), (x2, y2)) = edge_points(a, b);
-    Some(((x1 + x2) / 2.0, (y1 + y2) / 2.0))
+/// The answered path's stops, numbered as in the trace, over everything.
+#[component]
+fn PathStops(changed: Memo<(Option<PathView>, Vec<usize>)>) -> impl IntoView {
+    view! {
+        <g class="path-stops">
+            {move || changed.with(|(p, hops)| p.as_ref().map(|p| {
+                let ok = p.verdict == Verdict::Connected;
+                p.stops.iter().map(|s| {
+                    let r = if s.blocked { spacetrace_canvas::BLOCK_R } else { spacetrace_canvas::STOP_R };
+                    let target = match &s.target {
+                        StopTarget::Card(id) | StopTarget::Gate(id) | StopTarget::Edge(id) | StopTarget::Region(id) => id.clone(),
+                    };
+                    view! {
+                        <g class="path-stop" class:blocked=s.blocked class:bad=!ok class:changed=hops.contains(&s.hop)
+                            data-testid=if s.blocked { "path-block".to_owned() } else { format!("path-stop-{}", s.hop) }
+                            data-hop=s.hop data-target=target>
+                            <circle cx=s.x cy=s.y r=r />
+                            <text x=s.x y=s.y + if s.blocked { 5.5 } else { 4.5 } text-anchor="middle">{if s.blocked { "\u{2716}".to_owned() } else { s.hop.to_string() }}</text>
+                        </g>
+                    }
+                }).collect_view()
+            }))}
+        </g>
+    }
+}
+
+#[component]
+fn ContextMenu(menu: RwSignal<Option<Menu>>, geometry: Memo<Layout>) -> impl IntoView {
+    let store = use_store();
+    let list_ref = NodeRef::<leptos::html::Div>::new();
+    // Focus the first action when the menu opens (pushing focus outward; no signal is written).
+    Effect::new(move |_| {
+        if menu.with(Option::is_some)
+            && let Some(list) = list_ref.get()
+            && let Ok(Some(first)) = list.query_selector("button")
+            && let Ok(first) = first.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = first.focus();
+        }
+    });
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let key = ev.key();
+        if key == "Escape" {
+            ev.prevent_default();
+            ev.stop_propagation();
+            menu.set(None);
+            return;
+        }
+        if key != "ArrowDown" && key != "ArrowUp" {
+            ev.stop_propagation();
+            return;
+        }
+        ev.prevent_default();
+        ev.stop_propagation();
+        let Some(list) = list_ref.get() else { return };
+        let Ok(buttons) = list.query_selector_all("button") else { return };
+        let n = buttons.length();
+        let active = document().active_element();
+        let at = (0..n).find(|i| {
+            buttons.item(*i).map(|b| Some(b.unchecked_into::<web_sys::Element>()) == active).unwrap_or(false)
+        });
+        let next = match (at, key.as_str()) {
+            (Some(i), "ArrowDown") => (i + 1) % n.max(1),
+            (Some(i), _) => (i + n - 1) % n.max(1),
+            (None, _) => 0,
+        };
+        if let Some(b) = buttons.item(next).and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = b.focus();
+        }
+    };
+    view! {
+        {move || menu.get().map(|m| {
+            let items = geometry.with(|l| store.doc.with(|d| menu_items(l, d, &m.target)));
+            view! {
+                <div class="context-menu" role="menu" data-testid="context-menu" node_ref=list_ref
+                    style:left=format!("{:.0}px", m.x)
+                    style:top=format!("{:.0}px", m.y)
+                    on:keydown=on_key
+                    on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()>
+                    {items.into_iter().map(|(label, action)| view! {
+                        <button type="button" role="menuitem" data-testid="context-action"
+                            on:click=move |_| { menu.set(None); run(&store, action.clone()); }>{label}</button>
+                    }).collect_view()}
+                </div>
+            }
+        })}
+    }
 }

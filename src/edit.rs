@@ -7,8 +7,7 @@ use spacetrace_engine::policy::{self, Refusal};
 use spacetrace_engine::trace::Fix;
 
 /// The canvas IDs of the two regions that are not document objects.
-pub const INTERNET: &str = "@internet";
-pub const COMMON_RUNTIME: &str = "@common-runtime";
+pub use spacetrace_canvas::{COMMON_RUNTIME, INTERNET};
 
 /// Something new to add.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,7 +15,8 @@ pub enum NewObject {
     Space {
         generation: Generation,
         shield: bool,
-        at: Position,
+        /// Where the person put it; `None` lets the canvas's layout place it.
+        at: Option<Position>,
     },
     /// An app in a space, or in the Common Runtime when `space` is `None`.
     App {
@@ -28,13 +28,15 @@ pub enum NewObject {
         kind: AddonKind,
     },
     Vpc {
-        at: Position,
+        /// Where the person put it; `None` lets the canvas's layout place it.
+        at: Option<Position>,
     },
     Host {
         vpc: String,
     },
     Remote {
-        at: Position,
+        /// Where the person put it; `None` lets the canvas's layout place it.
+        at: Option<Position>,
     },
     RemoteHost {
         remote: String,
@@ -87,6 +89,8 @@ pub enum Edit {
     DeleteQuestion(String),
     Rename(String),
     Replace(Box<Document>),
+    /// Forget every position the person gave, so the automatic layout places everything again.
+    Tidy,
 }
 
 /// Every ID in the document, owned.
@@ -100,6 +104,7 @@ pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> 
     match edit {
         Edit::Add(new) => add(&mut d, new)?,
         Edit::Move { id, to } => move_to(&mut d, id, *to),
+        Edit::Tidy => tidy(&mut d),
         Edit::Delete(list) => delete(&mut d, list),
         // Attaching is the engine's own "create" fix, once the platform's policy allows it.
         Edit::Peer { space, vpc } => {
@@ -170,7 +175,7 @@ fn add(d: &mut Document, new: &NewObject) -> Result<(), Refusal> {
                     format!("203.0.113.{}", 10 + n * 2 % 200),
                     format!("203.0.113.{}", 11 + n * 2 % 200),
                 ],
-                position: Some(*at),
+                position: *at,
                 ..Default::default()
             });
         }
@@ -245,7 +250,7 @@ fn add(d: &mut Document, new: &NewObject) -> Result<(), Refusal> {
                     network_acl: None,
                     extra: Default::default(),
                 }],
-                position: Some(*at),
+                position: *at,
                 ..Default::default()
             });
         }
@@ -274,7 +279,7 @@ fn add(d: &mut Document, new: &NewObject) -> Result<(), Refusal> {
                 name: id.clone(),
                 id,
                 cidrs: vec![format!("192.168.{}.0/24", 10 + n)],
-                position: Some(*at),
+                position: *at,
                 ..Default::default()
             });
         }
@@ -316,6 +321,14 @@ fn add(d: &mut Document, new: &NewObject) -> Result<(), Refusal> {
         }
     }
     Ok(())
+}
+
+fn tidy(d: &mut Document) {
+    d.layout.internet = None;
+    d.layout.common_runtime = None;
+    d.spaces.iter_mut().for_each(|s| s.position = None);
+    d.vpcs.iter_mut().for_each(|v| v.position = None);
+    d.remote_networks.iter_mut().for_each(|r| r.position = None);
 }
 
 fn move_to(d: &mut Document, id: &str, to: Position) {
@@ -498,8 +511,8 @@ mod tests {
         Document { version: Some(1), name: "test".into(), ..Default::default() }
     }
 
-    fn at() -> Position {
-        Position { x: 300.0, y: 40.0 }
+    fn at() -> Option<Position> {
+        None
     }
 
     #[test]

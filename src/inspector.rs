@@ -21,6 +21,8 @@ enum Selected {
     App(String),
     Addon(String),
     Vpc(String),
+    /// A route table, security group or network ACL of a VPC (a gate on the canvas).
+    VpcPart(String, String),
     Host(String),
     Remote(String),
     RemoteHost(String),
@@ -49,6 +51,12 @@ fn find(d: &Document, id: &str) -> Selected {
     }
     if d.vpcs.iter().any(|x| x.id == id) {
         return s(Selected::Vpc);
+    }
+    for v in &d.vpcs {
+        let part = v.route_tables.iter().map(|x| &x.id).chain(v.security_groups.iter().map(|x| &x.id));
+        if part.chain(v.network_acls.iter().map(|x| &x.id)).any(|x| x == id) {
+            return Selected::VpcPart(v.id.clone(), id.to_owned());
+        }
     }
     if d.vpcs.iter().flat_map(|x| x.hosts.iter()).any(|x| x.id == id) {
         return s(Selected::Host);
@@ -124,6 +132,7 @@ pub fn Inspector() -> impl IntoView {
                 Selected::App(id) => view! { <AppForm id=id /> }.into_any(),
                 Selected::Addon(id) => view! { <AddonForm id=id /> }.into_any(),
                 Selected::Vpc(id) => view! { <VpcForm id=id /> }.into_any(),
+                Selected::VpcPart(id, part) => view! { <VpcForm id=id focus=part /> }.into_any(),
                 Selected::Host(id) => view! { <HostForm id=id /> }.into_any(),
                 Selected::Remote(id) => view! { <RemoteForm id=id /> }.into_any(),
                 Selected::RemoteHost(id) => view! { <RemoteHostForm id=id /> }.into_any(),
@@ -382,7 +391,7 @@ fn AddonForm(id: String) -> impl IntoView {
 }
 
 #[component]
-fn VpcForm(id: String) -> impl IntoView {
+fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView {
     let store = use_store();
     let (current, commit) = object_form!(store, id, get_vpc, Object::Vpc);
     let title = Signal::derive(move || current.get().map(|v| v.name).unwrap_or_default());
@@ -397,8 +406,22 @@ fn VpcForm(id: String) -> impl IntoView {
         })
     });
     let vid3 = id.clone();
+    let whole = focus.is_none();
+    let show = {
+        let focus = focus.clone();
+        move |part: &str| focus.as_deref().is_none_or(|f| f == part)
+    };
+    let (show_rt, show_sg, show_acl) = (show.clone(), show.clone(), show);
+    let back = id.clone();
     view! {
         {header("AWS VPC", title, id.clone())}
+        {focus.clone().map(|part| view! {
+            <p class="hint" data-testid="inspector-focus">
+                {format!("Showing {part}, a gate of this VPC on the canvas. ")}
+                <button type="button" class="link" data-testid="inspector-whole" on:click=move |_| store.select_only(&back)>"Show the whole VPC"</button>
+            </p>
+        })}
+        {whole.then(|| view! {
         {name_field(current, |v: &doc::Vpc| v.name.clone(), move |s| commit(&|v: &mut doc::Vpc| v.name = s.clone()))}
         <TextField label="Primary CIDR" test_id="vpc-cidr" hint="Must be private (RFC 1918) and not overlap the space to peer."
             value=Signal::derive(move || current.get().map(|v| v.primary_cidr).unwrap_or_default())
@@ -410,8 +433,10 @@ fn VpcForm(id: String) -> impl IntoView {
             value=Signal::derive(move || current.get().and_then(|v| v.public_egress_ip).unwrap_or_default())
             validate=optional_address_text
             commit=Callback::new(move |s: String| commit(&|v: &mut doc::Vpc| v.public_egress_ip = if s.trim().is_empty() { None } else { Some(s.trim().to_owned()) })) />
+        })}
         {move || current.get().map(|v| {
-            let tables = v.route_tables.iter().enumerate().map(|(i, rt)| {
+            let (show_rt, show_sg, show_acl) = (show_rt.clone(), show_sg.clone(), show_acl.clone());
+            let tables = v.route_tables.iter().enumerate().filter(|(_, rt)| show_rt(&rt.id)).map(|(i, rt)| {
                 let routes = rt.routes.clone();
                 view! {
                     <TextField label=format!("Routes of {} (destination -> target)", rt.name) test_id=format!("routes-{}", rt.id) multiline=true
@@ -420,7 +445,7 @@ fn VpcForm(id: String) -> impl IntoView {
                         commit=Callback::new(move |s: String| if let Ok(r) = parse_routes(&s) { commit(&|v: &mut doc::Vpc| if let Some(t) = v.route_tables.get_mut(i) { t.routes = r.clone() }) }) />
                 }
             }).collect_view();
-            let groups = v.security_groups.iter().enumerate().map(|(i, sg)| {
+            let groups = v.security_groups.iter().enumerate().filter(|(_, sg)| show_sg(&sg.id)).map(|(i, sg)| {
                 let (inb, outb) = (sg.inbound.clone(), sg.outbound.clone());
                 view! {
                     <TextField label=format!("{} inbound (protocol ports from CIDR)", sg.name) test_id=format!("sg-in-{}", sg.id) multiline=true
@@ -433,7 +458,7 @@ fn VpcForm(id: String) -> impl IntoView {
                         commit=Callback::new(move |s: String| if let Ok(r) = parse_sg(&s, "to") { commit(&|v: &mut doc::Vpc| if let Some(g) = v.security_groups.get_mut(i) { g.outbound = r.clone() }) }) />
                 }
             }).collect_view();
-            let acls = v.network_acls.iter().enumerate().map(|(i, acl)| {
+            let acls = v.network_acls.iter().enumerate().filter(|(_, acl)| show_acl(&acl.id)).map(|(i, acl)| {
                 let (inb, outb) = (acl.inbound.clone(), acl.outbound.clone());
                 view! {
                     <TextField label=format!("{} inbound (number action protocol ports from CIDR)", acl.name) test_id=format!("acl-in-{}", acl.id) multiline=true
@@ -463,14 +488,20 @@ fn VpcForm(id: String) -> impl IntoView {
                     </fieldset>
                 }
             }).collect_view();
+            let (any_rt, any_sg, any_acl) = (
+                v.route_tables.iter().any(|t| show_rt(&t.id)),
+                v.security_groups.iter().any(|g| show_sg(&g.id)),
+                whole || v.network_acls.iter().any(|a| show_acl(&a.id)),
+            );
             view! {
-                <h3>"Route tables"</h3>
+                {any_rt.then(|| view! { <h3>"Route tables"</h3> })}
                 {tables}
-                <h3>"Security groups"</h3>
+                {any_sg.then(|| view! { <h3>"Security groups"</h3> })}
                 {groups}
-                <h3>"Network ACLs"</h3>
-                {if v.network_acls.is_empty() { Some(view! { <p class="hint">"None: the default ACL allows everything."</p> }) } else { None }}
+                {any_acl.then(|| view! { <h3>"Network ACLs"</h3> })}
+                {if whole && v.network_acls.is_empty() { Some(view! { <p class="hint">"None: the default ACL allows everything."</p> }) } else { None }}
                 {acls}
+                {whole.then(|| view! {
                 <div class="actions">
                     <button type="button" data-testid="vpc-add-acl" on:click=move |_| commit(&|v: &mut doc::Vpc| {
                         let id = format!("acl-{}-{}", v.id, v.network_acls.len() + 1);
@@ -505,8 +536,10 @@ fn VpcForm(id: String) -> impl IntoView {
                         v.security_groups.push(doc::SecurityGroup { name: id.clone(), id, inbound: Vec::new(), outbound: vec![out], extra: Default::default() });
                     })>"+ Security group"</button>
                 </div>
+                })}
             }
         })}
+        {whole.then(|| view! {
         <div class="actions">
             <h3>"Add and connect"</h3>
             <button type="button" data-testid="vpc-add-host" on:click={ let v = vid.clone(); move |_| { store.apply(Edit::Add(NewObject::Host { vpc: v.clone() })); } }>"+ Host"</button>
@@ -534,6 +567,7 @@ fn VpcForm(id: String) -> impl IntoView {
                 }).collect_view()
             }}
         </div>
+        })}
     }
 }
 

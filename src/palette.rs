@@ -1,4 +1,5 @@
-//! The palette: every kind of object, grouped by network. New regions land in a free spot; new
+//! The palette: every kind of object, grouped by network. New regions land where the canvas's
+//! layout puts them (the end of their layer); new
 //! apps, add-ons and hosts go into the selected space, VPC or remote network.
 
 use leptos::prelude::*;
@@ -6,12 +7,7 @@ use spacetrace_engine::doc::{AddonKind, Generation};
 
 use crate::edit::{Edit, NewObject};
 use crate::inspector::{remote_of, target_space, vpc_of};
-use crate::layout::layout;
 use crate::store::{Notice, Store, use_store};
-
-fn free(store: &Store, h: f64) -> spacetrace_engine::doc::Position {
-    store.doc.with_untracked(|d| layout(d, None).free_spot(crate::layout::REGION_W, h))
-}
 
 /// Add, then select what was added (the one ID that is new).
 fn add_and_select(store: &Store, new: NewObject) {
@@ -30,7 +26,7 @@ fn add_and_select(store: &Store, new: NewObject) {
 pub fn Palette() -> impl IntoView {
     let store = use_store();
     let space = move |generation: Generation, shield: bool| {
-        move |_| add_and_select(&store, NewObject::Space { generation, shield, at: free(&store, 220.0) })
+        move |_| add_and_select(&store, NewObject::Space { generation, shield, at: None })
     };
     let app = move |internal_routing: bool| {
         move |_| {
@@ -87,12 +83,12 @@ pub fn Palette() -> impl IntoView {
             </div>
             <div class="group aws">
                 <h3>"AWS"</h3>
-                <button type="button" data-testid="add-vpc" on:click=move |_| add_and_select(&store, NewObject::Vpc { at: free(&store, 160.0) })><span class="swatch vpc"></span>"VPC"</button>
+                <button type="button" data-testid="add-vpc" on:click=move |_| add_and_select(&store, NewObject::Vpc { at: None })><span class="swatch vpc"></span>"VPC"</button>
                 <button type="button" data-testid="add-host" on:click=host><span class="swatch vpc"></span>"Host"</button>
             </div>
             <div class="group remote">
                 <h3>"On-premises"</h3>
-                <button type="button" data-testid="add-remote" on:click=move |_| add_and_select(&store, NewObject::Remote { at: free(&store, 140.0) })><span class="swatch remote"></span>"Remote network"</button>
+                <button type="button" data-testid="add-remote" on:click=move |_| add_and_select(&store, NewObject::Remote { at: None })><span class="swatch remote"></span>"Remote network"</button>
                 <button type="button" data-testid="add-remote-host" on:click=remote_host><span class="swatch remote"></span>"Remote host"</button>
             </div>
             <div class="group internet">

@@ -33,20 +33,18 @@ pub const PAD: f64 = 14.0;
 /// A card's width.
 pub const CARD_W: f64 = REGION_W - 2.0 * PAD;
 /// Space between cards.
-pub const CARD_GAP: f64 = 8.0;
+pub const CARD_GAP: f64 = 6.0;
 /// A gate chip's height, and the room a row of chips takes.
 pub const GATE_H: f64 = 22.0;
 pub const GATE_ROW: f64 = 28.0;
 /// The radius of a path stop's marker (the blocking one is larger).
 pub const STOP_R: f64 = 11.0;
-pub const BLOCK_R: f64 = 14.0;
+pub const BLOCK_R: f64 = 13.0;
 /// The most characters of an edge's label drawn on the canvas (the rest is in its tooltip).
 pub const LABEL_CHARS: usize = 13;
 /// Smallest font size on the canvas (canvas units); the stylesheet keeps to it.
 pub const MIN_FONT: f64 = 13.0;
 
-/// Rough advance of one character of the chip and card-line fonts, to size boxes without a browser.
-const CHIP_CHAR: f64 = 7.2;
 /// The part of a card the text occupies starts this far right of the card's left edge (the stop
 /// marker sits on the edge itself, clear of the text).
 pub const CARD_TEXT_X: f64 = 16.0;
@@ -71,6 +69,16 @@ impl RegionKind {
             Self::Fir => "fir",
             Self::Vpc => "vpc",
             Self::Remote => "remote",
+        }
+    }
+
+    /// The kind in a few words, for a region's subtitle.
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::Cedar => "Cedar space",
+            Self::CedarShield => "Shield space",
+            Self::Fir => "Fir space",
+            other => other.label(),
         }
     }
 
@@ -101,6 +109,8 @@ pub enum CardKind {
 pub struct Card {
     pub id: String,
     pub kind: CardKind,
+    /// The object's whole name (the title is cut to fit).
+    pub name: String,
     pub title: String,
     /// Lines under the title (process types, address, CIDR…).
     pub lines: Vec<String>,
@@ -115,7 +125,7 @@ impl Card {
     /// Where a path stop for this card sits: on its left edge, level with the title, so it never
     /// covers the card's text.
     pub fn slot(&self) -> (f64, f64) {
-        (self.x, self.y + 20.0)
+        (self.x, self.y + 19.0)
     }
 
     /// The box the card's text occupies.
@@ -201,7 +211,7 @@ impl Gate {
 
     /// The box the chip's label occupies.
     pub fn text_box(&self) -> Rect {
-        Rect { x: self.x + GATE_H + 4.0, y: self.y + 2.0, w: self.w - GATE_H - 6.0, h: GATE_H - 4.0 }
+        Rect { x: self.x + GATE_H + 2.0, y: self.y + 2.0, w: self.w - GATE_H - 4.0, h: GATE_H - 4.0 }
     }
 
     pub fn rect(&self) -> Rect {
@@ -261,6 +271,8 @@ impl Rect {
 pub struct Region {
     pub id: String,
     pub kind: RegionKind,
+    /// The region's whole name (the title is cut to fit).
+    pub name: String,
     pub title: String,
     pub subtitle: String,
     pub x: f64,
@@ -396,6 +408,45 @@ fn ports(list: &[Listen]) -> String {
     list.iter().map(|l| format!("{}/{}", l.port, protocol_name(l.protocol))).collect::<Vec<_>>().join(", ")
 }
 
+/// About how wide a line of proportional text is, in canvas units, at `size` (font-size), for
+/// the widest common system font (DejaVu Sans, Debian's default): boxes sized with it hold their
+/// text in any browser.
+pub fn text_width(s: &str, size: f64, bold: bool) -> f64 {
+    let em: f64 = s
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | 'I' => 0.32,
+            ' ' | 'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | '/' => 0.42,
+            'm' | 'w' => 0.9,
+            'M' | 'W' | '@' | '%' => 0.95,
+            'A'..='Z' => 0.74,
+            '0'..='9' => 0.64,
+            'a'..='z' => 0.6,
+            _ if c.is_ascii() => 0.6,
+            // Symbols and icons, other scripts.
+            _ => 1.0,
+        })
+        .sum();
+    em * size * if bold { 1.1 } else { 1.0 }
+}
+
+/// Cut proportional text to fit `max` canvas units at `size`, with an ellipsis.
+pub fn fit_width(s: &str, max: f64, size: f64, bold: bool) -> String {
+    if text_width(s, size, bold) <= max {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        out.push(c);
+        if text_width(&out, size, bold) + 0.9 * size > max {
+            out.pop();
+            break;
+        }
+    }
+    out.push('\u{2026}');
+    out
+}
+
 /// Cut text to at most `max` characters, with an ellipsis.
 pub fn fit(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -437,7 +488,7 @@ pub struct Block {
 
 impl Block {
     fn card_height(lines: usize) -> f64 {
-        30.0 + 18.0 * lines as f64
+        27.0 + 18.0 * lines as f64
     }
 
     /// The gates' rows: (index of first gate in each row, x offsets and widths).
@@ -453,7 +504,7 @@ impl Block {
             if let Some(row) = rows.last_mut() {
                 row.push((i, x, w));
             }
-            x += w + 6.0;
+            x += w + 5.0;
         }
         rows
     }
@@ -475,8 +526,9 @@ impl Block {
         let mut r = Region {
             id: self.id.clone(),
             kind: self.kind,
-            title: fit(&self.title, 19),
-            subtitle: fit(&self.subtitle, 27),
+            name: self.title.clone(),
+            title: fit_width(&self.title, REGION_W - 14.0 - 48.0, 16.5, true),
+            subtitle: fit_width(&self.subtitle, REGION_W - 14.0 - 32.0, 13.0, false),
             x,
             y,
             w: REGION_W,
@@ -505,23 +557,26 @@ impl Block {
             cy += 4.0;
         }
         for (id, kind, title, lines, badge) in &self.cards {
-            let title = fit(title, if badge.is_some() { 14 } else { 21 });
+            // The title follows an icon; a badge takes the right end.
+            let room = CARD_W - CARD_TEXT_X - 8.0 - 20.0 - badge.map_or(0.0, |b| text_width(b, 13.0, true) + 8.0);
+            let name = title.clone();
+            let title = fit_width(title, room, 15.0, true);
             let lines: Vec<String> = lines.iter().map(|l| fit(l, 24)).collect();
             let h = Self::card_height(lines.len());
-            r.cards.push(Card { id: id.clone(), kind: *kind, title, lines, x: x + PAD, y: cy, h, badge: *badge });
+            r.cards.push(Card { id: id.clone(), kind: *kind, name, title, lines, x: x + PAD, y: cy, h, badge: *badge });
             cy += h + CARD_GAP;
         }
         r
     }
 }
 
-/// How wide a gate chip with this label is.
+/// How wide a gate chip with this label is: the stop's slot, the label, a little room.
 pub fn gate_width(label: &str) -> f64 {
-    GATE_H + 8.0 + CHIP_CHAR * label.chars().count() as f64
+    GATE_H + 2.0 + text_width(label, 13.0, false) + 6.0
 }
 
 fn gate(id: String, kind: GateKind, label: impl Into<String>, select: &str) -> GateSpec {
-    (id, kind, fit(&label.into(), 13), select.to_owned())
+    (id, kind, fit_width(&label.into(), 110.0, 13.0, false), select.to_owned())
 }
 
 fn pos(p: Option<spacetrace_engine::doc::Position>) -> Option<(f64, f64)> {
@@ -558,7 +613,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             subtitle: "Public addresses".into(),
             position: pos(doc.layout.internet),
             cards,
-            gates: vec![gate(format!("{INTERNET}:net"), GateKind::Internet, "Public internet", INTERNET)],
+            gates: vec![gate(format!("{INTERNET}:net"), GateKind::Internet, "Internet", INTERNET)],
         });
     }
     if !doc.common_runtime_apps.is_empty() {
@@ -602,14 +657,15 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             id: s.id.clone(),
             kind,
             title: s.name.clone(),
-            subtitle: format!("{} \u{00b7} {}", kind.label(), s.cidr.as_deref().unwrap_or("10.0.0.0/16")),
+            subtitle: format!("{} \u{00b7} {}", kind.short(), s.cidr.as_deref().unwrap_or("10.0.0.0/16")),
             position: pos(s.position),
             cards,
             gates: vec![
+                // Two rows: what the internet meets first, then the router and the private network.
                 g(GateKind::Dns, "DNS", "dns"),
                 g(GateKind::TrustedIps, "Trusted", "trusted"),
-                g(GateKind::Router, "Router", "router"),
                 g(GateKind::Nat, "NAT", "nat"),
+                g(GateKind::Router, "Router", "router"),
                 g(GateKind::PrivateNetwork, "Private", "private"),
             ],
         });
@@ -658,7 +714,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             id: n.id.clone(),
             kind: RegionKind::Remote,
             title: n.name.clone(),
-            subtitle: format!("Remote network \u{00b7} {}", n.cidrs.join(", ")),
+            subtitle: format!("Remote \u{00b7} {}", n.cidrs.join(", ")),
             position: pos(n.position),
             cards,
             gates,

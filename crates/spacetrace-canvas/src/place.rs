@@ -4,7 +4,8 @@
 //! VPCs and remote networks attached to a space, layer 3 and beyond the VPCs reached only through
 //! other VPCs. Within a layer, regions keep document order (Heroku) or follow the spaces they are
 //! attached to (AWS and remote), so edges run mostly straight across; a layer taller than
-//! [`MAX_COLUMN_H`] continues in a second column. Regions the person dragged keep their place and
+//! the picture can show continues in more columns (chosen so that
+//! everything fits a laptop's canvas at the largest scale). Regions the person dragged keep their place and
 //! the automatic ones flow around them; a last pass pushes down anything that would overlap.
 //!
 //! The layout depends only on the document, never on the window, so a resize moves nothing, and
@@ -18,8 +19,8 @@ pub const CHANNEL: f64 = 56.0;
 pub const SUB_GAP: f64 = 64.0;
 /// Room between two regions of a column.
 pub const V_GAP: f64 = 40.0;
-/// A column grows to about this height before the layer continues in another column.
-pub const MAX_COLUMN_H: f64 = 660.0;
+/// The canvas the layout aims to fill at the largest scale: a 1280x800 screen's, in pixels.
+pub const TARGET: (f64, f64) = (890.0, 640.0);
 /// The smallest gap kept between any two regions, so a line can always pass.
 pub const MIN_GAP: f64 = 40.0;
 
@@ -103,31 +104,35 @@ pub fn place(
         let (Some(a), Some(b)) = (index(a), index(b)) else { continue };
         let (la, lb) = (layers[a].min(layers[b]), layers[a].max(layers[b]));
         for c in channel.iter_mut().take(lb.max(la + 1)).skip(la) {
-            *c = c.max(w + 16.0);
+            *c = c.max((w + 16.0).ceil());
         }
     }
 
+    // How many columns each layer takes: whatever lets the whole picture fit a laptop's canvas
+    // at the largest scale (the layout never depends on the actual window, so a resize moves
+    // nothing).
+    let auto: Vec<Vec<usize>> = order.iter().map(|l| l.iter().copied().filter(|&i| !pinned[i]).collect()).collect();
+    let ks = best_columns(&auto, &heights, &channel);
+
     // Stack each layer's automatic regions in columns, left to right.
     let mut x = 0.0;
-    for (l, layer) in order.iter().enumerate() {
-        let auto: Vec<usize> = layer.iter().copied().filter(|&i| !pinned[i]).collect();
-        if auto.is_empty() {
+    for (l, layer) in auto.iter().enumerate() {
+        if layer.is_empty() {
             continue;
         }
-        let mut y = 0.0;
-        for i in auto {
-            if y > 0.0 && y + heights[i] > MAX_COLUMN_H {
-                x += crate::REGION_W + SUB_GAP;
-                y = 0.0;
+        for column in split(layer, &heights, ks[l]) {
+            let mut y = 0.0;
+            for i in column {
+                // Flow around regions the person placed.
+                while let Some(p) = pinned_rects.iter().find(|p| p.intersects(&rect((x, y), i))) {
+                    y = p.y + p.h;
+                }
+                at[i] = Some((x, y));
+                y += heights[i] + V_GAP;
             }
-            // Flow around regions the person placed.
-            while let Some(p) = pinned_rects.iter().find(|p| p.intersects(&rect((x, y), i))) {
-                y = p.y + p.h;
-            }
-            at[i] = Some((x, y));
-            y += heights[i] + V_GAP;
+            x += crate::REGION_W + SUB_GAP;
         }
-        x += crate::REGION_W + channel[l];
+        x += channel[l] - SUB_GAP;
     }
 
     // The region being dragged follows the pointer.
@@ -162,4 +167,65 @@ pub fn place(
         done.push(rect(p, i));
     }
     at.into_iter().zip(pinned).map(|(p, pinned)| (p.unwrap_or_default().0, p.unwrap_or_default().1, pinned)).collect()
+}
+
+/// Split a layer's regions, in order, into `k` columns of about equal height.
+fn split(layer: &[usize], heights: &[f64], k: usize) -> Vec<Vec<usize>> {
+    let total: f64 = layer.iter().map(|&i| heights[i] + V_GAP).sum();
+    let target = total / k.max(1) as f64;
+    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut h = 0.0;
+    for (n, &i) in layer.iter().enumerate() {
+        let left = layer.len() - n;
+        let columns_left = k.saturating_sub(out.len());
+        let full = h > 0.0 && h + (heights[i] + V_GAP) / 2.0 > target;
+        if (full && columns_left > 0)
+            || (columns_left >= left && !out.last().is_some_and(Vec::is_empty) && columns_left > 0)
+        {
+            out.push(Vec::new());
+            h = 0.0;
+        }
+        if let Some(c) = out.last_mut() {
+            c.push(i);
+        }
+        h += heights[i] + V_GAP;
+    }
+    out.retain(|c| !c.is_empty());
+    out
+}
+
+/// The number of columns for each layer that shows everything at the largest scale on
+/// [`TARGET`]; fewer columns when it makes no difference.
+fn best_columns(layers: &[Vec<usize>], heights: &[f64], channel: &[f64]) -> Vec<usize> {
+    let choices: Vec<usize> = layers.iter().map(|l| l.len().clamp(1, 3)).collect();
+    let mut best = (f64::MIN, vec![1; layers.len()]);
+    let combos: usize = choices.iter().product();
+    for mut n in 0..combos.min(729) {
+        let ks: Vec<usize> = choices
+            .iter()
+            .map(|&c| {
+                let k = n % c + 1;
+                n /= c;
+                k
+            })
+            .collect();
+        let (mut w, mut h) = (0.0f64, 0.0f64);
+        for (l, layer) in layers.iter().enumerate() {
+            if layer.is_empty() {
+                continue;
+            }
+            let cols = split(layer, heights, ks[l]);
+            w += cols.len() as f64 * crate::REGION_W + (cols.len() as f64 - 1.0) * SUB_GAP + channel[l];
+            for c in &cols {
+                h = h.max(c.iter().map(|&i| heights[i] + V_GAP).sum::<f64>() - V_GAP);
+            }
+        }
+        let scale = (TARGET.0 / (w + 48.0)).min(TARGET.1 / (h + 48.0));
+        let columns: usize = ks.iter().sum();
+        // A clearly larger scale wins; at about the same scale, fewer columns.
+        if scale > best.0 + 1e-3 || (scale > best.0 - 1e-3 && columns < best.1.iter().sum()) {
+            best = (scale, ks);
+        }
+    }
+    best.1
 }

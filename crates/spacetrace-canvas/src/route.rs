@@ -13,7 +13,7 @@ pub const CELL: f64 = 16.0;
 /// How far a route keeps from a region it may not cross (beyond the cell's own half-width).
 const MARGIN: f64 = 4.0;
 const STEP: u32 = 2;
-const INSIDE_STEP: u32 = 6;
+const INSIDE_STEP: u32 = 3;
 const BEND: u32 = 6;
 const SHARED: u32 = 5;
 

@@ -298,6 +298,16 @@ fn small_networks_fit_a_laptop_screen_at_readable_size() {
         let scale = (CANVAS.0 / (x1 - x0 + PAD)).min(CANVAS.1 / (y1 - y0 + PAD));
         let px = spacetrace_canvas::MIN_FONT * scale;
         println!("{name}: {px:.1} px ({:.0}x{:.0} units, {} regions)", x1 - x0, y1 - y0, l.regions.len());
-        assert!(px >= 0.0, "{name}: smallest text {px:.1} px ({:.0}x{:.0} units)", x1 - x0, y1 - y0);
+        // Not yet: networks with a very tall region (a VPC of eight hosts) or many remote networks
+        // need a denser way to draw cards before they reach 12 px at 1280x800 (issue 8 is open
+        // for it); they are held at today's size so they cannot get worse.
+        let floor = match name.as_str() {
+            "peering.json" => 8.5,
+            "vpn.json" => 9.5,
+            "private-space.json" => 11.7,
+            "generated 8" => 8.8,
+            _ => 12.0,
+        };
+        assert!(px >= floor, "{name}: smallest text {px:.1} px ({:.0}x{:.0} units)", x1 - x0, y1 - y0);
     }
 }
