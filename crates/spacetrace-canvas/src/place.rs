@@ -112,27 +112,21 @@ pub fn place(
     // at the largest scale (the layout never depends on the actual window, so a resize moves
     // nothing).
     let auto: Vec<Vec<usize>> = order.iter().map(|l| l.iter().copied().filter(|&i| !pinned[i]).collect()).collect();
-    let ks = best_columns(&auto, &heights, &channel);
+    let plan = best_plan(&auto, &heights, &channel);
 
-    // Stack each layer's automatic regions in columns, left to right.
+    // Stack the automatic regions column by column, left to right.
     let mut x = 0.0;
-    for (l, layer) in auto.iter().enumerate() {
-        if layer.is_empty() {
-            continue;
-        }
-        for column in split(layer, &heights, ks[l]) {
-            let mut y = 0.0;
-            for i in column {
-                // Flow around regions the person placed.
-                while let Some(p) = pinned_rects.iter().find(|p| p.intersects(&rect((x, y), i))) {
-                    y = p.y + p.h;
-                }
-                at[i] = Some((x, y));
-                y += heights[i] + V_GAP;
+    for (column, gap) in plan {
+        let mut y = 0.0;
+        for i in column {
+            // Flow around regions the person placed.
+            while let Some(p) = pinned_rects.iter().find(|p| p.intersects(&rect((x, y), i))) {
+                y = p.y + p.h;
             }
-            x += crate::REGION_W + SUB_GAP;
+            at[i] = Some((x, y));
+            y += heights[i] + V_GAP;
         }
-        x += channel[l] - SUB_GAP;
+        x += crate::REGION_W + gap;
     }
 
     // The region being dragged follows the pointer.
@@ -194,38 +188,79 @@ fn split(layer: &[usize], heights: &[f64], k: usize) -> Vec<Vec<usize>> {
     out
 }
 
-/// The number of columns for each layer that shows everything at the largest scale on
-/// [`TARGET`]; fewer columns when it makes no difference.
-fn best_columns(layers: &[Vec<usize>], heights: &[f64], channel: &[f64]) -> Vec<usize> {
-    let choices: Vec<usize> = layers.iter().map(|l| l.len().clamp(1, 3)).collect();
-    let mut best = (f64::MIN, vec![1; layers.len()]);
-    let combos: usize = choices.iter().product();
-    for mut n in 0..combos.min(729) {
-        let ks: Vec<usize> = choices
-            .iter()
-            .map(|&c| {
-                let k = n % c + 1;
-                n /= c;
-                k
-            })
-            .collect();
-        let (mut w, mut h) = (0.0f64, 0.0f64);
-        for (l, layer) in layers.iter().enumerate() {
-            if layer.is_empty() {
-                continue;
-            }
-            let cols = split(layer, heights, ks[l]);
-            w += cols.len() as f64 * crate::REGION_W + (cols.len() as f64 - 1.0) * SUB_GAP + channel[l];
-            for c in &cols {
-                h = h.max(c.iter().map(|&i| heights[i] + V_GAP).sum::<f64>() - V_GAP);
+/// Columns, each with the gap after it.
+type Plan = Vec<(Vec<usize>, f64)>;
+
+/// The ways to lay out a group of consecutive layers: each layer in columns of its own, or the
+/// layers one after another sharing columns (the internet above the Common Runtime and the
+/// spaces; VPCs reached through VPCs under the VPCs they are reached through).
+fn group_plans(
+    layers: &[Vec<usize>],
+    range: std::ops::RangeInclusive<usize>,
+    heights: &[f64],
+    channel: &[f64],
+) -> Vec<Plan> {
+    let present: Vec<usize> = range.filter(|&l| layers.get(l).is_some_and(|x| !x.is_empty())).collect();
+    let Some(&last) = present.last() else { return vec![Vec::new()] };
+    // Separate layers: every combination of 1 to 3 columns per layer.
+    let mut plans: Vec<Plan> = vec![Vec::new()];
+    for &l in &present {
+        let mut next = Vec::new();
+        for plan in &plans {
+            for k in 1..=layers[l].len().min(3) {
+                let cols = split(&layers[l], heights, k);
+                let n = cols.len();
+                let mut p = plan.clone();
+                p.extend(
+                    cols.into_iter().enumerate().map(|(c, col)| (col, if c + 1 == n { channel[l] } else { SUB_GAP })),
+                );
+                next.push(p);
             }
         }
-        let scale = (TARGET.0 / (w + 48.0)).min(TARGET.1 / (h + 48.0));
-        let columns: usize = ks.iter().sum();
-        // A clearly larger scale wins; at about the same scale, fewer columns.
-        if scale > best.0 + 1e-3 || (scale > best.0 - 1e-3 && columns < best.1.iter().sum()) {
-            best = (scale, ks);
+        plans = next;
+    }
+    // Shared columns.
+    if present.len() > 1 {
+        let seq: Vec<usize> = present.iter().flat_map(|&l| layers[l].iter().copied()).collect();
+        for k in 1..=seq.len().min(4) {
+            let cols = split(&seq, heights, k);
+            let n = cols.len();
+            plans.push(
+                cols.into_iter()
+                    .enumerate()
+                    .map(|(c, col)| (col, if c + 1 == n { channel[last] } else { SUB_GAP }))
+                    .collect(),
+            );
         }
     }
-    best.1
+    plans
+}
+
+/// The plan that shows everything at the largest scale on [`TARGET`]; at about the same scale,
+/// the one with fewer columns, then layers in columns of their own.
+fn best_plan(layers: &[Vec<usize>], heights: &[f64], channel: &[f64]) -> Plan {
+    let top = layers.len().saturating_sub(1);
+    let heroku = group_plans(layers, 0..=1.min(top), heights, channel);
+    let aws = if top >= 2 { group_plans(layers, 2..=top, heights, channel) } else { vec![Vec::new()] };
+    let mut best: Option<(f64, usize, Plan)> = None;
+    for a in &heroku {
+        for b in &aws {
+            let plan: Plan = a.iter().chain(b.iter()).cloned().collect();
+            let w: f64 = plan.iter().map(|(_, gap)| crate::REGION_W + gap).sum::<f64>()
+                - plan.last().map_or(0.0, |(_, gap)| *gap);
+            let h = plan
+                .iter()
+                .map(|(c, _)| c.iter().map(|&i| heights[i] + V_GAP).sum::<f64>() - V_GAP)
+                .fold(0.0f64, f64::max);
+            let scale = (TARGET.0 / (w + 48.0)).min(TARGET.1 / (h + 48.0));
+            let better = match &best {
+                None => true,
+                Some((s, n, _)) => scale > s + 1e-3 || (scale > s - 1e-3 && plan.len() < *n),
+            };
+            if better {
+                best = Some((scale, plan.len(), plan));
+            }
+        }
+    }
+    best.map(|b| b.2).unwrap_or_default()
 }
