@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use spacetrace_canvas::{
-    CARD_TEXT_X, CARD_W, CardKind, Gate, HEADER_H, Layout, PathView, Region, RegionKind, StopTarget, layout,
+    CARD_TEXT_X, CARD_W, CardKind, FIT_PAD, Gate, HEADER_H, Layout, PathView, Region, RegionKind, StopTarget, layout,
 };
 use spacetrace_engine::doc::{self, Position};
 use spacetrace_engine::trace::Verdict;
@@ -30,7 +30,6 @@ enum Gesture {
     Connect { to: (f64, f64), prior: ViewBox },
 }
 
-const FIT_PAD: f64 = 24.0;
 /// Fitting never zooms in further than this view (canvas units), so a lone region keeps its size.
 const FIT_MIN: (f64, f64) = (640.0, 400.0);
 
@@ -605,14 +604,14 @@ where
             >
                 <title>{move || get().map(|r| r.name)}</title>
                 <rect class="region-head" rx="14" x=move || get().map(|r| r.x) y=move || get().map(|r| r.y) width=move || get().map(|r| r.w) height=HEADER_H />
-                <text class="region-title" x=move || get().map(|r| r.x + 14.0) y=move || get().map(|r| r.y + 21.0)>
+                <text class="region-title" x=move || get().map(|r| r.x + 14.0) y=move || get().map(|r| r.y + 19.0)>
                     {move || get().map(|r| r.title)}
                 </text>
-                <text class="region-subtitle" x=move || get().map(|r| r.x + 14.0) y=move || get().map(|r| r.y + 39.0)>
+                <text class="region-subtitle" x=move || get().map(|r| r.x + 14.0) y=move || get().map(|r| r.y + 36.0)>
                     {move || get().map(|r| r.subtitle)}
                 </text>
                 <Show when=move || get().is_some_and(|r| r.kind == RegionKind::CedarShield)>
-                    <g class="shield-mark" transform=move || get().map(|r| format!("translate({} {})", r.x + r.w - 58.0, r.y + 10.0))>
+                    <g class="shield-mark" transform=move || get().map(|r| format!("translate({} {})", r.x + r.w - 58.0, r.y + 9.0))>
                         <title>"Shield space"</title>
                         <path d="M10 0 L20 4 L20 11 C20 18 15 22 10 24 C5 22 0 18 0 11 L0 4 Z" />
                     </g>

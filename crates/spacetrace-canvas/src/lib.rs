@@ -27,7 +27,7 @@ pub const COMMON_RUNTIME: &str = "@common-runtime";
 /// A region's width, in canvas units.
 pub const REGION_W: f64 = 240.0;
 /// The height of a region's header (title and subtitle).
-pub const HEADER_H: f64 = 48.0;
+pub const HEADER_H: f64 = 44.0;
 /// Padding inside a region.
 pub const PAD: f64 = 14.0;
 /// A card's width.
@@ -42,6 +42,8 @@ pub const STOP_R: f64 = 11.0;
 pub const BLOCK_R: f64 = 13.0;
 /// The most characters of an edge's label drawn on the canvas (the rest is in its tooltip).
 pub const LABEL_CHARS: usize = 13;
+/// Room kept around everything when the view fits it (canvas units, each side).
+pub const FIT_PAD: f64 = 16.0;
 /// Smallest font size on the canvas (canvas units); the stylesheet keeps to it.
 pub const MIN_FONT: f64 = 13.0;
 
@@ -299,7 +301,7 @@ impl Region {
 
     /// Where a path stop for the region itself sits: the right end of its header.
     pub fn slot(&self) -> (f64, f64) {
-        (self.x + self.w - 20.0, self.y + 22.0)
+        (self.x + self.w - 20.0, self.y + HEADER_H / 2.0)
     }
 
     /// The box the header's text occupies.

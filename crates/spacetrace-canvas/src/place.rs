@@ -20,7 +20,7 @@ pub const SUB_GAP: f64 = 64.0;
 /// Room between two regions of a column.
 pub const V_GAP: f64 = 40.0;
 /// The canvas the layout aims to fill at the largest scale: a 1280x800 screen's, in pixels.
-pub const TARGET: (f64, f64) = (890.0, 640.0);
+pub const TARGET: (f64, f64) = (896.0, 636.0);
 /// The smallest gap kept between any two regions, so a line can always pass.
 pub const MIN_GAP: f64 = 40.0;
 
@@ -252,7 +252,8 @@ fn best_plan(layers: &[Vec<usize>], heights: &[f64], channel: &[f64]) -> Plan {
                 .iter()
                 .map(|(c, _)| c.iter().map(|&i| heights[i] + V_GAP).sum::<f64>() - V_GAP)
                 .fold(0.0f64, f64::max);
-            let scale = (TARGET.0 / (w + 48.0)).min(TARGET.1 / (h + 48.0));
+            let pad = 2.0 * crate::FIT_PAD;
+            let scale = (TARGET.0 / (w + pad)).min(TARGET.1 / (h + pad));
             let better = match &best {
                 None => true,
                 Some((s, n, _)) => scale > s + 1e-3 || (scale > s - 1e-3 && plan.len() < *n),
