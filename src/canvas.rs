@@ -774,11 +774,11 @@ where
             }
         >
             <rect class="card-box" rx="8" x=move || get().map(|c| c.x) y=move || get().map(|c| c.y) width=CARD_W height=move || get().map(|c| c.h) />
-            <text class="card-title" x=move || get().map(|c| c.x + CARD_TEXT_X) y=move || get().map(|c| c.y + 20.0)>
+            <text class="card-title" x=move || get().map(|c| c.x + CARD_TEXT_X) y=move || get().map(|c| c.y + 19.0)>
                 {move || get().map(|c| format!("{} {}", card_icon(c.kind), c.title))}
             </text>
             <Show when=move || get().is_some_and(|c| c.badge.is_some())>
-                <text class="card-badge" text-anchor="end" x=move || get().map(|c| c.x + CARD_W - 8.0) y=move || get().map(|c| c.y + 20.0)>
+                <text class="card-badge" text-anchor="end" x=move || get().map(|c| c.x + CARD_W - 8.0) y=move || get().map(|c| c.y + 19.0)>
                     {move || get().and_then(|c| c.badge)}
                 </text>
             </Show>
@@ -789,7 +789,7 @@ where
                             .iter()
                             .enumerate()
                             .map(|(i, line)| {
-                                let y = c.y + 37.0 + 18.0 * i as f64;
+                                let y = c.y + 35.0 + 17.0 * i as f64;
                                 view! { <text class="card-line" x=c.x + CARD_TEXT_X y=y>{line.clone()}</text> }
                             })
                             .collect_view()

@@ -323,9 +323,8 @@ test('a generated network of twelve regions lays out truthfully too', async () =
 test('small examples are readable at 1280x800: canvas text of at least 12 px at Fit', async () => {
   const page = await open();
   try {
-    // Not yet the peering example, whose VPC of eight hosts and nine gates needs a denser
-    // drawing first (about 11.4 px today).
-    for (const name of EXAMPLES.filter((n) => n !== 'peering' && n !== 'limits')) {
+    // Every example of up to eight regions (limits has fourteen).
+    for (const name of EXAMPLES.filter((n) => n !== 'limits')) {
       await openExample(page, name);
       const px = await smallestText(page);
       assert.ok(px >= 12, `${name}: the smallest canvas text is ${px.toFixed(1)} px`);

@@ -36,7 +36,7 @@ pub const CARD_W: f64 = REGION_W - 2.0 * PAD;
 pub const CARD_GAP: f64 = 6.0;
 /// A gate chip's height, and the room a row of chips takes.
 pub const GATE_H: f64 = 22.0;
-pub const GATE_ROW: f64 = 28.0;
+pub const GATE_ROW: f64 = 25.0;
 /// The radius of a path stop's marker (the blocking one is larger).
 pub const STOP_R: f64 = 11.0;
 pub const BLOCK_R: f64 = 13.0;
@@ -127,7 +127,7 @@ impl Card {
     /// Where a path stop for this card sits: on its left edge, level with the title, so it never
     /// covers the card's text.
     pub fn slot(&self) -> (f64, f64) {
-        (self.x, self.y + 19.0)
+        (self.x, self.y + 18.0)
     }
 
     /// The box the card's text occupies.
@@ -490,7 +490,7 @@ pub struct Block {
 
 impl Block {
     fn card_height(lines: usize) -> f64 {
-        27.0 + 18.0 * lines as f64
+        25.0 + 17.0 * lines as f64
     }
 
     /// The gates' rows: (index of first gate in each row, x offsets and widths).
@@ -520,7 +520,7 @@ impl Block {
         for c in &self.cards {
             y += Self::card_height(c.3.len()) + CARD_GAP;
         }
-        (y + PAD - CARD_GAP).max(HEADER_H + 40.0)
+        (y + 10.0 - CARD_GAP).max(HEADER_H + 40.0)
     }
 
     /// Lay the block out at (x, y).
@@ -663,11 +663,12 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             position: pos(s.position),
             cards,
             gates: vec![
-                // Two rows: what the internet meets first, then the router and the private network.
+                // Two rows: the public side (name, router, the way out), then the trusted-IP filter
+                // and the private network.
                 g(GateKind::Dns, "DNS", "dns"),
-                g(GateKind::TrustedIps, "Trusted", "trusted"),
-                g(GateKind::Nat, "NAT", "nat"),
                 g(GateKind::Router, "Router", "router"),
+                g(GateKind::Nat, "NAT", "nat"),
+                g(GateKind::TrustedIps, "Trusted", "trusted"),
                 g(GateKind::PrivateNetwork, "Private", "private"),
             ],
         });
