@@ -678,7 +678,8 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             .hosts
             .iter()
             .map(|h| {
-                let line = format!("{} : {}", h.address, ports(&h.ports));
+                let line =
+                    if h.ports.is_empty() { h.address.clone() } else { format!("{} : {}", h.address, ports(&h.ports)) };
                 (h.id.clone(), CardKind::Host, h.name.clone(), vec![line], None)
             })
             .collect();
@@ -702,7 +703,8 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             .hosts
             .iter()
             .map(|h| {
-                let line = format!("{} : {}", h.address, ports(&h.ports));
+                let line =
+                    if h.ports.is_empty() { h.address.clone() } else { format!("{} : {}", h.address, ports(&h.ports)) };
                 (h.id.clone(), CardKind::RemoteHost, h.name.clone(), vec![line], None)
             })
             .collect();
