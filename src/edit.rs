@@ -147,7 +147,36 @@ pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> 
         Edit::Rename(name) => d.name = name.clone(),
         Edit::Replace(doc) => d = (**doc).clone(),
     }
+    if !matches!(edit, Edit::Tidy | Edit::Replace(_)) {
+        keep_places(current, &mut d);
+    }
     Ok(d)
+}
+
+/// An edit does not reshuffle the picture: a region that the layout would now put in another
+/// column (because another arrangement fits the screen better after the edit) keeps the place it
+/// was shown at, as if the person had put it there. Only "Tidy up" lets everything move again.
+fn keep_places(before: &Document, after: &mut Document) {
+    let shown = crate::layout::layout(before, None);
+    // Pinning one region can move others; a few rounds settle it.
+    for _ in 0..4 {
+        let now = crate::layout::layout(after, None);
+        let moved: Vec<(String, Position)> = now
+            .regions
+            .iter()
+            .filter(|r| !r.pinned)
+            .filter_map(|r| {
+                let was = shown.region(&r.id)?;
+                ((was.x - r.x).abs() > 0.5).then(|| (r.id.clone(), Position { x: was.x, y: was.y }))
+            })
+            .collect();
+        if moved.is_empty() {
+            break;
+        }
+        for (id, at) in moved {
+            move_to(after, &id, at);
+        }
+    }
 }
 
 fn count_of(d: &Document, prefix: &str) -> usize {
@@ -513,6 +542,34 @@ mod tests {
 
     fn at() -> Option<Position> {
         None
+    }
+
+    /// Adding regions one after another never moves one already shown to another column.
+    #[test]
+    fn an_edit_does_not_reshuffle_the_picture() {
+        let mut d = crate::examples::default_document();
+        let mut shown = crate::layout::layout(&d, None);
+        let adds = [
+            NewObject::Vpc { at: None },
+            NewObject::Space { generation: Generation::Cedar, shield: false, at: None },
+            NewObject::Remote { at: None },
+            NewObject::Vpc { at: None },
+            NewObject::Space { generation: Generation::Fir, shield: false, at: None },
+            NewObject::Vpc { at: None },
+            NewObject::Vpc { at: None },
+        ];
+        for add in adds {
+            d = apply_edit(&d, &Edit::Add(add)).unwrap();
+            let now = crate::layout::layout(&d, None);
+            for r in &shown.regions {
+                let n = now.region(&r.id).unwrap();
+                assert_eq!(n.x, r.x, "{} stayed in its column", r.id);
+            }
+            shown = now;
+        }
+        // Tidy up lets everything move again: no position is left.
+        let tidy = apply_edit(&d, &Edit::Tidy).unwrap();
+        assert!(tidy.spaces.iter().all(|s| s.position.is_none()) && tidy.vpcs.iter().all(|v| v.position.is_none()));
     }
 
     #[test]

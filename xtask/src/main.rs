@@ -271,10 +271,15 @@ fn bench(root: &Path) -> Result<(), String> {
     let w100 = find_wasm("matrix_100");
     rows.push(("matrix, 100 endpoints", "wasm", w100, "\u{2264} 10 ms", w100.map(|m| m.ns <= 10e6)));
     rows.push(("matrix, 1,000 endpoints", "wasm", find_wasm("matrix_1000"), "", None));
+    // The canvas recomputes its layout and path on every pointer move of a drag: half a frame.
+    let cd = find_wasm("canvas_default");
+    rows.push(("canvas frame, default (5 regions)", "wasm", cd, "\u{2264} 8 ms", cd.map(|m| m.ns <= 8e6)));
+    let cl = find_wasm("canvas_limits");
+    rows.push(("canvas frame, limits (14 regions)", "wasm", cl, "\u{2264} 8 ms", cl.map(|m| m.ns <= 8e6)));
 
     println!("\nBenchmark summary (native: criterion's estimate; wasm: median of samples in headless Chromium)\n");
     println!(
-        "  {:<28} {:<7} {:>10} {:>11} {:>13}  {:<22} result",
+        "  {:<34} {:<7} {:>10} {:>11} {:>13}  {:<22} result",
         "figure", "where", "questions", "time", "per question", "target"
     );
     for (name, place, m, target, met) in &rows {
@@ -292,7 +297,7 @@ fn bench(root: &Path) -> Result<(), String> {
             None if m.is_none() => "no figure",
             None => "",
         };
-        let row = format!("  {name:<28} {place:<7} {questions:>10} {time:>11} {each:>13}  {target:<22} {result}");
+        let row = format!("  {name:<34} {place:<7} {questions:>10} {time:>11} {each:>13}  {target:<22} {result}");
         println!("{}", row.trim_end());
     }
     if let Some(ns) = million {

@@ -79,3 +79,28 @@ fn matrix_100() {
 fn matrix_1000() {
     matrix("matrix_1000", 1000, 5, 1);
 }
+
+/// The canvas's geometry for one frame of a drag: the layout of the whole network (regions,
+/// gates, routed edges) and the answered path over it, as the app recomputes them on every
+/// pointer move.
+fn canvas(name: &str, doc: &spacetrace_engine::doc::Document) {
+    let checked = check(doc);
+    let query = checked.questions.iter().find_map(|q| q.query);
+    let trace = query.map(|q| evaluate(&checked.model, &q));
+    let times = measure(5, 15, 10, || {
+        let l = spacetrace_canvas::layout(black_box(doc), Some(("@internet", 3.0, 4.0)));
+        if let Some(t) = &trace {
+            black_box(spacetrace_canvas::path(&l, t));
+        }
+        black_box(l);
+    });
+    report(name, 1, &times);
+}
+
+#[wasm_bindgen_test]
+fn canvas_frames() {
+    let default = spacetrace_engine::parse_document(include_str!("../../../scenarios/default.json")).unwrap();
+    canvas("canvas_default", &default);
+    let limits = spacetrace_engine::parse_document(include_str!("../../../scenarios/limits.json")).unwrap();
+    canvas("canvas_limits", &limits);
+}

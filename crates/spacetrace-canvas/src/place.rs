@@ -111,14 +111,15 @@ pub fn place(
     // How many columns each layer takes: whatever lets the whole picture fit a laptop's canvas
     // at the largest scale (the layout never depends on the actual window, so a resize moves
     // nothing).
-    let auto: Vec<Vec<usize>> = order.iter().map(|l| l.iter().copied().filter(|&i| !pinned[i]).collect()).collect();
-    let plan = best_plan(&auto, &heights, &channel);
+    // The plan counts the regions the person placed too, so a new region joins its layer's
+    // column wherever the others were put.
+    let plan = best_plan(&order, &heights, &channel);
 
     // Stack the automatic regions column by column, left to right.
     let mut x = 0.0;
     for (column, gap) in plan {
         let mut y = 0.0;
-        for i in column {
+        for i in column.into_iter().filter(|&i| !pinned[i]) {
             // Flow around regions the person placed.
             while let Some(p) = pinned_rects.iter().find(|p| p.intersects(&rect((x, y), i))) {
                 y = p.y + p.h;
