@@ -449,6 +449,28 @@ test('the context menu from the keyboard: ask to a card, connect regions, add, d
   }
 });
 
+test('adding networks never moves the ones already shown', async () => {
+  const page = await open();
+  try {
+    await openExample(page, 'default');
+    for (const add of ['add-vpc', 'add-cedar-space', 'add-remote', 'add-vpc', 'add-fir-space', 'add-vpc']) {
+      const before = (await geometry(page)).regions;
+      await page.getByTestId(add).click();
+      await page.waitForTimeout(60);
+      const after = (await geometry(page)).regions;
+      assert.equal(after.length, before.length + 1, `${add} added a region`);
+      for (const r of before) {
+        const now = after.find((a) => a.id === r.id);
+        assert.equal(now.x, r.x, `${add}: ${r.id} stayed in its column`);
+      }
+      await checkCanvas(page, `after ${add}`);
+    }
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('a dragged region stays where it was put; Tidy up re-lays everything as one undo step', async () => {
   const page = await open();
   try {
