@@ -971,6 +971,13 @@ fn PathStops(changed: Memo<(Option<PathView>, Vec<usize>)>) -> impl IntoView {
 fn ContextMenu(menu: RwSignal<Option<Menu>>, geometry: Memo<Layout>) -> impl IntoView {
     let store = use_store();
     let list_ref = NodeRef::<leptos::html::Div>::new();
+    // A press anywhere outside the menu closes it (the menu's own presses stop before the window).
+    let outside = window_event_listener(leptos::ev::pointerdown, move |_| {
+        if menu.with_untracked(Option::is_some) {
+            menu.set(None);
+        }
+    });
+    on_cleanup(move || outside.remove());
     // Focus the first action when the menu opens (pushing focus outward; no signal is written).
     Effect::new(move |_| {
         if menu.with(Option::is_some)

@@ -439,6 +439,12 @@ test('the context menu from the keyboard: ask to a card, connect regions, add, d
     assert.ok(regionItems.includes('Add a host'), regionItems.join(', '));
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
+    // A press elsewhere on the page closes it.
+    await page.getByTestId('card-ldap').focus();
+    await page.keyboard.press('Shift+F10');
+    await menu.waitFor();
+    await page.getByTestId('question-panel').click({ position: { x: 5, y: 5 } });
+    await menu.waitFor({ state: 'detached' });
     // The mouse opens it too.
     await page.getByTestId('card-ldap').click({ button: 'right' });
     await menu.getByText('Delete').click();
