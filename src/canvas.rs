@@ -381,36 +381,28 @@ pub fn Canvas() -> impl IntoView {
         gesture.set(Some((String::new(), Gesture::Pan { start, view, prior })));
     };
 
+    // A press with the main button on a region's header (drag) or connect handle (connect):
+    // capture the pointer, and freeze the view so the canvas does not refit under it; `make`
+    // turns the pointer's place (canvas units) and the view before into the gesture.
+    let begin = move |id: String, ev: web_sys::PointerEvent, make: fn((f64, f64), ViewBox) -> Gesture| {
+        if ev.button() != 0 {
+            return;
+        }
+        ev.stop_propagation();
+        menu.set(None);
+        let Some(svg) = svg_el() else { return };
+        let prior = store.viewport.get_untracked();
+        let view = geometry.with_untracked(|l| view_box(&store, l));
+        store.viewport.set(Some(view));
+        let _ = svg.set_pointer_capture(ev.pointer_id());
+        let at = to_canvas(&svg, view, (ev.client_x() as f64, ev.client_y() as f64));
+        gesture.set(Some((id, make(at, prior))));
+    };
     let start_drag = move |id: String, ev: web_sys::PointerEvent| {
-        if ev.button() != 0 {
-            return;
-        }
-        ev.stop_propagation();
-        menu.set(None);
-        let Some(svg) = svg_el() else { return };
-        let prior = store.viewport.get_untracked();
-        let view = geometry.with_untracked(|l| view_box(&store, l));
-        // Freeze the view while dragging so the canvas does not refit under the pointer.
-        store.viewport.set(Some(view));
-        let _ = svg.set_pointer_capture(ev.pointer_id());
-        let start = to_canvas(&svg, view, (ev.client_x() as f64, ev.client_y() as f64));
-        gesture.set(Some((id, Gesture::Drag { start, dx: 0.0, dy: 0.0, prior })));
+        begin(id, ev, |start, prior| Gesture::Drag { start, dx: 0.0, dy: 0.0, prior })
     };
-
-    let start_connect = move |id: String, ev: web_sys::PointerEvent| {
-        if ev.button() != 0 {
-            return;
-        }
-        ev.stop_propagation();
-        menu.set(None);
-        let Some(svg) = svg_el() else { return };
-        let prior = store.viewport.get_untracked();
-        let view = geometry.with_untracked(|l| view_box(&store, l));
-        store.viewport.set(Some(view));
-        let _ = svg.set_pointer_capture(ev.pointer_id());
-        let to = to_canvas(&svg, view, (ev.client_x() as f64, ev.client_y() as f64));
-        gesture.set(Some((id, Gesture::Connect { to, prior })));
-    };
+    let start_connect =
+        move |id: String, ev: web_sys::PointerEvent| begin(id, ev, |to, prior| Gesture::Connect { to, prior });
 
     // Open the context menu for a target, at a point on the screen.
     let open_menu = move |target: MenuTarget, client: (f64, f64)| {
@@ -420,12 +412,11 @@ pub fn Canvas() -> impl IntoView {
         let y = (client.1 - r.top()).clamp(0.0, (r.height() - 120.0).max(0.0));
         menu.set(Some(Menu { target, x, y }));
     };
-    let menu_at_element = move |target: MenuTarget, ev: &web_sys::Event| {
-        let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
-        let r = el.get_bounding_client_rect();
-        open_menu(target, (r.left() + 12.0, r.top() + 12.0));
+    let hooks = Hooks {
+        start_drag: Callback::new(move |(id, ev)| start_drag(id, ev)),
+        start_connect: Callback::new(move |(id, ev)| start_connect(id, ev)),
+        open_menu: Callback::new(move |(target, at)| open_menu(target, at)),
     };
-    let hooks = Hooks { start_drag, start_connect, open_menu, menu_at_element };
 
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
@@ -515,28 +506,40 @@ pub fn Canvas() -> impl IntoView {
 
 /// Gesture and menu callbacks the regions, cards, gates and edges share.
 #[derive(Clone, Copy)]
-struct Hooks<A, B, C, D>
-where
-    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
-    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
-{
-    start_drag: A,
-    start_connect: B,
-    open_menu: C,
-    menu_at_element: D,
+struct Hooks {
+    start_drag: Callback<(String, web_sys::PointerEvent)>,
+    start_connect: Callback<(String, web_sys::PointerEvent)>,
+    /// Open the context menu for a target at a point on the screen.
+    open_menu: Callback<(MenuTarget, (f64, f64))>,
+}
+
+impl Hooks {
+    /// A right click: the context menu at the pointer.
+    fn context(&self, target: MenuTarget, ev: &web_sys::MouseEvent) {
+        ev.prevent_default();
+        ev.stop_propagation();
+        self.open_menu.run((target, (ev.client_x() as f64, ev.client_y() as f64)));
+    }
+
+    /// Keys on a focused object: Enter or Space activates it (with Shift held or not); the menu
+    /// key or Shift+F10 opens its context menu beside it.
+    fn key(&self, target: MenuTarget, ev: &web_sys::KeyboardEvent, activate: impl FnOnce(bool)) {
+        if ev.key() == "Enter" || ev.key() == " " {
+            ev.prevent_default();
+            activate(ev.shift_key());
+        } else if menu_key(ev) {
+            ev.prevent_default();
+            if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                let r = el.get_bounding_client_rect();
+                self.open_menu.run((target, (r.left() + 12.0, r.top() + 12.0)));
+            }
+        }
+    }
 }
 
 /// A region's box and header (drawn under the edges and the path).
 #[component]
-fn RegionBack<A, B, C, D>(id: String, geometry: Memo<Layout>, hooks: Hooks<A, B, C, D>) -> impl IntoView
-where
-    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
-    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
-{
+fn RegionBack(id: String, geometry: Memo<Layout>, hooks: Hooks) -> impl IntoView {
     let store = use_store();
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
@@ -579,23 +582,10 @@ where
                 tabindex="0"
                 role="button"
                 aria-label=move || get().map(|r| format!("{}: {}. Drag to move, arrows to nudge, menu key for actions.", r.kind.label(), r.name))
-                on:pointerdown=move |ev| (hooks.start_drag)(drag_id.clone(), ev)
-                on:contextmenu={
-                    let id = menu_id.clone();
-                    move |ev: web_sys::MouseEvent| {
-                        ev.prevent_default();
-                        ev.stop_propagation();
-                        (hooks.open_menu)(MenuTarget::Region(id.clone()), (ev.client_x() as f64, ev.client_y() as f64));
-                    }
-                }
+                on:pointerdown=move |ev| hooks.start_drag.run((drag_id.clone(), ev))
+                on:contextmenu=move |ev: web_sys::MouseEvent| hooks.context(MenuTarget::Region(menu_id.clone()), &ev)
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
-                    if ev.key() == "Enter" || ev.key() == " " {
-                        ev.prevent_default();
-                        store.select_only(&key_id);
-                    } else if menu_key(&ev) {
-                        ev.prevent_default();
-                        (hooks.menu_at_element)(MenuTarget::Region(key_id.clone()), &ev);
-                    }
+                    hooks.key(MenuTarget::Region(key_id.clone()), &ev, |_| store.select_only(&key_id))
                 }
                 on:focus={
                     let id = id.clone();
@@ -622,7 +612,7 @@ where
                     role="button" aria-label="Drag to another network to peer or connect a VPN"
                     on:pointerdown={
                         let id = connect_id.clone();
-                        move |ev| (hooks.start_connect)(id.clone(), ev)
+                        move |ev| hooks.start_connect.run((id.clone(), ev))
                     }>
                     <title>"Drag to a space or VPC to connect (peering or VPN)"</title>
                     <circle cx=move || get().map(|r| r.x + r.w) cy=move || get().map(|r| r.y + HEADER_H / 2.0) r="9" />
@@ -635,13 +625,7 @@ where
 
 /// A region's gates and cards (drawn over the edges and the path).
 #[component]
-fn RegionFront<A, B, C, D>(id: String, geometry: Memo<Layout>, hooks: Hooks<A, B, C, D>) -> impl IntoView
-where
-    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
-    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
-{
+fn RegionFront(id: String, geometry: Memo<Layout>, hooks: Hooks) -> impl IntoView {
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
     let gid = id.clone();
@@ -665,13 +649,7 @@ where
 }
 
 #[component]
-fn GateView<A, B, C, D>(gate: Gate, hooks: Hooks<A, B, C, D>) -> impl IntoView
-where
-    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
-    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
-{
+fn GateView(gate: Gate, hooks: Hooks) -> impl IntoView {
     let store = use_store();
     let (sx, sy) = gate.slot();
     let select = gate.select.clone();
@@ -690,19 +668,9 @@ where
             aria-label=format!("{}: {}. Enter opens it in the inspector.", gate.kind.label(), gate.label)
             on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
             on:click=move |_| store.select_only(&select)
-            on:contextmenu=move |ev: web_sys::MouseEvent| {
-                ev.prevent_default();
-                ev.stop_propagation();
-                (hooks.open_menu)(MenuTarget::Gate(id_menu.clone()), (ev.client_x() as f64, ev.client_y() as f64));
-            }
+            on:contextmenu=move |ev: web_sys::MouseEvent| hooks.context(MenuTarget::Gate(id_menu.clone()), &ev)
             on:keydown=move |ev: web_sys::KeyboardEvent| {
-                if ev.key() == "Enter" || ev.key() == " " {
-                    ev.prevent_default();
-                    store.select_only(&select_key);
-                } else if menu_key(&ev) {
-                    ev.prevent_default();
-                    (hooks.menu_at_element)(MenuTarget::Gate(id_key.clone()), &ev);
-                }
+                hooks.key(MenuTarget::Gate(id_key.clone()), &ev, |_| store.select_only(&select_key))
             }
         >
             <title>{format!("{}: {}", gate.kind.label(), gate.label)}</title>
@@ -714,13 +682,7 @@ where
 }
 
 #[component]
-fn CardView<A, B, C, D>(id: String, region: Memo<Option<Region>>, hooks: Hooks<A, B, C, D>) -> impl IntoView
-where
-    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
-    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
-{
+fn CardView(id: String, region: Memo<Option<Region>>, hooks: Hooks) -> impl IntoView {
     let store = use_store();
     let cid = id.clone();
     let card =
@@ -755,21 +717,13 @@ where
             on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
             on:click=move |ev: web_sys::MouseEvent| activate(ev.shift_key())
             on:contextmenu=move |ev: web_sys::MouseEvent| {
-                ev.prevent_default();
-                ev.stop_propagation();
                 if let Some(c) = card.get_untracked() {
-                    (hooks.open_menu)(MenuTarget::Card(menu_id.clone(), c.kind), (ev.client_x() as f64, ev.client_y() as f64));
+                    hooks.context(MenuTarget::Card(menu_id.clone(), c.kind), &ev);
                 }
             }
             on:keydown=move |ev: web_sys::KeyboardEvent| {
-                if ev.key() == "Enter" || ev.key() == " " {
-                    ev.prevent_default();
-                    activate_key(ev.shift_key());
-                } else if menu_key(&ev) {
-                    ev.prevent_default();
-                    if let Some(c) = card.get_untracked() {
-                        (hooks.menu_at_element)(MenuTarget::Card(key_id.clone(), c.kind), &ev);
-                    }
+                if let Some(c) = card.get_untracked() {
+                    hooks.key(MenuTarget::Card(key_id.clone(), c.kind), &ev, &activate_key);
                 }
             }
         >
@@ -839,13 +793,7 @@ fn polyline(points: &[(f64, f64)]) -> String {
 /// Peerings and VPNs: their lines (`labels` false, under the path) or their labels and
 /// focusable parts (`labels` true, over the path).
 #[component]
-fn Edges<A, B, C, D>(geometry: Memo<Layout>, labels: bool, hooks: Hooks<A, B, C, D>) -> impl IntoView
-where
-    A: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    B: Fn(String, web_sys::PointerEvent) + Copy + Send + Sync + 'static,
-    C: Fn(MenuTarget, (f64, f64)) + Copy + Send + Sync + 'static,
-    D: Fn(MenuTarget, &web_sys::Event) + Copy + Send + Sync + 'static,
-{
+fn Edges(geometry: Memo<Layout>, labels: bool, hooks: Hooks) -> impl IntoView {
     let store = use_store();
     view! {
         <g class=if labels { "edge-labels" } else { "edges" }>
@@ -885,19 +833,9 @@ where
                                     aria-label=format!("{} {}", if e.vpn { "VPN connection" } else { "Peering" }, e.label)
                                     on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
                                     on:click=move |_| store.select_only(&id)
-                                    on:contextmenu=move |ev: web_sys::MouseEvent| {
-                                        ev.prevent_default();
-                                        ev.stop_propagation();
-                                        (hooks.open_menu)(MenuTarget::Edge(menu_id.clone()), (ev.client_x() as f64, ev.client_y() as f64));
-                                    }
+                                    on:contextmenu=move |ev: web_sys::MouseEvent| hooks.context(MenuTarget::Edge(menu_id.clone()), &ev)
                                     on:keydown=move |ev: web_sys::KeyboardEvent| {
-                                        if ev.key() == "Enter" || ev.key() == " " {
-                                            ev.prevent_default();
-                                            store.select_only(&key_id);
-                                        } else if menu_key(&ev) {
-                                            ev.prevent_default();
-                                            (hooks.menu_at_element)(MenuTarget::Edge(key_id.clone()), &ev);
-                                        }
+                                        hooks.key(MenuTarget::Edge(key_id.clone()), &ev, |_| store.select_only(&key_id))
                                     }
                                 >
                                     <title>{e.label.clone()}</title>

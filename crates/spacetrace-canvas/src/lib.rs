@@ -221,6 +221,14 @@ impl Gate {
     }
 }
 
+/// The smallest box (x0, y0, x1, y1) holding every point, if there is any.
+pub(crate) fn bounding(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64, f64, f64)> {
+    points.fold(None, |b, (x, y)| {
+        let (x0, y0, x1, y1) = b.unwrap_or((x, y, x, y));
+        Some((x0.min(x), y0.min(y), x1.max(x), y1.max(y)))
+    })
+}
+
 /// An axis-aligned box.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
@@ -364,28 +372,15 @@ impl Layout {
 
     /// The bounding box of everything, for fitting the view.
     pub fn bounds(&self) -> (f64, f64, f64, f64) {
+        let regions = self.regions.iter().flat_map(|r| [(r.x, r.y), (r.x + r.w, r.y + r.h)]);
+        let edges = self.edges.iter().flat_map(|e| {
+            let b = e.label_box;
+            e.points.iter().copied().chain([(b.x, b.y), (b.x + b.w, b.y + b.h)])
+        });
         if self.regions.is_empty() {
             return (0.0, 0.0, 800.0, 600.0);
         }
-        let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        let mut take = |x: f64, y: f64| {
-            b.0 = b.0.min(x);
-            b.1 = b.1.min(y);
-            b.2 = b.2.max(x);
-            b.3 = b.3.max(y);
-        };
-        for r in &self.regions {
-            take(r.x, r.y);
-            take(r.x + r.w, r.y + r.h);
-        }
-        for e in &self.edges {
-            for p in &e.points {
-                take(p.0, p.1);
-            }
-            take(e.label_box.x, e.label_box.y);
-            take(e.label_box.x + e.label_box.w, e.label_box.y + e.label_box.h);
-        }
-        b
+        bounding(regions.chain(edges)).unwrap_or((0.0, 0.0, 800.0, 600.0))
     }
 
     /// Every box of text drawn on the canvas that a mark must not cover: region headers, card

@@ -19,6 +19,8 @@ const SHARED: u32 = 5;
 
 /// A grid over the canvas: which region (if any) each cell lies in or next to.
 pub struct Grid {
+    /// The cell size: [`CELL`], or coarser for regions placed very far apart.
+    cell: f64,
     x0: f64,
     y0: f64,
     cols: usize,
@@ -29,57 +31,44 @@ pub struct Grid {
 
 impl Grid {
     pub fn new(regions: &[Region], extra: &[(f64, f64)]) -> Grid {
-        let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        let mut take = |x: f64, y: f64| {
-            b.0 = b.0.min(x);
-            b.1 = b.1.min(y);
-            b.2 = b.2.max(x);
-            b.3 = b.3.max(y);
-        };
-        for r in regions {
-            take(r.x, r.y);
-            take(r.x + r.w, r.y + r.h);
-        }
-        for p in extra {
-            take(p.0, p.1);
-        }
-        if b.0 > b.2 {
-            b = (0.0, 0.0, 100.0, 100.0);
-        }
-        let x0 = ((b.0 / CELL).floor() - 4.0) * CELL;
-        let y0 = ((b.1 / CELL).floor() - 4.0) * CELL;
-        // Bounded: documents have a capped number of regions, and positions far apart make a
-        // coarse grid rather than a huge one.
-        let cols = (((b.2 - x0) / CELL).ceil() as usize + 5).min(1200);
-        let rows = (((b.3 - y0) / CELL).ceil() as usize + 5).min(1200);
+        let corners = regions.iter().flat_map(|r| [(r.x, r.y), (r.x + r.w, r.y + r.h)]);
+        let b = crate::bounding(corners.chain(extra.iter().copied())).unwrap_or((0.0, 0.0, 100.0, 100.0));
+        // At most about MAX_CELLS cells a side: regions placed very far apart get a coarser grid
+        // rather than a huge one, so no document can make routing slow or large.
+        const MAX_CELLS: f64 = 360.0;
+        let cell = CELL.max((b.2 - b.0).max(b.3 - b.1) / MAX_CELLS).ceil();
+        let x0 = ((b.0 / cell).floor() - 4.0) * cell;
+        let y0 = ((b.1 / cell).floor() - 4.0) * cell;
+        let cols = (((b.2 - x0) / cell).ceil() as usize + 5).min(MAX_CELLS as usize + 10);
+        let rows = (((b.3 - y0) / cell).ceil() as usize + 5).min(MAX_CELLS as usize + 10);
         let mut owner = vec![-1i32; cols * rows];
         for (k, r) in regions.iter().enumerate() {
             let g = r.rect().grow(MARGIN);
-            let c0 = (((g.x - x0) / CELL).floor().max(0.0) as usize).min(cols);
-            let c1 = (((g.x + g.w - x0) / CELL).ceil().max(0.0) as usize).min(cols);
-            let r0 = (((g.y - y0) / CELL).floor().max(0.0) as usize).min(rows);
-            let r1 = (((g.y + g.h - y0) / CELL).ceil().max(0.0) as usize).min(rows);
+            let c0 = (((g.x - x0) / cell).floor().max(0.0) as usize).min(cols);
+            let c1 = (((g.x + g.w - x0) / cell).ceil().max(0.0) as usize).min(cols);
+            let r0 = (((g.y - y0) / cell).floor().max(0.0) as usize).min(rows);
+            let r1 = (((g.y + g.h - y0) / cell).ceil().max(0.0) as usize).min(rows);
             for row in r0..r1 {
                 for col in c0..c1 {
-                    let cell = Rect { x: x0 + col as f64 * CELL, y: y0 + row as f64 * CELL, w: CELL, h: CELL };
-                    if cell.intersects(&g) && owner[row * cols + col] == -1 {
+                    let square = Rect { x: x0 + col as f64 * cell, y: y0 + row as f64 * cell, w: cell, h: cell };
+                    if square.intersects(&g) && owner[row * cols + col] == -1 {
                         owner[row * cols + col] = k as i32;
                     }
                 }
             }
         }
-        Grid { x0, y0, cols, rows, owner, used: vec![0; cols * rows] }
+        Grid { cell, x0, y0, cols, rows, owner, used: vec![0; cols * rows] }
     }
 
     fn cell_of(&self, p: (f64, f64)) -> usize {
-        let col = (((p.0 - self.x0) / CELL).floor().max(0.0) as usize).min(self.cols - 1);
-        let row = (((p.1 - self.y0) / CELL).floor().max(0.0) as usize).min(self.rows - 1);
+        let col = (((p.0 - self.x0) / self.cell).floor().max(0.0) as usize).min(self.cols - 1);
+        let row = (((p.1 - self.y0) / self.cell).floor().max(0.0) as usize).min(self.rows - 1);
         row * self.cols + col
     }
 
     fn centre(&self, cell: usize) -> (f64, f64) {
         let (row, col) = (cell / self.cols, cell % self.cols);
-        (self.x0 + (col as f64 + 0.5) * CELL, self.y0 + (row as f64 + 0.5) * CELL)
+        (self.x0 + (col as f64 + 0.5) * self.cell, self.y0 + (row as f64 + 0.5) * self.cell)
     }
 
     /// An orthogonal route from `a` to `b`, through free cells and the cells of the regions in

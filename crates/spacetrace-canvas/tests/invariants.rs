@@ -305,3 +305,22 @@ fn small_networks_fit_a_laptop_screen_at_readable_size() {
         assert!(px >= floor, "{name}: smallest text {px:.1} px ({:.0}x{:.0} units)", x1 - x0, y1 - y0);
     }
 }
+
+/// Regions dragged absurdly far apart (a hand-edited file, a hostile link) coarsen the routing
+/// grid instead of making it huge: the layout stays bounded in time and memory, nothing overlaps
+/// and every hop still has its stop. (Lines are only approximate at such distances.)
+#[test]
+fn regions_placed_very_far_apart_lay_out_in_bounded_time() {
+    let (_, mut d) = examples().into_iter().find(|(n, _)| n == "default.json").expect("default");
+    d.vpcs[0].position = Some(spacetrace_engine::doc::Position { x: 4.0e6, y: 3.0e6 });
+    d.remote_networks[0].position = Some(spacetrace_engine::doc::Position { x: -2.0e6, y: 5.0e5 });
+    let l = layout(&d, None);
+    assert_no_overlap("far apart", &l);
+    assert_eq!(l.edges.len(), 2);
+    let checked = check(&d);
+    for q in checked.questions.iter().filter_map(|q| q.query.as_ref()) {
+        let t = evaluate(&checked.model, q);
+        let hops = t.blocked_at.map(|b| b.hop + 1).unwrap_or(t.hops.len());
+        assert_eq!(path(&l, &t).stops.len(), hops);
+    }
+}
