@@ -453,6 +453,12 @@ pub fn fit(s: &str, max: usize) -> String {
     }
 }
 
+/// A VPC host's or remote host's card: its address, and the ports it listens on if any.
+fn host_card(id: &str, name: &str, address: &str, listen: &[Listen], kind: CardKind) -> CardSpec {
+    let line = if listen.is_empty() { address.to_owned() } else { format!("{address} : {}", ports(listen)) };
+    (id.to_owned(), kind, name.to_owned(), vec![line], None)
+}
+
 fn process_lines(a: &spacetrace_engine::doc::App) -> Vec<String> {
     if a.process_types.is_empty() {
         return vec!["no process types".into()];
@@ -669,15 +675,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
         });
     }
     for v in &doc.vpcs {
-        let cards = v
-            .hosts
-            .iter()
-            .map(|h| {
-                let line =
-                    if h.ports.is_empty() { h.address.clone() } else { format!("{} : {}", h.address, ports(&h.ports)) };
-                (h.id.clone(), CardKind::Host, h.name.clone(), vec![line], None)
-            })
-            .collect();
+        let cards = v.hosts.iter().map(|h| host_card(&h.id, &h.name, &h.address, &h.ports, CardKind::Host)).collect();
         let mut gates: Vec<GateSpec> = Vec::new();
         gates.extend(v.route_tables.iter().map(|t| gate(t.id.clone(), GateKind::RouteTable, &t.name, &t.id)));
         gates.extend(v.network_acls.iter().map(|a| gate(a.id.clone(), GateKind::NetworkAcl, &a.name, &a.id)));
@@ -694,18 +692,11 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
         });
     }
     for n in &doc.remote_networks {
-        let cards = n
-            .hosts
-            .iter()
-            .map(|h| {
-                let line =
-                    if h.ports.is_empty() { h.address.clone() } else { format!("{} : {}", h.address, ports(&h.ports)) };
-                (h.id.clone(), CardKind::RemoteHost, h.name.clone(), vec![line], None)
-            })
-            .collect();
+        let cards =
+            n.hosts.iter().map(|h| host_card(&h.id, &h.name, &h.address, &h.ports, CardKind::RemoteHost)).collect();
         let mut gates: Vec<GateSpec> = Vec::new();
         if let Some(f) = &n.firewall {
-            let id = firewall_id(&n.id, &f.id);
+            let id = f.id_in(&n.id);
             let name = if f.name.is_empty() { "Firewall".to_owned() } else { f.name.clone() };
             gates.push(gate(id, GateKind::Firewall, name, &n.id));
         }
@@ -721,11 +712,6 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
         });
     }
     out
-}
-
-/// A remote network's firewall ID as the engine names it.
-pub fn firewall_id(remote: &str, given: &str) -> String {
-    if given.is_empty() { format!("{remote}-firewall") } else { given.to_owned() }
 }
 
 /// The peerings and VPNs of a document, before routing: (id, from, to, label, vpn, faded).

@@ -810,7 +810,7 @@ impl Checker {
                     inbound.push(FirewallRule { protocol: r.protocol, ports, cidr, action: r.action });
                 }
             }
-            let fid = if f.id.is_empty() { format!("{id}-firewall") } else { f.id.clone() };
+            let fid = f.id_in(id);
             let fname = if f.name.is_empty() { format!("{name} firewall") } else { f.name.clone() };
             Firewall { id: fid, name: fname, inbound }
         });

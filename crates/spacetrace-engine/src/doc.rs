@@ -430,6 +430,13 @@ pub struct Firewall {
     pub inbound: Vec<FirewallRule>,
 }
 
+impl Firewall {
+    /// The firewall's ID: the one given, or `<remote>-firewall` when none is.
+    pub fn id_in(&self, remote: &str) -> String {
+        if self.id.is_empty() { format!("{remote}-firewall") } else { self.id.clone() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FirewallRule {
