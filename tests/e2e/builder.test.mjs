@@ -1,22 +1,13 @@
 // Journeys a teacher makes in front of a room, in a real browser against the release build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, newPage, screenshot } from './support.mjs';
+import { releaseBuild, newPage, screenshot } from './support.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveDist('dist', '/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = releaseBuild();
 
 async function open() {
-  const page = await newPage(browser);
-  await page.goto(server.url);
+  const page = await newPage(app.browser);
+  await page.goto(app.server.url);
   await page.getByTestId('canvas').waitFor();
   return page;
 }

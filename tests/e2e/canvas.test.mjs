@@ -4,22 +4,13 @@
 // stop numbered as in the trace, and small networks are readable at 1280x800. Then the gestures:
 // a gate opens in the inspector, drag-to-peer, the keyboard's context menu, Tidy up, and what
 // changes after an applied fix.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, newPage, screenshot, ROOT } from './support.mjs';
+import { releaseBuild, newPage, screenshot, ROOT } from './support.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveDist('dist', '/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = releaseBuild();
 
 const EXAMPLES = [
   'default',
@@ -34,8 +25,8 @@ const EXAMPLES = [
 ];
 
 async function open(viewport) {
-  const page = await newPage(browser, viewport ? { viewport } : {});
-  await page.goto(server.url);
+  const page = await newPage(app.browser, viewport ? { viewport } : {});
+  await page.goto(app.server.url);
   await page.getByTestId('canvas').waitFor();
   return page;
 }

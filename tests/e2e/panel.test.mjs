@@ -1,28 +1,19 @@
 // The side panel in a real browser against the release build: the answer stays on screen
 // whatever is selected, the question being asked survives a reload, large text for a projector,
 // and the loading indicator shown until the app starts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, newPage, screenshot, ROOT } from './support.mjs';
+import { releaseBuild, newPage, screenshot, ROOT } from './support.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveDist('dist', '/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = releaseBuild();
 
 const EXAMPLES = ['default', 'common-runtime', 'private-space', 'trusted-ips', 'internal-routing', 'peering', 'vpn', 'fir', 'limits'];
 
 async function open(options = {}) {
-  const page = await newPage(browser, options);
-  await page.goto(server.url);
+  const page = await newPage(app.browser, options);
+  await page.goto(app.server.url);
   await page.getByTestId('canvas').waitFor();
   return page;
 }
@@ -257,12 +248,12 @@ test('at 1920x1080, with and without large text, the side panel grows and the an
 });
 
 test('index.html shows a loading indicator until the app starts, without inline styles', async () => {
-  const html = await (await fetch(server.url)).text();
+  const html = await (await fetch(app.server.url)).text();
   assert.match(html, /id="loading"/);
   assert.match(html, /Loading Spacetrace/);
   assert.doesNotMatch(html, /<style|\sstyle=/i, 'no inline style (a strict CSP is coming)');
 
-  const page = await newPage(browser);
+  const page = await newPage(app.browser);
   try {
     // Hold the WebAssembly back, as a slow link would.
     let release;
@@ -271,7 +262,7 @@ test('index.html shows a loading indicator until the app starts, without inline 
       await held;
       await route.continue();
     });
-    await page.goto(server.url, { waitUntil: 'commit' });
+    await page.goto(app.server.url, { waitUntil: 'commit' });
     const loading = page.getByTestId('loading');
     await loading.waitFor({ state: 'visible' });
     assert.match(await loading.innerText(), /Loading Spacetrace/);

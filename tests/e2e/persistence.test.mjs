@@ -1,28 +1,19 @@
 // Persistence and sharing in a real browser against the release build: autosave and the library,
 // undo and redo, files (good, bad and hostile), share links, and pictures for slides.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, newPage, screenshot, ROOT, SCREENSHOTS } from './support.mjs';
+import { releaseBuild, newPage, screenshot, ROOT, SCREENSHOTS } from './support.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveDist('dist', '/');
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = releaseBuild();
 
 const DEFAULT_JSON = await readFile(join(ROOT, 'scenarios/default.json'), 'utf8');
 const EXAMPLES = ['default', 'common-runtime', 'private-space', 'trusted-ips', 'internal-routing', 'peering', 'vpn', 'fir', 'limits'];
 
 /** A fresh browser context (empty storage) on `url`. Alert-style dialogs are recorded, not accepted. */
-async function open(url = server.url) {
-  const page = await newPage(browser);
+async function open(url = app.server.url) {
+  const page = await newPage(app.browser);
   page.alerts = [];
   page.on('dialog', async (d) => {
     page.alerts.push(d.message());
@@ -436,7 +427,7 @@ test('a share link opened in a fresh browser reproduces the scenario byte for by
     await openMenu(teacher);
     await teacher.getByTestId('share-link').click();
     const url = await teacher.getByTestId('share-url').inputValue();
-    assert.ok(url.startsWith(`${server.url}#s1=`), url.slice(0, 60));
+    assert.ok(url.startsWith(`${app.server.url}#s1=`), url.slice(0, 60));
     assert.match(await teacher.locator('label[for=share-url]').innerText(), new RegExp(`\\(${url.length} characters\\)`));
     await teacher.getByTestId('share-copy').click();
     await teacher.waitForFunction(() => document.querySelector('[data-testid=share-status]').textContent.length > 0);
@@ -474,7 +465,7 @@ test('a share link opened in a fresh browser reproduces the scenario byte for by
 });
 
 test('a damaged link is refused with its reason; the page opens as usual', async () => {
-  const page = await open(`${server.url}#s1=${'A'.repeat(40)}`);
+  const page = await open(`${app.server.url}#s1=${'A'.repeat(40)}`);
   try {
     assert.equal(await page.getByTestId('dialog-title').innerText(), '\u2716 The link was not opened');
     assert.match(await page.getByTestId('dialog-message').innerText(), /damaged/);
@@ -541,7 +532,7 @@ test('every example makes a link well under the limit', async (t) => {
     } finally {
       await other.context().close();
     }
-    t.diagnostic(`share link lengths at ${server.url}\n${lengths.join('\n')}`);
+    t.diagnostic(`share link lengths at ${app.server.url}\n${lengths.join('\n')}`);
     assert.deepEqual(page.errors, []);
   } finally {
     await page.context().close();

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -95,4 +96,22 @@ export async function screenshot(page, name) {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/**
+ * For a test file: one headless Chromium and one server of the release build at the site root,
+ * started before the file's tests and stopped after them. Returns { browser, server }, filled in
+ * once the tests run.
+ */
+export function releaseBuild() {
+  const shared = {};
+  before(async () => {
+    shared.browser = await launchBrowser();
+    shared.server = await serveDist('dist', '/');
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }
