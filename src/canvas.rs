@@ -713,7 +713,7 @@ fn CardView(id: String, region: Memo<Option<Region>>, hooks: Hooks) -> impl Into
             data-testid=test_id
             tabindex="0"
             role="button"
-            aria-label=move || get().map(|c| format!("{}: {}. {}", card_label(c.kind), c.name, c.lines.join("; ")))
+            aria-label=move || get().map(|c| format!("{}: {}. {}", card_label(c.kind), c.name, c.detail.join("; ")))
             on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
             on:click=move |ev: web_sys::MouseEvent| activate(ev.shift_key())
             on:contextmenu=move |ev: web_sys::MouseEvent| {
@@ -727,6 +727,8 @@ fn CardView(id: String, region: Memo<Option<Region>>, hooks: Hooks) -> impl Into
                 }
             }
         >
+            // The whole name and detail on hover (a folded card draws its title only).
+            <title>{move || get().map(|c| std::iter::once(c.name).chain(c.detail).collect::<Vec<_>>().join("\n"))}</title>
             <rect class="card-box" rx="8" x=move || get().map(|c| c.x) y=move || get().map(|c| c.y) width=CARD_W height=move || get().map(|c| c.h) />
             <text class="card-title" x=move || get().map(|c| c.x + CARD_TEXT_X) y=move || get().map(|c| c.y + 19.0)>
                 {move || get().map(|c| format!("{} {}", card_icon(c.kind), c.title))}

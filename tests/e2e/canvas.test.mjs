@@ -311,6 +311,97 @@ test('a generated network of twelve regions lays out truthfully too', async () =
   }
 });
 
+/**
+ * A dense network of eight regions: the internet with five clients and services, the Common
+ * Runtime with two apps, five spaces of up to three apps and add-ons, and a peered VPC whose
+ * route table, ACL and two security groups are gates.
+ */
+function denseEight() {
+  const doc = {
+    version: 1,
+    name: 'Generated: eight dense regions',
+    internet_clients: [0, 1, 2].map((i) => ({ id: `client-${i}`, name: `Office ${i}`, cidr: `81.1.${i}.0/24` })),
+    external_services: [0, 1].map((i) => ({
+      id: `ext-${i}`,
+      name: `Partner API ${i}`,
+      hostname: `api.partner-${i}.example`,
+      ports: [{ protocol: 'tcp', port: 443 }],
+      ...(i === 1 ? { allowlist: ['52.1.1.10/32'] } : {}),
+    })),
+    common_runtime_apps: [0, 1].map((i) => ({
+      id: `site-${i}`,
+      name: `site-${i}`,
+      process_types: [{ name: 'web', dynos: 1 }, { name: 'worker', dynos: 1 }],
+    })),
+    spaces: [],
+    vpcs: [],
+    peerings: [{ id: 'pcx-0', space: 'space-0', vpc: 'vpc-0', status: 'active' }],
+    remote_networks: [],
+    vpns: [],
+    questions: [],
+  };
+  for (let i = 0; i < 5; i++) {
+    const fir = i % 2 === 1;
+    doc.spaces.push({
+      id: `space-${i}`,
+      name: `acme-${i}-${fir ? 'fir' : 'prod'}`,
+      generation: fir ? 'fir' : 'cedar',
+      region: 'virginia',
+      ...(fir ? {} : { cidr: `10.${i}.0.0/16` }),
+      apps: [
+        {
+          id: `api-${i}`,
+          name: `acme-${i}-api`,
+          process_types: [{ name: 'web', dynos: 2 }, { name: 'worker', dynos: 1, ports: [{ protocol: 'tcp', port: 9000 }] }],
+        },
+        ...(fir ? [] : [{ id: `billing-${i}`, name: `acme-${i}-billing`, internal_routing: true, process_types: [{ name: 'web', dynos: 1 }, { name: 'worker', dynos: 1 }] }]),
+      ],
+      addons: fir ? [] : [{ id: `db-${i}`, name: `acme-${i}-db`, kind: 'postgres' }],
+    });
+  }
+  doc.vpcs.push({
+    id: 'vpc-0',
+    name: 'analytics',
+    region: 'us-east-1',
+    primary_cidr: '10.128.0.0/20',
+    route_tables: [{ id: 'rtb-0', name: 'rtb-0', routes: [{ destination: '10.128.0.0/20', target: 'local' }, { destination: '10.0.0.0/16', target: 'pcx-0' }] }],
+    security_groups: [
+      { id: 'sg-db', name: 'sg-db', inbound: [{ protocol: 'tcp', ports: '5432', cidr: '10.0.0.0/16' }], outbound: [] },
+      { id: 'sg-app', name: 'sg-app', inbound: [{ protocol: 'tcp', ports: '443', cidr: '10.0.0.0/16' }], outbound: [] },
+    ],
+    network_acls: [{ id: 'acl-0', name: 'acl-0', inbound: [{ number: 100, protocol: 'all', ports: 'all', cidr: '0.0.0.0/0', action: 'allow' }], outbound: [{ number: 100, protocol: 'all', ports: 'all', cidr: '0.0.0.0/0', action: 'allow' }] }],
+    subnets: [{ id: 'subnet-0', name: 'subnet-0', cidr: '10.128.0.0/24', route_table: 'rtb-0', network_acl: 'acl-0' }],
+    hosts: [
+      { id: 'warehouse', name: 'warehouse', subnet: 'subnet-0', address: '10.128.0.10', security_groups: ['sg-db'], ports: [{ protocol: 'tcp', port: 5432 }] },
+      { id: 'reports', name: 'reports', subnet: 'subnet-0', address: '10.128.0.20', security_groups: ['sg-app'], ports: [{ protocol: 'tcp', port: 443 }] },
+    ],
+  });
+  doc.questions.push({ id: 'q-0', name: 'api-0 to warehouse', from: { dyno: { app: 'api-0', process: 'worker' } }, to: { host: 'warehouse' }, protocol: 'tcp', port: 5432 });
+  return doc;
+}
+
+test('a dense network of eight regions folds its cards and reads at 12 px at 1280x800', async () => {
+  const page = await open();
+  try {
+    const doc = denseEight();
+    await importDocument(page, doc);
+    const g = await checkCanvas(page, 'dense eight');
+    assert.equal(g.regions.length, 8);
+    const px = await smallestText(page);
+    assert.ok(px >= 12, `the smallest canvas text is ${px.toFixed(1)} px`);
+    // Folded cards draw their titles; the detail is in the tooltip and the screen-reader label.
+    const card = page.getByTestId('card-api-0');
+    assert.equal(await card.locator('text.card-line').count(), 0);
+    assert.match(await card.locator('title').textContent(), /^acme-0-api\nweb ×2\nworker ×1 : 9000\/tcp$/);
+    assert.match(await card.getAttribute('aria-label'), /worker ×1 : 9000\/tcp/);
+    assert.ok((await checkEveryQuestion(page, 'dense eight')) >= 1);
+    await screenshot(page, 'canvas-dense-8-1280');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('small examples are readable at 1280x800: canvas text of at least 12 px at Fit', async () => {
   const page = await open();
   try {

@@ -34,6 +34,8 @@ pub const PAD: f64 = 14.0;
 pub const CARD_W: f64 = REGION_W - 2.0 * PAD;
 /// Space between cards.
 pub const CARD_GAP: f64 = 6.0;
+/// A folded card's height: its title row.
+pub const FOLDED_CARD_H: f64 = 28.0;
 /// A gate chip's height, and the room a row of chips takes.
 pub const GATE_H: f64 = 22.0;
 pub const GATE_ROW: f64 = 25.0;
@@ -114,8 +116,11 @@ pub struct Card {
     /// The object's whole name (the title is cut to fit).
     pub name: String,
     pub title: String,
-    /// Lines under the title (process types, address, CIDR…).
+    /// Lines drawn under the title (process types, address, CIDR…); none when the canvas is
+    /// folded.
     pub lines: Vec<String>,
+    /// Every line of detail, drawn or not (for a tooltip and a screen reader).
+    pub detail: Vec<String>,
     pub x: f64,
     pub y: f64,
     pub h: f64,
@@ -459,17 +464,28 @@ fn host_card(id: &str, name: &str, address: &str, listen: &[Listen], kind: CardK
     (id.to_owned(), kind, name.to_owned(), vec![line], None)
 }
 
+/// The room a card's line of detail has, in canvas units at 13.
+const LINE_ROOM: f64 = CARD_W - CARD_TEXT_X - 8.0;
+
+/// An app's process types, as many to a line as fit ("web ×2 · worker ×1"), so a card stays
+/// short; one that does not fit alone is cut when the card is placed.
 fn process_lines(a: &spacetrace_engine::doc::App) -> Vec<String> {
     if a.process_types.is_empty() {
         return vec!["no process types".into()];
     }
-    a.process_types
-        .iter()
-        .map(|p| {
-            let extra = if p.ports.is_empty() { String::new() } else { format!(" : {}", ports(&p.ports)) };
-            format!("{} \u{00d7}{}{extra}", p.name, p.dynos)
-        })
-        .collect()
+    let mut lines: Vec<String> = Vec::new();
+    for p in &a.process_types {
+        let extra = if p.ports.is_empty() { String::new() } else { format!(" : {}", ports(&p.ports)) };
+        let item = format!("{} \u{00d7}{}{extra}", p.name, p.dynos);
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} \u{00b7} {item}"), 13.0, false) <= LINE_ROOM => {
+                line.push_str(" \u{00b7} ");
+                line.push_str(&item);
+            }
+            _ => lines.push(item),
+        }
+    }
+    lines
 }
 
 /// A card before placement: ID, kind, title, lines, badge.
@@ -487,11 +503,19 @@ pub struct Block {
     pub position: Option<(f64, f64)>,
     cards: Vec<CardSpec>,
     gates: Vec<GateSpec>,
+    /// Cards show their titles only: see [`layout`].
+    folded: bool,
 }
 
 impl Block {
+    /// A card's height: a title row, and a row per line of detail; folded, the title alone.
     fn card_height(lines: usize) -> f64 {
-        25.0 + 17.0 * lines as f64
+        if lines == 0 { FOLDED_CARD_H } else { 25.0 + 17.0 * lines as f64 }
+    }
+
+    /// The lines a card draws.
+    fn drawn(&self, lines: &[String]) -> usize {
+        if self.folded { 0 } else { lines.len() }
     }
 
     /// The gates' rows: (index of first gate in each row, x offsets and widths).
@@ -519,7 +543,7 @@ impl Block {
             y += 4.0;
         }
         for c in &self.cards {
-            y += Self::card_height(c.3.len()) + CARD_GAP;
+            y += Self::card_height(self.drawn(&c.3)) + CARD_GAP;
         }
         (y + 10.0 - CARD_GAP).max(HEADER_H + 40.0)
     }
@@ -564,9 +588,21 @@ impl Block {
             let room = CARD_W - CARD_TEXT_X - 8.0 - 20.0 - badge.map_or(0.0, |b| text_width(b, 13.0, true) + 8.0);
             let name = title.clone();
             let title = fit_width(title, room, 15.0, true);
-            let lines: Vec<String> = lines.iter().map(|l| fit(l, 24)).collect();
+            let detail = lines.clone();
+            let lines: Vec<String> = lines.iter().take(self.drawn(lines)).map(|l| fit(l, 24)).collect();
             let h = Self::card_height(lines.len());
-            r.cards.push(Card { id: id.clone(), kind: *kind, name, title, lines, x: x + PAD, y: cy, h, badge: *badge });
+            r.cards.push(Card {
+                id: id.clone(),
+                kind: *kind,
+                name,
+                title,
+                lines,
+                detail,
+                x: x + PAD,
+                y: cy,
+                h,
+                badge: *badge,
+            });
             cy += h + CARD_GAP;
         }
         r
@@ -615,6 +651,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             title: "Internet".into(),
             subtitle: "Public addresses".into(),
             position: pos(doc.layout.internet),
+            folded: false,
             cards,
             gates: vec![gate(format!("{INTERNET}:net"), GateKind::Internet, "Internet", INTERNET)],
         });
@@ -630,6 +667,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             title: "Common Runtime".into(),
             subtitle: "Apps outside any space".into(),
             position: pos(doc.layout.common_runtime),
+            folded: false,
             cards: cards.collect(),
             gates: vec![
                 gate(format!("{COMMON_RUNTIME}:dns"), GateKind::Dns, "DNS", COMMON_RUNTIME),
@@ -662,6 +700,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             title: s.name.clone(),
             subtitle: format!("{} \u{00b7} {}", kind.short(), s.cidr.as_deref().unwrap_or("10.0.0.0/16")),
             position: pos(s.position),
+            folded: false,
             cards,
             gates: vec![
                 // Two rows: the public side (name, router, the way out), then the trusted-IP filter
@@ -687,6 +726,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             title: v.name.clone(),
             subtitle: format!("AWS VPC \u{00b7} {}", v.primary_cidr),
             position: pos(v.position),
+            folded: false,
             cards,
             gates,
         });
@@ -707,6 +747,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             title: n.name.clone(),
             subtitle: format!("Remote \u{00b7} {}", n.cidrs.join(", ")),
             position: pos(n.position),
+            folded: false,
             cards,
             gates,
         });
@@ -738,12 +779,39 @@ fn edge_specs(doc: &Document) -> Vec<(String, String, String, String, bool, bool
     out
 }
 
+/// The scale at which the automatic layout of `blocks` (wherever regions were dragged) fits a
+/// laptop's canvas.
+fn automatic_scale(blocks: &[Block], links: &[(String, String, f64)]) -> f64 {
+    let free: Vec<Block> = blocks.iter().cloned().map(|b| Block { position: None, ..b }).collect();
+    let placed = place::place(&free, links, None);
+    let corners = free.iter().zip(&placed).flat_map(|(b, p)| [(p.0, p.1), (p.0 + REGION_W, p.1 + b.height())]);
+    let (x0, y0, x1, y1) = bounding(corners).unwrap_or_default();
+    place::scale_for(x1 - x0, y1 - y0)
+}
+
+/// A network too dense for its text to read at 12 px on a laptop's canvas folds its cards to
+/// their titles (the detail stays in each card's tooltip, its screen-reader label and the
+/// inspector), when that makes the text larger. The choice depends on the document's contents
+/// alone, not on where regions were dragged or the window, so a drag never folds or unfolds.
+fn fold_if_dense(blocks: Vec<Block>, links: &[(String, String, f64)]) -> Vec<Block> {
+    if !blocks.iter().any(|b| b.cards.iter().any(|c| !c.3.is_empty())) {
+        return blocks;
+    }
+    let open = automatic_scale(&blocks, links);
+    if open >= place::GOAL {
+        return blocks;
+    }
+    let folded: Vec<Block> = blocks.iter().cloned().map(|b| Block { folded: true, ..b }).collect();
+    if automatic_scale(&folded, links) > open + 1e-3 { folded } else { blocks }
+}
+
 /// Lay out a document. `offset` moves one region (an ongoing drag) without changing the document.
 pub fn layout(doc: &Document, offset: Option<(&str, f64, f64)>) -> Layout {
     let blocks = blocks(doc);
     let specs = edge_specs(doc);
     let links: Vec<(String, String, f64)> =
         specs.iter().map(|s| (s.1.clone(), s.2.clone(), route::label_width(&fit(&s.3, LABEL_CHARS), s.4))).collect();
+    let blocks = fold_if_dense(blocks, &links);
     let placed = place::place(&blocks, &links, offset);
     let mut out = Layout::default();
     for (b, (x, y, pinned)) in blocks.iter().zip(placed) {

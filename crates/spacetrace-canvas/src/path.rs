@@ -115,12 +115,33 @@ pub fn path(l: &Layout, trace: &Trace) -> PathView {
         }
     }
     let mut stops: Vec<Stop> = Vec::new();
+    let text = if targets.iter().flatten().enumerate().any(|(i, t)| targets.iter().flatten().take(i).any(|o| o == t)) {
+        l.text_boxes()
+    } else {
+        Vec::new()
+    };
     for (i, t) in targets.into_iter().enumerate() {
         let Some(t) = t else { continue };
-        let Some((x, mut y)) = point(l, &t) else { continue };
-        // Two hops at one place: the later stop sits just below the earlier one.
-        let again = stops.iter().filter(|s| s.target == t).count();
-        y += again as f64 * (2.0 * crate::STOP_R + 3.0);
+        let Some((x0, y0)) = point(l, &t) else { continue };
+        // Two hops at one place: the later stop sits just below the earlier one, or, where that
+        // would cover text (a folded card is short), beside it.
+        let again = stops.iter().filter(|s| s.target == t).count() as f64;
+        let step = again * (2.0 * crate::STOP_R + 3.0);
+        let (x, y) = if again == 0.0 {
+            (x0, y0)
+        } else {
+            let r = crate::BLOCK_R;
+            let free = |&(x, y): &(f64, f64)| {
+                let b = crate::Rect { x: x - r, y: y - r, w: 2.0 * r, h: 2.0 * r };
+                !text.iter().any(|t| t.intersects(&b))
+                    && !stops.iter().any(|s| {
+                        let apart = crate::STOP_R + r;
+                        (s.x - x).abs() < apart && (s.y - y).abs() < apart
+                    })
+            };
+            let options = [(x0, y0 + step), (x0 - step, y0), (x0, y0 - step)];
+            options.iter().copied().find(free).unwrap_or(options[0])
+        };
         stops.push(Stop { hop: i + 1, x, y, blocked: trace.blocked_at.is_some_and(|b| b.hop == i), target: t });
     }
     let mut grid = Grid::new(&l.regions, &stops.iter().map(|s| (s.x, s.y)).collect::<Vec<_>>());

@@ -164,29 +164,42 @@ pub fn place(
     at.into_iter().zip(pinned).map(|(p, pinned)| (p.unwrap_or_default().0, p.unwrap_or_default().1, pinned)).collect()
 }
 
-/// Split a layer's regions, in order, into `k` columns of about equal height.
+/// Split a layer's regions, in order, into `k` columns (fewer if there are fewer regions), the
+/// tallest column as short as it can be. Among equally short splits, earlier columns hold more.
 fn split(layer: &[usize], heights: &[f64], k: usize) -> Vec<Vec<usize>> {
-    let total: f64 = layer.iter().map(|&i| heights[i] + V_GAP).sum();
-    let target = total / k.max(1) as f64;
-    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
-    let mut h = 0.0;
-    for (n, &i) in layer.iter().enumerate() {
-        let left = layer.len() - n;
-        let columns_left = k.saturating_sub(out.len());
-        let full = h > 0.0 && h + (heights[i] + V_GAP) / 2.0 > target;
-        if (full && columns_left > 0)
-            || (columns_left >= left && !out.last().is_some_and(Vec::is_empty) && columns_left > 0)
-        {
-            out.push(Vec::new());
-            h = 0.0;
-        }
-        if let Some(c) = out.last_mut() {
-            c.push(i);
-        }
-        h += heights[i] + V_GAP;
+    let n = layer.len();
+    let k = k.clamp(1, n.max(1));
+    if n == 0 {
+        return Vec::new();
     }
-    out.retain(|c| !c.is_empty());
-    out
+    // prefix[i]: the height of the first i regions stacked with a gap after each.
+    let mut prefix = vec![0.0; n + 1];
+    for (j, &i) in layer.iter().enumerate() {
+        prefix[j + 1] = prefix[j] + heights[i] + V_GAP;
+    }
+    let column = |a: usize, b: usize| prefix[b] - prefix[a] - V_GAP;
+    // best[c][j]: the shortest tallest column splitting the first j regions into c columns,
+    // and where the last column starts.
+    let mut best = vec![vec![(f64::INFINITY, 0usize); n + 1]; k + 1];
+    best[0][0] = (0.0, 0);
+    for c in 1..=k {
+        for j in c..=n {
+            for start in (c - 1..j).rev() {
+                let tallest = best[c - 1][start].0.max(column(start, j));
+                if tallest < best[c][j].0 - 1e-9 {
+                    best[c][j] = (tallest, start);
+                }
+            }
+        }
+    }
+    let mut cuts = vec![n];
+    let mut j = n;
+    for c in (1..=k).rev() {
+        j = best[c][j].1;
+        cuts.push(j);
+    }
+    cuts.reverse();
+    cuts.windows(2).map(|w| layer[w[0]..w[1]].to_vec()).collect()
 }
 
 /// Columns, each with the gap after it.
@@ -200,9 +213,9 @@ fn group_plans(
     range: std::ops::RangeInclusive<usize>,
     heights: &[f64],
     channel: &[f64],
-) -> Vec<Plan> {
+) -> Vec<(Plan, bool)> {
     let present: Vec<usize> = range.filter(|&l| layers.get(l).is_some_and(|x| !x.is_empty())).collect();
-    let Some(&last) = present.last() else { return vec![Vec::new()] };
+    let Some(&last) = present.last() else { return vec![(Vec::new(), false)] };
     // Separate layers: every combination of 1 to 3 columns per layer.
     let mut plans: Vec<Plan> = vec![Vec::new()];
     for &l in &present {
@@ -220,49 +233,113 @@ fn group_plans(
         }
         plans = next;
     }
+    let mut plans: Vec<(Plan, bool)> = plans.into_iter().map(|p| (p, false)).collect();
     // Shared columns.
     if present.len() > 1 {
         let seq: Vec<usize> = present.iter().flat_map(|&l| layers[l].iter().copied()).collect();
         for k in 1..=seq.len().min(4) {
             let cols = split(&seq, heights, k);
             let n = cols.len();
-            plans.push(
+            plans.push((
                 cols.into_iter()
                     .enumerate()
                     .map(|(c, col)| (col, if c + 1 == n { channel[last] } else { SUB_GAP }))
                     .collect(),
-            );
+                true,
+            ));
         }
     }
     plans
 }
 
-/// The plan that shows everything at the largest scale on [`TARGET`]; at about the same scale,
-/// the one with fewer columns, then layers in columns of their own.
+/// The scale at which a picture of `w` by `h` units fits [`TARGET`] (with Fit's margins).
+pub fn scale_for(w: f64, h: f64) -> f64 {
+    let pad = 2.0 * crate::FIT_PAD;
+    (TARGET.0 / (w + pad)).min(TARGET.1 / (h + pad))
+}
+
+/// The smallest scale at which canvas text still reads at 12 px (text is at least
+/// [`crate::MIN_FONT`] units).
+pub const GOAL: f64 = 12.0 / crate::MIN_FONT;
+
+/// The plan that shows everything at the largest scale on [`TARGET`]: each layer in columns of
+/// its own, or the internet above Heroku, or chained VPCs under their peers. Only when none of
+/// those reaches [`GOAL`] may every layer share one sequence of columns (the VPCs under the
+/// last spaces), which reads less plainly. At about the same scale, fewer columns win, then the
+/// plainer plan.
 fn best_plan(layers: &[Vec<usize>], heights: &[f64], channel: &[f64]) -> Plan {
     let top = layers.len().saturating_sub(1);
     let heroku = group_plans(layers, 0..=1.min(top), heights, channel);
-    let aws = if top >= 2 { group_plans(layers, 2..=top, heights, channel) } else { vec![Vec::new()] };
-    let mut best: Option<(f64, usize, Plan)> = None;
-    for a in &heroku {
-        for b in &aws {
-            let plan: Plan = a.iter().chain(b.iter()).cloned().collect();
-            let w: f64 = plan.iter().map(|(_, gap)| crate::REGION_W + gap).sum::<f64>()
-                - plan.last().map_or(0.0, |(_, gap)| *gap);
-            let h = plan
-                .iter()
-                .map(|(c, _)| c.iter().map(|&i| heights[i] + V_GAP).sum::<f64>() - V_GAP)
-                .fold(0.0f64, f64::max);
-            let pad = 2.0 * crate::FIT_PAD;
-            let scale = (TARGET.0 / (w + pad)).min(TARGET.1 / (h + pad));
-            let better = match &best {
-                None => true,
-                Some((s, n, _)) => scale > s + 1e-3 || (scale > s - 1e-3 && plan.len() < *n),
-            };
-            if better {
-                best = Some((scale, plan.len(), plan));
+    let aws = if top >= 2 { group_plans(layers, 2..=top, heights, channel) } else { vec![(Vec::new(), false)] };
+    let grouped = heroku.iter().flat_map(|(a, sa)| {
+        aws.iter().map(move |(b, sb)| (a.iter().chain(b.iter()).cloned().collect::<Plan>(), u8::from(*sa || *sb)))
+    });
+    let all = if top >= 2 { group_plans(layers, 0..=top, heights, channel) } else { Vec::new() };
+    let all = all.into_iter().filter(|(_, shared)| *shared).map(|(p, _)| (p, 2u8));
+    // (reaches the goal, plainness, scale, columns)
+    let mut best: Option<(bool, u8, f64, usize, Plan)> = None;
+    for (plan, level) in grouped.chain(all) {
+        let w: f64 =
+            plan.iter().map(|(_, gap)| crate::REGION_W + gap).sum::<f64>() - plan.last().map_or(0.0, |(_, gap)| *gap);
+        let h =
+            plan.iter().map(|(c, _)| c.iter().map(|&i| heights[i] + V_GAP).sum::<f64>() - V_GAP).fold(0.0f64, f64::max);
+        let scale = scale_for(w, h);
+        let goal = scale >= GOAL;
+        let better = match &best {
+            None => true,
+            Some((g, l, s, n, _)) => {
+                if goal != *g {
+                    goal
+                } else if goal && (level == 2) != (*l == 2) {
+                    level < *l
+                } else {
+                    scale > s + 1e-3 || (scale > s - 1e-3 && (plan.len() < *n || (plan.len() == *n && level < *l)))
+                }
             }
+        };
+        if better {
+            best = Some((goal, level, scale, plan.len(), plan));
         }
     }
-    best.map(|b| b.2).unwrap_or_default()
+    best.map(|b| b.4).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tallest(cols: &[Vec<usize>], heights: &[f64]) -> f64 {
+        cols.iter().map(|c| c.iter().map(|&i| heights[i] + V_GAP).sum::<f64>() - V_GAP).fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn a_split_keeps_order_and_makes_the_tallest_column_as_short_as_it_can_be() {
+        let heights = [247.0, 145.0, 204.0, 136.0, 204.0, 136.0, 204.0, 220.0];
+        let layer: Vec<usize> = (0..heights.len()).collect();
+        for k in 1..=4 {
+            let cols = split(&layer, &heights, k);
+            assert_eq!(cols.len(), k);
+            assert_eq!(cols.concat(), layer, "every region once, in order");
+            // No other cut into k columns is better (checked by trying them all).
+            let mut best = f64::INFINITY;
+            for mask in 0u32..(1 << (heights.len() - 1)) {
+                if mask.count_ones() as usize != k - 1 {
+                    continue;
+                }
+                let mut cols: Vec<Vec<usize>> = vec![vec![0]];
+                for i in 1..heights.len() {
+                    if mask & (1 << (i - 1)) != 0 {
+                        cols.push(Vec::new());
+                    }
+                    if let Some(c) = cols.last_mut() {
+                        c.push(i);
+                    }
+                }
+                best = best.min(tallest(&cols, &heights));
+            }
+            assert!((tallest(&cols, &heights) - best).abs() < 1e-9, "{k} columns");
+        }
+        assert_eq!(split(&layer[..2], &heights, 3).len(), 2, "never an empty column");
+        assert!(split(&[], &heights, 2).is_empty());
+    }
 }
