@@ -6,11 +6,12 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::model::Model;
+use spacetrace_engine::refs;
 use spacetrace_engine::{RuleId, Verdict, render};
 
 use crate::args::Spec;
 use crate::text::{pad, pad_left, width, wrap_list};
-use crate::{BAD_USAGE, OK, Output, ask, help, refs, scenario};
+use crate::{BAD_USAGE, OK, Output, ask, help, scenario};
 
 const SPEC: Spec = Spec { command: "spacetrace matrix", values: &[], flags: &["--json", "--list"] };
 

@@ -5,10 +5,12 @@
 //! Destinations (`--to`): `hostname:APP`, `discovery:APP/PROCESS`, `dyno:APP/PROCESS`, `addon:NAME`,
 //! `host:NAME`, `remote:NAME`, `external:NAME`, `localhost`.
 //! `APP` and `NAME` match an ID first, then a name, then either ignoring case; `APP` alone stands
-//! for `APP/PROCESS` when the app has one process type.
+//! for `APP/PROCESS` when the app has one process type. The references printed for an end are
+//! built by the engine (`spacetrace_engine::refs`), so the app labels cells the same way.
 
 use spacetrace_engine::matrix;
 use spacetrace_engine::model::{AddonIx, AppIx, ClientIx, HostIx, Model, RemoteHostIx, ServiceIx};
+use spacetrace_engine::refs::{dst_ref, src_ref};
 use spacetrace_engine::{Dst, Src};
 
 use crate::text::{quoted, wrap_list};
@@ -145,7 +147,7 @@ fn dst(m: &Model, text: &str) -> Result<Dst, String> {
             let hint = if let Ok(a) = find(m, Kind::App, text) {
                 format!(" (for example hostname:{})", m.app(AppIx(a)).id)
             } else if let Ok((app, process)) = dyno(m, slot, text) {
-                let r = format!("{}/{}", m.app(app).id, process_name(m, app, process));
+                let r = src_ref(m, Src::Dyno { app, process });
                 format!(" (for example dyno:{r} or discovery:{r})")
             } else {
                 String::new()
@@ -164,10 +166,6 @@ fn split_kind(text: &str) -> Option<(&str, &str)> {
 fn looks_like_app(m: &Model, text: &str) -> bool {
     let app = text.rsplit_once('/').map_or(text, |(a, _)| a);
     find(m, Kind::App, app).is_ok()
-}
-
-fn process_name(m: &Model, app: AppIx, process: usize) -> &str {
-    m.app(app).processes.get(process).map_or("?", |p| p.name.as_str())
 }
 
 /// Resolve `APP/PROCESS`, or `APP` for an app with a single process type.
@@ -261,30 +259,6 @@ fn valid_list(m: &Model, slot: Slot) -> String {
         refs.push(format!("and {more} more"));
     }
     wrap_list(&format!("Valid {} references in this scenario: ", slot.option()), &refs, "  ", 120)
-}
-
-/// The reference for a source, as `ask --from` takes it.
-pub fn src_ref(m: &Model, src: Src) -> String {
-    match src {
-        Src::Dyno { app, process } => format!("{}/{}", m.app(app).id, process_name(m, app, process)),
-        Src::Host(h) => format!("host:{}", m.host(h).id),
-        Src::RemoteHost(h) => format!("remote:{}", m.remote_host(h).id),
-        Src::Client(c) => format!("client:{}", m.clients[c.ix()].id),
-    }
-}
-
-/// The reference for a destination, as `ask --to` takes it.
-pub fn dst_ref(m: &Model, dst: Dst) -> String {
-    match dst {
-        Dst::Hostname(a) => format!("hostname:{}", m.app(a).id),
-        Dst::Discovery { app, process } => format!("discovery:{}/{}", m.app(app).id, process_name(m, app, process)),
-        Dst::DynoAddress { app, process } => format!("dyno:{}/{}", m.app(app).id, process_name(m, app, process)),
-        Dst::Localhost => "localhost".to_owned(),
-        Dst::Addon(a) => format!("addon:{}", m.addon(a).id),
-        Dst::Host(h) => format!("host:{}", m.host(h).id),
-        Dst::RemoteHost(h) => format!("remote:{}", m.remote_host(h).id),
-        Dst::External(s) => format!("external:{}", m.services[s.ix()].id),
-    }
 }
 
 /// Every valid `--from` reference.

@@ -20,6 +20,7 @@ pub mod matrix;
 pub mod model;
 pub mod policy;
 pub mod query;
+pub mod refs;
 pub mod render;
 pub mod rules;
 pub mod synth;
