@@ -13,6 +13,7 @@ pub mod apply;
 pub mod check;
 pub mod cidr;
 pub mod diagnostics;
+pub mod diff;
 pub mod doc;
 pub mod eval;
 pub mod lab;
