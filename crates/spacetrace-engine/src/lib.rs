@@ -12,6 +12,7 @@
 pub mod apply;
 pub mod check;
 pub mod cidr;
+mod classes;
 pub mod diagnostics;
 pub mod diff;
 pub mod doc;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::doc::Protocol;
-use crate::eval::{evaluate, outcome};
+use crate::eval::evaluate;
 use crate::model::{AddonIx, AppIx, ClientIx, HostIx, Model, RemoteHostIx, ServiceIx};
 use crate::query::{Dst, Query, Src};
 use crate::trace::{Outcome, Trace};
@@ -67,6 +67,10 @@ pub fn services(model: &Model) -> Vec<ServiceEnd> {
     out
 }
 
+/// The most cells a matrix holds. A model with more pairs (tens of thousands of apps, say) gets
+/// the first sources that fit against every service; see [`Matrix::is_complete`].
+pub const MAX_CELLS: usize = 1 << 23;
+
 /// Verdicts for every source against every service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Matrix {
@@ -77,18 +81,42 @@ pub struct Matrix {
     pub cells: Vec<Option<Outcome>>,
 }
 
+/// The sources and services of a matrix, the sources cut to what fits in [`MAX_CELLS`].
+fn ends(model: &Model) -> (Vec<Src>, Vec<ServiceEnd>) {
+    let mut sources = sources(model);
+    let services = services(model);
+    sources.truncate(MAX_CELLS / services.len().max(1));
+    (sources, services)
+}
+
 impl Matrix {
-    /// Evaluate every pair.
+    /// Evaluate every pair (up to [`MAX_CELLS`]). Pairs that no rule in the model can tell apart
+    /// are evaluated once (see the `classes` module); every cell equals [`Matrix::plain`]'s.
     pub fn new(model: &Model) -> Self {
-        let sources = sources(model);
-        let services = services(model);
+        let (sources, services) = ends(model);
+        let mut cells = Vec::with_capacity(sources.len() * services.len());
+        crate::classes::fill(model, &sources, &services, &mut cells);
+        Self { sources, services, cells }
+    }
+
+    /// The reference: every pair evaluated on its own. Same result as [`Matrix::new`], slower;
+    /// kept for tests and benchmarks.
+    #[doc(hidden)]
+    pub fn plain(model: &Model) -> Self {
+        let (sources, services) = ends(model);
         let mut cells = Vec::with_capacity(sources.len() * services.len());
         for src in &sources {
             for svc in &services {
-                cells.push(Query::new(*src, svc.dst, svc.protocol, svc.port).ok().map(|q| outcome(model, &q)));
+                cells.push(crate::classes::plain_cell(model, *src, svc));
             }
         }
         Self { sources, services, cells }
+    }
+
+    /// Whether the matrix has every source of the model (false when [`MAX_CELLS`] cut it short).
+    pub fn is_complete(&self, model: &Model) -> bool {
+        let processes: usize = model.apps.iter().map(|a| a.processes.len()).sum();
+        self.sources.len() >= processes + model.hosts.len() + model.remote_hosts.len() + model.clients.len()
     }
 
     pub fn cell(&self, row: usize, column: usize) -> Option<Outcome> {
