@@ -5,6 +5,7 @@
 use std::hint::black_box;
 
 use spacetrace_bench_wasm::PREFIX;
+use spacetrace_engine::diff::diff_matrices;
 use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::{Query, check, check_text, evaluate, outcome, synth};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -77,7 +78,31 @@ fn matrix_100() {
 
 #[wasm_bindgen_test]
 fn matrix_1000() {
-    matrix("matrix_1000", 1000, 5, 1);
+    matrix("matrix_1000", 1000, 9, 1);
+}
+
+/// What the app does after an edit: the 100-endpoint matrix of the edited document and its diff
+/// against the matrix from before the edit (built once, outside the timing).
+#[wasm_bindgen_test]
+fn matrix_diff_100() {
+    let doc = synth::scenario(100);
+    let mut edited = doc.clone();
+    // The edit: the first Cedar space's API scaled to no web dynos, a new trusted range.
+    if let Some(space) = edited.spaces.first_mut() {
+        if let Some(p) = space.apps.first_mut().and_then(|a| a.process_types.first_mut()) {
+            p.dynos = 0;
+        }
+        space.trusted_ip_ranges.get_or_insert_with(Vec::new).push("198.51.100.0/24".into());
+    }
+    let before = check(&doc);
+    let before_m = Matrix::new(&before.model);
+    let after = check(&edited);
+    let questions = before_m.cells.len();
+    let times = measure(2, 30, 4, || {
+        let m = Matrix::new(black_box(&after.model));
+        black_box(diff_matrices(&before.model, &before_m, &after.model, &m));
+    });
+    report("matrix_diff_100", questions, &times);
 }
 
 /// The canvas's geometry for one frame of a drag: the layout of the whole network (regions,

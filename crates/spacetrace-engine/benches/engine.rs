@@ -1,5 +1,6 @@
 //! Engine benchmarks: one question (full trace and verdict only), checking the default scenario,
-//! and the all-pairs matrix of generated scenarios with about 100 and 1,000 endpoints.
+//! and the all-pairs matrix of generated scenarios with about 100 and 1,000 endpoints (by classes,
+//! as `Matrix::new` builds it, and for comparison every pair on its own, `Matrix::plain`).
 //!
 //! `cargo bench -p spacetrace-engine` (or `cargo xtask bench`, which also runs the wasm figures
 //! and prints a summary against the targets). Figures are printed, never asserted.
@@ -58,6 +59,9 @@ fn matrices(c: &mut Criterion) {
             group.sample_size(50).sampling_mode(SamplingMode::Auto);
         }
         group.bench_function(name, |b| b.iter(|| Matrix::new(black_box(&checked.model))));
+        if endpoints >= 1000 {
+            group.bench_function("matrix_1000_plain", |b| b.iter(|| Matrix::plain(black_box(&checked.model))));
+        }
     }
     group.finish();
 }
