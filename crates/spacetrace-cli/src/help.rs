@@ -7,7 +7,9 @@ Commands:
   check FILE [--explain]        check a scenario and grade its saved questions
   ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]
                                 ask one question and explain the answer
-  matrix FILE [--json | --list] every source against every destination service
+  matrix FILE [--json | --list | --csv]
+                                every source against every destination service
+  diff BEFORE AFTER [--json]    the pairs whose answer differs between two scenarios
   cidr BLOCK...                 describe CIDR blocks (network, range, size, RFC 1918)
   help [COMMAND]                show this message, or a command's
 
@@ -31,9 +33,10 @@ REF names one end of a question, by ID or name (an ID wins; case is ignored if n
             --from client:office-wifi --to hostname:api --port 443
 
 Exit codes:
-  0  success: check passed, ask connected, matrix printed
+  0  success: check passed, ask connected, matrix printed, diff found no change
   1  check: an error diagnostic, or a saved question did not answer as expected
      cidr: a block was refused
+     diff: a pair changed
   2  bad usage, an unknown REF, a question Spacetrace does not model, or a file that cannot be
      read or is not a scenario (missing, not UTF-8, over 4 MiB, not JSON, unsupported version)
   3  ask: the connection is blocked
@@ -75,7 +78,7 @@ Exit codes: 0 connected; 3 blocked; 2 bad usage, an unknown REF, a question Spac
 model (neither end on Heroku), or a file that cannot be read or is not a scenario.";
 
 pub const MATRIX: &str = "\
-Usage: spacetrace matrix FILE [--json | --list]
+Usage: spacetrace matrix FILE [--json | --list | --csv]
 
 Asks every source (dynos, VPC hosts, remote hosts, internet clients) about every destination
 service (app hostnames on 443, dyno addresses on their ports, data add-ons, VPC hosts, remote
@@ -91,8 +94,38 @@ blocking rule.
   --json   print {scenario, sources, services, cells, counts}: sources and services have a
            ref (as ask takes it) and a label; cells[row][column] is null or
            {verdict, blocked_by}
+  --csv    print CSV (RFC 4180, CRLF line ends): a header, source then one column per
+           service (REF PROTOCOL/PORT, as in host:warehouse tcp/5432); one record per
+           source (its REF), each cell connected, blocked:RULE-ID, or empty when not
+           modelled
 
 Exit codes: 0 printed; 2 bad usage, or a file that cannot be read or is not a scenario.";
+
+pub const DIFF: &str = "\
+Usage: spacetrace diff BEFORE AFTER [--json]
+
+Compares the matrices of two scenarios (before and after a change) and lists every pair whose
+answer differs. Pairs are matched by their REFs, protocol and port, so objects may be added,
+removed or reordered between the files.
+
+  opened   blocked before, connected after
+  closed   connected before, blocked after
+  changed  blocked in both, by a different rule
+  added    answered only after (a new source or service)
+  removed  answered only before
+
+Each pair shows both answers (with the blocking rule) and, when it is in both files, the first
+step where the two traces differ (hop and step numbered from 1, as ask prints them). A summary
+line counts each kind. One of BEFORE and AFTER may be - (standard input).
+
+  --json   print {before, after, summary, changes}: before and after are {file, scenario};
+           summary counts opened, closed, changed, added and removed; each change has
+           change, source, destination, protocol, port, before and after (null or
+           {verdict, blocked_by}) and first_difference (null or {hop, step, before, after},
+           hop and step from 0; each side null or {component, rule, decision, text})
+
+Exit codes: 0 no pair changed; 1 a pair changed; 2 bad usage, or a file that cannot be read or
+is not a scenario.";
 
 pub const CIDR: &str = "\
 Usage: spacetrace cidr BLOCK...

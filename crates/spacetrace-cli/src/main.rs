@@ -9,15 +9,17 @@ use spacetrace_engine::{describe_cidr, render};
 mod args;
 mod ask;
 mod check;
+mod diff;
 mod help;
 mod matrix;
 mod refs;
 mod scenario;
 mod text;
 
-/// Exit code: success (check passed, ask connected).
+/// Exit code: success (check passed, ask connected, diff found no change).
 pub const OK: u8 = 0;
-/// Exit code: `check` found an error or a question that differs; `cidr` refused a block.
+/// Exit code: `check` found an error or a question that differs; `cidr` refused a block; `diff`
+/// found a pair that changed.
 pub const FAILED: u8 = 1;
 /// Exit code: bad usage, an unknown reference, or a file that is not a readable scenario.
 pub const BAD_USAGE: u8 = 2;
@@ -74,11 +76,12 @@ fn run(args: &[String]) -> Output {
         Some("check") => check::run(rest),
         Some("ask") => ask::run(rest),
         Some("matrix") => matrix::run(rest),
+        Some("diff") => diff::run(rest),
         Some("cidr") => cidr(rest),
         Some("help" | "--help" | "-h") => help_for(rest),
         Some(other) => Output::usage(
             format!(
-                "spacetrace: unknown command {}; valid commands: check, ask, matrix, cidr, help",
+                "spacetrace: unknown command {}; valid commands: check, ask, matrix, diff, cidr, help",
                 text::quoted(other)
             ),
             help::USAGE,
@@ -93,11 +96,12 @@ fn help_for(topic: &[String]) -> Output {
         Some("check") => Output::ok(help::CHECK),
         Some("ask") => Output::ok(help::ASK),
         Some("matrix") => Output::ok(help::MATRIX),
+        Some("diff") => Output::ok(help::DIFF),
         Some("cidr") => Output::ok(help::CIDR),
         Some("help") => Output::ok(help::USAGE),
         Some(other) => Output::usage(
             format!(
-                "spacetrace help: no command {}; valid commands: check, ask, matrix, cidr, help",
+                "spacetrace help: no command {}; valid commands: check, ask, matrix, diff, cidr, help",
                 text::quoted(other)
             ),
             help::USAGE,
@@ -194,7 +198,7 @@ mod tests {
     fn nonsense_arguments_list_the_valid_commands() {
         let o = run_words(&["frobnicate"]);
         assert_eq!(o.code, BAD_USAGE);
-        assert!(o.err.contains("valid commands: check, ask, matrix, cidr, help"), "{}", o.err);
+        assert!(o.err.contains("valid commands: check, ask, matrix, diff, cidr, help"), "{}", o.err);
         assert_eq!(run(&[]).code, BAD_USAGE);
         let o = run_words(&["help", "frobnicate"]);
         assert_eq!(o.code, BAD_USAGE);
@@ -213,6 +217,8 @@ mod tests {
             "check FILE",
             "ask FILE --from REF --to REF",
             "matrix FILE",
+            "--csv",
+            "diff BEFORE AFTER",
             "cidr BLOCK",
             "APP/PROCESS",
             "host:NAME",
@@ -226,12 +232,17 @@ mod tests {
             "localhost",
             "Exit codes:",
             "  3  ask: the connection is blocked",
+            "diff: a pair changed",
         ] {
             assert!(usage.contains(needle), "help lacks {needle}");
         }
-        for (command, text) in
-            [("check", help::CHECK), ("ask", help::ASK), ("matrix", help::MATRIX), ("cidr", help::CIDR)]
-        {
+        for (command, text) in [
+            ("check", help::CHECK),
+            ("ask", help::ASK),
+            ("matrix", help::MATRIX),
+            ("diff", help::DIFF),
+            ("cidr", help::CIDR),
+        ] {
             assert_eq!(run_words(&["help", command]).out, text);
             assert_eq!(run_words(&[command, "--help"]).out, text);
             assert!(text.starts_with(&format!("Usage: spacetrace {command}")));

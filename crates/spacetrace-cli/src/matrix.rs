@@ -1,4 +1,4 @@
-//! `spacetrace matrix FILE [--json] [--list]`: every source against every destination service.
+//! `spacetrace matrix FILE [--json | --list | --csv]`: every source against every destination service.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -13,7 +13,7 @@ use crate::args::Spec;
 use crate::text::{pad, pad_left, width, wrap_list};
 use crate::{BAD_USAGE, OK, Output, ask, help, scenario};
 
-const SPEC: Spec = Spec { command: "spacetrace matrix", values: &[], flags: &["--json", "--list"] };
+const SPEC: Spec = Spec { command: "spacetrace matrix", values: &[], flags: &["--json", "--list", "--csv"] };
 
 /// The widest table printed; wider matrices are printed as one block per source.
 pub const MAX_TABLE_WIDTH: usize = 120;
@@ -33,8 +33,9 @@ pub fn run(args: &[String]) -> Output {
     let [path] = parsed.positionals.as_slice() else {
         return Output::usage(format!("{}: give exactly one scenario FILE", SPEC.command), help::MATRIX);
     };
-    if parsed.flag("--json") && parsed.flag("--list") {
-        return Output::usage(format!("{}: choose one of --json and --list", SPEC.command), help::MATRIX);
+    let layouts = ["--json", "--list", "--csv"].into_iter().filter(|f| parsed.flag(f)).count();
+    if layouts > 1 {
+        return Output::usage(format!("{}: choose one of --json, --list and --csv", SPEC.command), help::MATRIX);
     }
     let checked = match scenario::load(SPEC.command, path) {
         Ok(c) => c,
@@ -43,7 +44,9 @@ pub fn run(args: &[String]) -> Output {
     let model = &checked.model;
     let matrix = Matrix::new(model);
     let labels = Labels::new(model, &matrix);
-    let out = if parsed.flag("--json") {
+    let out = if parsed.flag("--csv") {
+        csv(model, &matrix, &labels)
+    } else if parsed.flag("--json") {
         match serde_json::to_string_pretty(&to_json(model, &matrix, &labels)) {
             Ok(s) => s,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
@@ -182,6 +185,50 @@ fn by_source(out: &mut String, m: &Matrix, l: &Labels) {
         if none > 0 {
             let _ = writeln!(out, "  {NOT_MODELLED} {none}");
         }
+    }
+}
+
+/// Line ending of CSV records (RFC 4180).
+const CRLF: &str = "\r\n";
+
+/// The matrix as CSV (RFC 4180): a header record `source` then one field per service
+/// (`REF PROTOCOL/PORT`, as `refs::service_ref` writes it), then one record per source: its REF,
+/// then `connected`, `blocked:RULE-ID` (`blocked` if no rule is known) or an empty field for a
+/// pair that is not modelled. Records end with CRLF; fields are quoted only when needed.
+fn csv(model: &Model, m: &Matrix, l: &Labels) -> String {
+    let mut out = String::new();
+    let header = std::iter::once("source".to_owned()).chain(m.services.iter().map(|s| refs::service_ref(model, s)));
+    csv_record(&mut out, header);
+    for (r, src) in l.src_refs.iter().enumerate() {
+        let cells = (0..m.services.len()).map(|c| match m.cell(r, c) {
+            None => String::new(),
+            Some(o) if o.verdict == Verdict::Connected => render::verdict(o.verdict).to_owned(),
+            Some(o) => match o.blocked_by {
+                Some(rule) => format!("{}:{rule}", render::verdict(o.verdict)),
+                None => render::verdict(o.verdict).to_owned(),
+            },
+        });
+        csv_record(&mut out, std::iter::once(src.clone()).chain(cells));
+    }
+    out
+}
+
+fn csv_record(out: &mut String, fields: impl Iterator<Item = String>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&csv_field(&field));
+    }
+    out.push_str(CRLF);
+}
+
+/// A field, in double quotes (inner quotes doubled) when it holds a comma, a quote or a line break.
+fn csv_field(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\"")).into()
+    } else {
+        field.into()
     }
 }
 
@@ -347,9 +394,94 @@ mod tests {
         assert_eq!(run_words(&["matrix"]).code, BAD_USAGE);
         let o = run_words(&["matrix", DEFAULT, "--json", "--list"]);
         assert_eq!(o.code, BAD_USAGE);
-        assert!(o.err.contains("choose one of --json and --list"), "{}", o.err);
+        assert!(o.err.contains("choose one of --json, --list and --csv"), "{}", o.err);
+        for other in ["--json", "--list"] {
+            let o = run_words(&["matrix", DEFAULT, "--csv", other]);
+            assert_eq!(o.code, BAD_USAGE);
+            assert!(o.err.contains("choose one of --json, --list and --csv"), "{}", o.err);
+            assert!(o.out.is_empty());
+        }
         let o = run_words(&["matrix", DEFAULT, "--wide"]);
-        assert!(o.err.contains("valid options: --json, --list, --help"), "{}", o.err);
+        assert!(o.err.contains("valid options: --json, --list, --csv, --help"), "{}", o.err);
         assert!(run_words(&["matrix", "/nonexistent.json"]).err.contains("no such file"));
+    }
+
+    /// Split CSV text into records of fields (RFC 4180), for the tests.
+    fn parse_csv(text: &str) -> Vec<Vec<String>> {
+        let mut records = Vec::new();
+        let mut record = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = text.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match (quoted, ch) {
+                (true, '"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                (true, '"') => quoted = false,
+                (true, c) => field.push(c),
+                (false, '"') => quoted = true,
+                (false, ',') => record.push(std::mem::take(&mut field)),
+                (false, '\r') => assert_eq!(chars.next(), Some('\n'), "CR without LF"),
+                (false, '\n') => panic!("a record ends with a bare LF"),
+                (false, c) => field.push(c),
+            }
+            if !quoted && ch == '\r' {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+        }
+        assert!(field.is_empty() && record.is_empty(), "the last record ends with CRLF");
+        records
+    }
+
+    #[test]
+    fn csv_has_a_header_of_services_and_a_record_per_source() {
+        let o = run_words(&["matrix", DEFAULT, "--csv"]);
+        assert_eq!(o.code, OK, "{}", o.err);
+        let model = default_model();
+        let m = Matrix::new(&model);
+        let records = parse_csv(&o.out);
+        assert_eq!(records.len(), m.sources.len() + 1);
+        let header = &records[0];
+        assert_eq!(header[0], "source");
+        assert_eq!(header.len(), m.services.len() + 1);
+        assert!(header.contains(&"host:warehouse tcp/5432".to_owned()), "{header:?}");
+        assert!(header.contains(&"hostname:api tcp/443".to_owned()), "{header:?}");
+        for (r, record) in records[1..].iter().enumerate() {
+            assert_eq!(record.len(), header.len());
+            assert_eq!(record[0], refs::src_ref(&model, m.sources[r]));
+            for c in 0..m.services.len() {
+                let expected = match m.cell(r, c) {
+                    None => String::new(),
+                    Some(o) if o.verdict == Verdict::Connected => "connected".to_owned(),
+                    Some(o) => format!("blocked:{}", o.blocked_by.unwrap()),
+                };
+                assert_eq!(record[c + 1], expected, "{} {}", record[0], header[c + 1]);
+            }
+        }
+        let worker = records.iter().position(|r| r[0] == "api/worker").unwrap();
+        let warehouse = header.iter().position(|h| h == "host:warehouse tcp/5432").unwrap();
+        assert_eq!(records[worker][warehouse], "blocked:PEER-ROUTE");
+        assert!(o.out.ends_with("\r\n"));
+    }
+
+    #[test]
+    fn csv_quotes_fields_that_need_it() {
+        assert_eq!(csv_field("api/web"), "api/web");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+        let path = crate::tests::edited_default("csv-quotes.json", |v| {
+            v["internet_clients"][0]["id"] = serde_json::json!("home, \"sweet\" home");
+        });
+        let o = run_words(&["matrix", &path, "--csv"]);
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(o.code, OK, "{}", o.err);
+        assert!(o.out.contains("\r\n\"client:home, \"\"sweet\"\" home\","), "{}", o.out);
+        let records = parse_csv(&o.out);
+        assert!(records.iter().any(|r| r[0] == "client:home, \"sweet\" home"));
+        assert!(records.iter().all(|r| r.len() == records[0].len()));
     }
 }

@@ -75,3 +75,89 @@ fn a_missing_file_is_one_message_and_exit_two() {
     assert!(o.stdout.is_empty());
     assert_eq!(text(&o.stderr), "spacetrace check: cannot read \u{201c}/nonexistent/lab.json\u{201d}: no such file\n");
 }
+
+/// A file in the temporary directory, unique to this process and test; removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, bytes: &[u8]) -> Self {
+        let path = std::env::temp_dir().join(format!("spacetrace-cli-test-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).expect("the temporary file is written");
+        Self(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temporary path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The default scenario with the route its worker → warehouse trace suggests.
+fn default_with_route(name: &str) -> TempFile {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(DEFAULT).expect("the default scenario is readable")).expect("JSON");
+    let routes = v["vpcs"][0]["route_tables"][0]["routes"].as_array_mut().expect("a route table");
+    routes.push(serde_json::json!({ "destination": "10.0.0.0/16", "target": "pcx-111aaa111" }));
+    TempFile::new(name, serde_json::to_string_pretty(&v).expect("JSON").as_bytes())
+}
+
+#[test]
+fn matrix_csv_is_one_record_per_source_with_crlf() {
+    let o = spacetrace(&["matrix", DEFAULT, "--csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let records: Vec<&str> = out.split_terminator("\r\n").collect();
+    assert!(!out.replace("\r\n", "").contains('\n'), "every record ends with CRLF");
+    assert!(records[0].starts_with("source,hostname:api tcp/443,"), "{out}");
+    let columns = records[0].split(',').count();
+    assert!(records.iter().all(|r| r.split(',').count() == columns), "{out}");
+    assert!(records.iter().any(|r| r.starts_with("api/worker,") && r.contains(",blocked:PEER-ROUTE,")), "{out}");
+    let o = spacetrace(&["matrix", DEFAULT, "--csv", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(text(&o.stderr).contains("choose one of --json, --list and --csv"));
+}
+
+#[test]
+fn diff_of_a_scenario_with_itself_exits_zero() {
+    let o = spacetrace(&["diff", DEFAULT, DEFAULT]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    assert!(out.contains("No pair changed."), "{out}");
+    assert!(out.ends_with("Summary: 0 opened, 0 closed, 0 changed, 0 added, 0 removed\n"), "{out}");
+}
+
+#[test]
+fn diff_lists_opened_pairs_and_exits_one() {
+    let after = default_with_route("route.json");
+    let o = spacetrace(&["diff", DEFAULT, after.path()]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", text(&o.stderr));
+    assert!(out.contains("\nopened   api/worker \u{2192} host:warehouse (TCP 5432)\n    before  blocked by PEER-ROUTE\n    after   connected\n    first difference: hop 3, step 1\n"), "{out}");
+    assert!(out.contains("\nSummary: 7 opened, 0 closed, 0 changed, 0 added, 0 removed\n"), "{out}");
+
+    // Reversed, the same pairs close.
+    let o = spacetrace(&["diff", after.path(), DEFAULT, "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on standard output");
+    assert_eq!(v["summary"], serde_json::json!({ "opened": 0, "closed": 7, "changed": 0, "added": 0, "removed": 0 }));
+    assert!(v["changes"].as_array().is_some_and(|c| c.iter().all(|c| c["change"] == "closed")));
+}
+
+#[test]
+fn diff_with_an_unreadable_file_is_one_message_and_exit_two() {
+    let o = spacetrace(&["diff", DEFAULT, "/nonexistent/after.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert_eq!(text(&o.stderr), "spacetrace diff: cannot read \u{201c}/nonexistent/after.json\u{201d}: no such file\n");
+    let bad = TempFile::new("not-json.json", b"{ nope");
+    let o = spacetrace(&["diff", bad.path(), DEFAULT]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(text(&o.stderr).contains("This is not a Spacetrace scenario"), "{}", text(&o.stderr));
+}

@@ -844,6 +844,35 @@ pub fn refusal(r: &crate::policy::Refusal) -> String {
     }
 }
 
+/// How a pair's answer changed between two documents, in one word ("opened", "closed", …).
+pub fn change(c: crate::diff::Change) -> &'static str {
+    use crate::diff::Change as C;
+    match c {
+        C::Opened => "opened",
+        C::Closed => "closed",
+        C::Changed => "changed",
+        C::Added => "added",
+        C::Removed => "removed",
+    }
+}
+
+/// A pair's answer in a diff: "connected", "blocked by PEER-ROUTE", or, when there is none, that the
+/// pair is not in the scenario or not modelled.
+pub fn outcome(o: Option<crate::trace::Outcome>) -> String {
+    match o {
+        None => "no answer: not in this scenario, or not modelled".to_owned(),
+        Some(o) => match o.blocked_by {
+            Some(rule) if o.verdict == Verdict::Blocked => format!("{} by {rule}", verdict(o.verdict)),
+            _ => verdict(o.verdict).to_owned(),
+        },
+    }
+}
+
+/// The counts of a diff: "1 opened, 0 closed, 0 changed, 2 added, 0 removed".
+pub fn diff_summary(s: &crate::diff::Summary) -> String {
+    format!("{} opened, {} closed, {} changed, {} added, {} removed", s.opened, s.closed, s.changed, s.added, s.removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -879,5 +908,24 @@ mod tests {
         assert_eq!(diagnostic(&d), "\u{201c}10.0.0.0\u{201d} has no prefix length: add one, for example 10.0.0.0/24.");
         let d = describe_cidr("10.0.0.300/8").unwrap_err();
         assert_eq!(diagnostic(&d), "\u{201c}10.0.0.300\u{201d} is not an IPv4 or IPv6 address.");
+    }
+}
+
+#[cfg(test)]
+mod diff_words {
+    use super::*;
+    use crate::diff::{Change, Summary};
+    use crate::trace::Outcome;
+
+    #[test]
+    fn changes_outcomes_and_counts_in_words() {
+        assert_eq!(change(Change::Opened), "opened");
+        assert_eq!(change(Change::Removed), "removed");
+        let blocked = Outcome { verdict: Verdict::Blocked, blocked_by: Some(RuleId::PeerRoute) };
+        assert_eq!(outcome(Some(blocked)), "blocked by PEER-ROUTE");
+        assert_eq!(outcome(Some(Outcome { verdict: Verdict::Connected, blocked_by: None })), "connected");
+        assert_eq!(outcome(None), "no answer: not in this scenario, or not modelled");
+        let s = Summary { opened: 1, closed: 2, changed: 3, added: 4, removed: 5 };
+        assert_eq!(diff_summary(&s), "1 opened, 2 closed, 3 changed, 4 added, 5 removed");
     }
 }

@@ -1,0 +1,286 @@
+//! `spacetrace diff BEFORE AFTER [--json]`: every pair whose answer differs between two scenarios,
+//! as the engine's `diff` module finds them, with the first step where the traces part.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+use spacetrace_engine::diff::{self, Change, MatrixDiff, PairChange, StepAt};
+use spacetrace_engine::trace::Decision;
+use spacetrace_engine::{Checked, render};
+
+use crate::args::Spec;
+use crate::text::quoted;
+use crate::{BAD_USAGE, FAILED, OK, Output, help, scenario};
+
+const SPEC: Spec = Spec { command: "spacetrace diff", values: &[], flags: &["--json"] };
+
+pub fn run(args: &[String]) -> Output {
+    let parsed = match SPEC.parse(args) {
+        Ok(p) => p,
+        Err(e) => return Output::usage(e, help::DIFF),
+    };
+    if parsed.help {
+        return Output::ok(help::DIFF);
+    }
+    let [before_path, after_path] = parsed.positionals.as_slice() else {
+        return Output::usage(format!("{}: give two scenario files, BEFORE and AFTER", SPEC.command), help::DIFF);
+    };
+    if before_path == "-" && after_path == "-" {
+        return Output::usage(
+            format!("{}: standard input (-) can stand for only one of BEFORE and AFTER", SPEC.command),
+            help::DIFF,
+        );
+    }
+    let before = match scenario::load(SPEC.command, before_path) {
+        Ok(c) => c,
+        Err(e) => return Output::err(BAD_USAGE, e),
+    };
+    let after = match scenario::load(SPEC.command, after_path) {
+        Ok(c) => c,
+        Err(e) => return Output::err(BAD_USAGE, e),
+    };
+    let d = diff::diff(&before.model, &after.model);
+    let code = if d.is_empty() { OK } else { FAILED };
+    let out = if parsed.flag("--json") {
+        let value = to_json((before_path, &before), (after_path, &after), &d);
+        match serde_json::to_string_pretty(&value) {
+            Ok(s) => s,
+            Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
+        }
+    } else {
+        human((before_path, &before), (after_path, &after), &d)
+    };
+    let err: Vec<String> = [(before_path, &before), (after_path, &after)]
+        .iter()
+        .flat_map(|(path, checked)| {
+            checked
+                .errors()
+                .map(move |d| format!("scenario error in {}: {}", quoted(path), render::diagnostic_with_location(d)))
+        })
+        .collect();
+    Output { code, out, err: err.join("\n") }
+}
+
+/// A pair as `SOURCE → DESTINATION (TCP 443)`.
+fn pair(c: &PairChange) -> String {
+    format!("{} \u{2192} {} ({})", c.source, c.destination, render::port(c.protocol, c.port))
+}
+
+/// The mark `ask` prints before a step.
+fn sign(d: Decision) -> &'static str {
+    match d {
+        Decision::Pass => "\u{2713}",
+        Decision::Block => "\u{2717}",
+        Decision::Note => "\u{2022}",
+    }
+}
+
+/// One side of the first difference: the hop's component, then the step as `ask` prints it.
+fn step_lines(out: &mut String, label: &str, side: Option<&StepAt>) {
+    match side {
+        Some(s) => {
+            let _ = writeln!(
+                out,
+                "      {label:<6}  {} \u{2014} {}",
+                render::component_kind(s.component.kind),
+                s.component.name
+            );
+            let _ =
+                writeln!(out, "              {} [{}] {}", sign(s.step.decision), s.step.rule, render::step(&s.step));
+        }
+        None => {
+            let _ = writeln!(out, "      {label:<6}  (no step here: the trace has ended or this hop has fewer steps)");
+        }
+    }
+}
+
+fn human(before: (&str, &Checked), after: (&str, &Checked), d: &MatrixDiff) -> String {
+    let mut out = String::new();
+    let name = |(path, checked): (&str, &Checked)| {
+        if checked.model.name.is_empty() { quoted(path) } else { format!("{} ({})", quoted(path), checked.model.name) }
+    };
+    let _ = writeln!(out, "Before: {}", name(before));
+    let _ = writeln!(out, "After:  {}", name(after));
+    if d.is_empty() {
+        let _ = writeln!(out, "\nNo pair changed.");
+    }
+    let width = [Change::Opened, Change::Closed, Change::Changed, Change::Added, Change::Removed]
+        .iter()
+        .map(|c| render::change(*c).len())
+        .max()
+        .unwrap_or(0);
+    for c in &d.changes {
+        let _ = writeln!(out, "\n{:<width$}  {}", render::change(c.change), pair(c));
+        let _ = writeln!(out, "    before  {}", render::outcome(c.before));
+        let _ = writeln!(out, "    after   {}", render::outcome(c.after));
+        if let Some(f) = &c.first_difference {
+            let _ = writeln!(out, "    first difference: hop {}, step {}", f.hop + 1, f.step + 1);
+            step_lines(&mut out, "before", f.before.as_ref());
+            step_lines(&mut out, "after", f.after.as_ref());
+        }
+    }
+    let _ = writeln!(out, "\nSummary: {}", render::diff_summary(&d.summary()));
+    out
+}
+
+fn outcome_json(o: Option<spacetrace_engine::trace::Outcome>) -> Value {
+    o.map_or(Value::Null, |o| json!({ "verdict": o.verdict, "blocked_by": o.blocked_by }))
+}
+
+fn step_json(side: Option<&StepAt>) -> Value {
+    side.map_or(Value::Null, |s| {
+        json!({
+            "component": s.component,
+            "rule": s.step.rule,
+            "decision": s.step.decision,
+            "text": render::step(&s.step),
+        })
+    })
+}
+
+fn to_json(before: (&str, &Checked), after: (&str, &Checked), d: &MatrixDiff) -> Value {
+    let file = |(path, checked): (&str, &Checked)| json!({ "file": path, "scenario": checked.model.name });
+    let changes: Vec<Value> = d
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "change": c.change,
+                "source": c.source,
+                "destination": c.destination,
+                "protocol": c.protocol,
+                "port": c.port,
+                "before": outcome_json(c.before),
+                "after": outcome_json(c.after),
+                "first_difference": c.first_difference.as_ref().map(|f| json!({
+                    "hop": f.hop,
+                    "step": f.step,
+                    "before": step_json(f.before.as_ref()),
+                    "after": step_json(f.after.as_ref()),
+                })),
+            })
+        })
+        .collect();
+    json!({
+        "before": file(before),
+        "after": file(after),
+        "summary": d.summary(),
+        "changes": changes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::{DEFAULT, edited_default, run_words};
+
+    /// The default scenario with the route the worker → warehouse trace suggests.
+    fn with_route(name: &str) -> String {
+        edited_default(name, |v| {
+            let vpc = v["vpcs"].as_array_mut().unwrap().iter_mut().find(|v| v["id"] == "analytics").unwrap();
+            let table = vpc["route_tables"].as_array_mut().unwrap().iter_mut().find(|t| t["id"] == "rtb-0a1b");
+            let routes = table.unwrap()["routes"].as_array_mut().unwrap();
+            routes.push(json!({ "destination": "10.0.0.0/16", "target": "pcx-111aaa111" }));
+        })
+    }
+
+    #[test]
+    fn a_scenario_against_itself_has_no_changes_and_exits_zero() {
+        let o = run_words(&["diff", DEFAULT, DEFAULT]);
+        assert_eq!(o.code, OK, "{}", o.err);
+        assert!(o.out.contains("\nNo pair changed.\n"), "{}", o.out);
+        assert!(o.out.ends_with("Summary: 0 opened, 0 closed, 0 changed, 0 added, 0 removed\n"), "{}", o.out);
+        assert!(o.err.is_empty());
+    }
+
+    #[test]
+    fn an_added_route_opens_pairs_with_their_first_difference() {
+        let after = with_route("diff-route.json");
+        let o = run_words(&["diff", DEFAULT, &after]);
+        let _ = std::fs::remove_file(&after);
+        assert_eq!(o.code, FAILED, "{}", o.err);
+        let out = &o.out;
+        let block = out.split("\n\n").find(|b| b.starts_with("opened   api/worker \u{2192} host:warehouse")).unwrap();
+        assert!(block.contains("    before  blocked by PEER-ROUTE\n    after   connected\n"), "{block}");
+        assert!(block.contains("    first difference: hop 3, step 1\n"), "{block}");
+        assert!(
+            block.contains(
+                "      before  route table \u{2014} rtb-0a1b (private)\n              \u{2717} [PEER-ROUTE] rtb-0a1b (private) has no route"
+            ),
+            "{block}"
+        );
+        assert!(
+            block.contains(
+                "      after   route table \u{2014} rtb-0a1b (private)\n              \u{2713} [PEER-ROUTE] "
+            ),
+            "{block}"
+        );
+        assert!(out.contains("\nSummary: "), "{out}");
+        assert!(!out.contains("No pair changed."));
+    }
+
+    #[test]
+    fn json_lists_the_changes_and_the_summary() {
+        let after = with_route("diff-route-json.json");
+        let o = run_words(&["diff", DEFAULT, &after, "--json"]);
+        let _ = std::fs::remove_file(&after);
+        assert_eq!(o.code, FAILED, "{}", o.err);
+        let v: Value = serde_json::from_str(&o.out).unwrap();
+        assert_eq!(v["before"]["file"], DEFAULT);
+        assert_eq!(v["after"]["scenario"], "Acme: a Cedar space, a peered VPC and an office VPN");
+        let changes = v["changes"].as_array().unwrap();
+        assert!(!changes.is_empty());
+        assert_eq!(v["summary"]["opened"], changes.iter().filter(|c| c["change"] == "opened").count());
+        let c = changes.iter().find(|c| c["source"] == "api/worker" && c["destination"] == "host:warehouse").unwrap();
+        assert_eq!(c["change"], "opened");
+        assert_eq!(c["protocol"], "tcp");
+        assert_eq!(c["port"], 5432);
+        assert_eq!(c["before"], json!({ "verdict": "blocked", "blocked_by": "PEER-ROUTE" }));
+        assert_eq!(c["after"], json!({ "verdict": "connected", "blocked_by": null }));
+        let f = &c["first_difference"];
+        assert_eq!((f["hop"].as_u64(), f["step"].as_u64()), (Some(2), Some(0)));
+        assert_eq!(f["before"]["rule"], "PEER-ROUTE");
+        assert_eq!(f["before"]["decision"], "block");
+        assert_eq!(f["after"]["decision"], "pass");
+        assert_eq!(f["before"]["component"]["kind"], "route_table");
+        assert!(f["before"]["text"].as_str().is_some_and(|t| t.contains("rtb-0a1b")));
+    }
+
+    #[test]
+    fn removed_and_added_objects_are_listed() {
+        let after = edited_default("diff-objects.json", |v| {
+            let clients = v["internet_clients"].as_array_mut().unwrap();
+            let mut newcomer = clients[0].clone();
+            newcomer["id"] = json!("newcomer");
+            clients.remove(0);
+            clients.push(newcomer);
+        });
+        let o = run_words(&["diff", DEFAULT, &after]);
+        let _ = std::fs::remove_file(&after);
+        assert_eq!(o.code, FAILED, "{}", o.err);
+        assert!(o.out.contains("\nadded    client:newcomer \u{2192} "), "{}", o.out);
+        assert!(o.out.contains("\nremoved  client:anyone \u{2192} "), "{}", o.out);
+        assert!(o.out.contains("    before  no answer: not in this scenario, or not modelled\n"), "{}", o.out);
+        let first_removed = o.out.find("\nremoved").unwrap();
+        assert!(o.out.rfind("\nadded").unwrap() < first_removed, "added before removed: {}", o.out);
+    }
+
+    #[test]
+    fn usage_mistakes_and_unreadable_files_exit_two() {
+        for words in [&["diff"][..], &["diff", DEFAULT], &["diff", DEFAULT, DEFAULT, DEFAULT]] {
+            let o = run_words(words);
+            assert_eq!(o.code, BAD_USAGE, "{words:?}");
+            assert!(o.err.contains("give two scenario files, BEFORE and AFTER"), "{}", o.err);
+            assert!(o.out.is_empty());
+        }
+        let o = run_words(&["diff", "-", "-"]);
+        assert_eq!(o.code, BAD_USAGE);
+        assert!(o.err.contains("only one of BEFORE and AFTER"), "{}", o.err);
+        let o = run_words(&["diff", DEFAULT, DEFAULT, "--csv"]);
+        assert!(o.err.contains("valid options: --json, --help"), "{}", o.err);
+        let o = run_words(&["diff", DEFAULT, "/nonexistent.json"]);
+        assert_eq!(o.code, BAD_USAGE);
+        assert_eq!(o.err, "spacetrace diff: cannot read \u{201c}/nonexistent.json\u{201d}: no such file");
+        assert!(o.out.is_empty());
+    }
+}
