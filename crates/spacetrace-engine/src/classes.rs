@@ -543,17 +543,33 @@ pub(crate) fn fill(model: &Model, sources: &[Src], services: &[ServiceEnd], cell
     let n_cols = col_ids.len();
     let mut table: Vec<Option<Option<Outcome>>> = vec![None; row_ids.len().saturating_mul(n_cols)];
     let mut stamp: Vec<u32> = vec![0; services.len()];
+    // Once every column class of a row class is known, the row of unrelated outcomes is copied
+    // whole and only the related cells are evaluated.
+    let mut templates: Vec<Option<Vec<Option<Outcome>>>> = vec![None; row_ids.len()];
     for (r, src) in sources.iter().enumerate() {
         let mark = r as u32 + 1;
         let list = &mut related[r];
         list.sort_unstable();
         list.dedup();
+        let rc = row_class[r] as usize;
+        if let Some(template) = &templates[rc] {
+            let start = cells.len();
+            cells.extend_from_slice(template);
+            for home in list.iter() {
+                for &c in by_home.get(home).map_or(&[][..], Vec::as_slice) {
+                    if let (Some(cell), Some(svc)) = (cells.get_mut(start + c as usize), services.get(c as usize)) {
+                        *cell = plain_cell(m, *src, svc);
+                    }
+                }
+            }
+            continue;
+        }
         for home in list.iter() {
             for &c in by_home.get(home).map_or(&[][..], Vec::as_slice) {
                 stamp[c as usize] = mark;
             }
         }
-        let base = row_class[r] as usize * n_cols;
+        let base = rc * n_cols;
         for (c, svc) in services.iter().enumerate() {
             let cell = if stamp[c] == mark {
                 plain_cell(m, *src, svc)
@@ -569,6 +585,10 @@ pub(crate) fn fill(model: &Model, sources: &[Src], services: &[ServiceEnd], cell
                 }
             };
             cells.push(cell);
+        }
+        let row = &table[base..base + n_cols];
+        if row.iter().all(Option::is_some) {
+            templates[rc] = Some(col_class.iter().map(|cc| row[*cc as usize].flatten()).collect());
         }
     }
 }
