@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::canvas::Canvas;
 use crate::cidr_probe::CidrProbe;
+use crate::connectivity::Connectivity;
 use crate::diagnostics::Diagnostics;
 use crate::edit::Edit;
 use crate::examples::{EXAMPLES, empty_document, load};
@@ -213,10 +214,11 @@ pub fn App() -> impl IntoView {
     view! {
         <div class=theme_class class:large-text=move || store.large_text.get() data-testid="app">
             <TopBar />
-            <div class="workspace" class:palette-closed=move || !store.palette_open.get()>
+            <div class="workspace" class:palette-closed=move || !store.palette_open.get() || store.matrix_open.get()>
                 <Palette />
                 <main class="centre">
                     <Canvas />
+                    <Connectivity />
                     <Diagnostics />
                 </main>
                 <aside class="side" aria-label="Questions and inspector">
@@ -289,6 +291,11 @@ fn TopBar() -> impl IntoView {
             </button>
             <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !store.can_redo() on:click=move |_| store.redo()>
                 <span aria-hidden="true">"\u{21B7}"</span><span class="label">" Redo"</span>
+            </button>
+            <button type="button" class="toggle" data-testid="matrix-open" title="Every source against every destination service, live (the whole network at a glance)"
+                aria-pressed=move || store.matrix_open.get().to_string()
+                on:click=move |_| store.matrix_open.update(|o| *o = !*o)>
+                <span aria-hidden="true">"\u{25A6}"</span><span class="label">" Connectivity"</span>
             </button>
             <button type="button" data-testid="palette-toggle" title="Show or hide the palette (more room for the canvas on a projector)"
                 aria-pressed=move || store.palette_open.get().to_string()

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod canvas;
 pub mod cidr_probe;
+pub mod connectivity;
 pub mod diagnostics;
 pub mod edit;
 pub mod examples;

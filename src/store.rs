@@ -124,6 +124,10 @@ pub struct Store {
     pub palette_open: RwSignal<bool>,
     /// Larger text in the side panel and the top bar, for a projector.
     pub large_text: RwSignal<bool>,
+    /// Whether the connectivity view (every source against every service) is open.
+    pub matrix_open: RwSignal<bool>,
+    /// The network pinned by "Set baseline", to compare the current one against.
+    pub baseline: RwSignal<Option<Shared<Checked>>>,
     pub notice: RwSignal<Option<Notice>>,
     /// The checked document: model, questions and diagnostics.
     pub checked: Memo<Shared<Checked>>,
@@ -160,6 +164,8 @@ impl Store {
             theme: RwSignal::new(Theme::System),
             palette_open: RwSignal::new(true),
             large_text: RwSignal::new(false),
+            matrix_open: RwSignal::new(false),
+            baseline: RwSignal::new(None),
             notice: RwSignal::new(None),
             checked,
             graded,

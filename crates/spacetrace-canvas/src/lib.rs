@@ -12,6 +12,7 @@
 //! - [`route`] finds orthogonal routes around regions for edges and the path.
 //! - [`path`] turns a trace into numbered stops and routed segments.
 
+pub mod connectivity;
 pub mod path;
 pub mod place;
 pub mod route;
@@ -65,6 +66,15 @@ pub enum RegionKind {
 }
 
 impl RegionKind {
+    /// A space's kind: its generation, and Shield for Cedar.
+    pub fn of_space(generation: Generation, shield: bool) -> Self {
+        match (generation, shield) {
+            (Generation::Fir, _) => Self::Fir,
+            (Generation::Cedar, true) => Self::CedarShield,
+            (Generation::Cedar, false) => Self::Cedar,
+        }
+    }
+
     pub fn class(self) -> &'static str {
         match self {
             Self::Internet => "internet",
@@ -676,11 +686,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
         });
     }
     for s in &doc.spaces {
-        let kind = match (s.generation, s.shield) {
-            (Generation::Fir, _) => RegionKind::Fir,
-            (Generation::Cedar, true) => RegionKind::CedarShield,
-            (Generation::Cedar, false) => RegionKind::Cedar,
-        };
+        let kind = RegionKind::of_space(s.generation, s.shield);
         let mut cards: Vec<CardSpec> = s
             .apps
             .iter()

@@ -296,6 +296,35 @@ pub fn dst_label(model: &Model, dst: Dst) -> String {
     }
 }
 
+/// A source in a few words, for a matrix's row: the app and process, or the object's name.
+pub fn src_short(model: &Model, src: Src) -> String {
+    match src {
+        Src::Dyno { app, process } => {
+            let a = model.app(app);
+            format!("{} {}", a.name, a.processes.get(process).map_or("?", |p| p.name.as_str()))
+        }
+        Src::Host(h) => model.host(h).name.clone(),
+        Src::RemoteHost(h) => model.remote_host(h).name.clone(),
+        Src::Client(c) => model.clients[c.ix()].name.clone(),
+    }
+}
+
+/// A destination service in a few words, for a matrix's column: what it is and its port.
+pub fn service_short(model: &Model, dst: Dst, port: u16) -> String {
+    let process = |a: crate::model::AppIx, p: usize| model.app(a).processes.get(p).map_or("?", |p| p.name.as_str());
+    let what = match dst {
+        Dst::Hostname(a) => format!("{} hostname", model.app(a).name),
+        Dst::Discovery { app, process: p } => format!("{} {} (DNS)", model.app(app).name, process(app, p)),
+        Dst::DynoAddress { app, process: p } => format!("{} {}", model.app(app).name, process(app, p)),
+        Dst::Localhost => "localhost".to_owned(),
+        Dst::Addon(x) => model.addon(x).name.clone(),
+        Dst::Host(h) => model.host(h).name.clone(),
+        Dst::RemoteHost(h) => model.remote_host(h).name.clone(),
+        Dst::External(s) => model.services[s.ix()].name.clone(),
+    };
+    format!("{what} :{port}")
+}
+
 /// "From web.1 of api to db (10.100.1.5), TCP 5432".
 pub fn question(model: &Model, q: &Query) -> String {
     format!("From {} to {}, {}", source(model, q), destination(model, q), port(q.protocol(), q.port()))
