@@ -45,7 +45,7 @@ pub fn run(args: &[String]) -> Output {
     let matrix = Matrix::new(model);
     let labels = Labels::new(model, &matrix);
     let out = if parsed.flag("--csv") {
-        csv(model, &matrix, &labels)
+        spacetrace_engine::matrix::to_csv(model, &matrix)
     } else if parsed.flag("--json") {
         match serde_json::to_string_pretty(&to_json(model, &matrix, &labels)) {
             Ok(s) => s,
@@ -185,50 +185,6 @@ fn by_source(out: &mut String, m: &Matrix, l: &Labels) {
         if none > 0 {
             let _ = writeln!(out, "  {NOT_MODELLED} {none}");
         }
-    }
-}
-
-/// Line ending of CSV records (RFC 4180).
-const CRLF: &str = "\r\n";
-
-/// The matrix as CSV (RFC 4180): a header record `source` then one field per service
-/// (`REF PROTOCOL/PORT`, as `refs::service_ref` writes it), then one record per source: its REF,
-/// then `connected`, `blocked:RULE-ID` (`blocked` if no rule is known) or an empty field for a
-/// pair that is not modelled. Records end with CRLF; fields are quoted only when needed.
-fn csv(model: &Model, m: &Matrix, l: &Labels) -> String {
-    let mut out = String::new();
-    let header = std::iter::once("source".to_owned()).chain(m.services.iter().map(|s| refs::service_ref(model, s)));
-    csv_record(&mut out, header);
-    for (r, src) in l.src_refs.iter().enumerate() {
-        let cells = (0..m.services.len()).map(|c| match m.cell(r, c) {
-            None => String::new(),
-            Some(o) if o.verdict == Verdict::Connected => render::verdict(o.verdict).to_owned(),
-            Some(o) => match o.blocked_by {
-                Some(rule) => format!("{}:{rule}", render::verdict(o.verdict)),
-                None => render::verdict(o.verdict).to_owned(),
-            },
-        });
-        csv_record(&mut out, std::iter::once(src.clone()).chain(cells));
-    }
-    out
-}
-
-fn csv_record(out: &mut String, fields: impl Iterator<Item = String>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&csv_field(&field));
-    }
-    out.push_str(CRLF);
-}
-
-/// A field, in double quotes (inner quotes doubled) when it holds a comma, a quote or a line break.
-fn csv_field(field: &str) -> std::borrow::Cow<'_, str> {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\"")).into()
-    } else {
-        field.into()
     }
 }
 
@@ -469,10 +425,6 @@ mod tests {
 
     #[test]
     fn csv_quotes_fields_that_need_it() {
-        assert_eq!(csv_field("api/web"), "api/web");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         let path = crate::tests::edited_default("csv-quotes.json", |v| {
             v["internet_clients"][0]["id"] = serde_json::json!("home, \"sweet\" home");
         });

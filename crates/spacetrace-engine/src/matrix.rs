@@ -143,6 +143,58 @@ impl Matrix {
     }
 }
 
+/// Line ending of CSV records (RFC 4180).
+const CRLF: &str = "\r\n";
+
+/// The matrix as CSV (RFC 4180), as the CLI's `matrix --csv` prints it and the app exports it: a
+/// header record `source` then one field per service (`REF PROTOCOL/PORT`, as
+/// [`refs::service_ref`](crate::refs::service_ref) writes it), then one record per source: its
+/// reference, then `connected`, `blocked:RULE-ID` (`blocked` if no rule is known) or an empty field
+/// for a pair that is not modelled. Records end with CRLF; fields are quoted only when needed
+/// (a comma, a double quote or a line break; inner quotes doubled). Only the rows the matrix holds
+/// are written (see [`Matrix::is_complete`]).
+pub fn to_csv(model: &Model, m: &Matrix) -> String {
+    use crate::doc::Verdict;
+    use crate::{refs, render};
+    let mut out = String::new();
+    let header = std::iter::once("source".to_owned()).chain(m.services.iter().map(|s| refs::service_ref(model, s)));
+    csv_record(&mut out, header);
+    for (r, src) in m.sources.iter().enumerate() {
+        let cells = (0..m.services.len()).map(|c| match m.cell(r, c) {
+            None => String::new(),
+            Some(o) if o.verdict == Verdict::Connected => render::verdict(o.verdict).to_owned(),
+            Some(o) => match o.blocked_by {
+                Some(rule) => format!("{}:{rule}", render::verdict(o.verdict)),
+                None => render::verdict(o.verdict).to_owned(),
+            },
+        });
+        csv_record(&mut out, std::iter::once(refs::src_ref(model, *src)).chain(cells));
+    }
+    out
+}
+
+fn csv_record(out: &mut String, fields: impl Iterator<Item = String>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(out, &field);
+    }
+    out.push_str(CRLF);
+}
+
+/// Append a field, in double quotes (inner quotes doubled) when it holds a comma, a quote or a
+/// line break.
+fn csv_field(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +219,61 @@ mod tests {
         }
         let (connected, blocked, _) = m.counts();
         assert!(connected > 0 && blocked > 0);
+    }
+
+    fn field(s: &str) -> String {
+        let mut out = String::new();
+        csv_field(&mut out, s);
+        out
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(field("api/web"), "api/web");
+        assert_eq!(field(""), "");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(field("cr\rhere"), "\"cr\rhere\"");
+    }
+
+    #[test]
+    fn csv_has_a_header_of_services_and_a_record_per_source() {
+        let checked = check_text(include_str!("../../../scenarios/default.json"));
+        let model = &checked.model;
+        let m = Matrix::new(model);
+        let text = to_csv(model, &m);
+        assert!(text.ends_with("\r\n"));
+        assert!(!text.replace("\r\n", "").contains(['\r', '\n']), "no bare line breaks");
+        let records: Vec<Vec<&str>> =
+            text.strip_suffix("\r\n").unwrap().split("\r\n").map(|r| r.split(',').collect()).collect();
+        assert_eq!(records.len(), m.sources.len() + 1);
+        let header = &records[0];
+        assert_eq!(header[0], "source");
+        assert_eq!(header.len(), m.services.len() + 1);
+        assert!(header.contains(&"host:warehouse tcp/5432"), "{header:?}");
+        for (r, record) in records[1..].iter().enumerate() {
+            assert_eq!(record.len(), header.len());
+            assert_eq!(record[0], crate::refs::src_ref(model, m.sources[r]));
+            for c in 0..m.services.len() {
+                let expected = match m.cell(r, c) {
+                    None => String::new(),
+                    Some(o) if o.verdict == crate::doc::Verdict::Connected => "connected".to_owned(),
+                    Some(o) => format!("blocked:{}", o.blocked_by.unwrap()),
+                };
+                assert_eq!(record[c + 1], expected, "{} {}", record[0], header[c + 1]);
+            }
+        }
+        let worker = records.iter().position(|r| r[0] == "api/worker").unwrap();
+        let warehouse = header.iter().position(|h| *h == "host:warehouse tcp/5432").unwrap();
+        assert_eq!(records[worker][warehouse], "blocked:PEER-ROUTE");
+        assert!(records.iter().flatten().any(|f| f.is_empty()) || m.counts().2 == 0);
+    }
+
+    #[test]
+    fn csv_of_an_empty_model_is_a_header_alone() {
+        let checked = check_text("{}");
+        let m = Matrix::new(&checked.model);
+        assert_eq!(to_csv(&checked.model, &m), "source\r\n");
     }
 }
