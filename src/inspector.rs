@@ -234,6 +234,7 @@ fn SpaceForm(id: String) -> impl IntoView {
         store.apply(Edit::Add(new));
     };
     let space_id = id.clone();
+    let preview_id = id.clone();
     view! {
         {header("Private Space", title, id.clone())}
         {name_field(current, |s: &doc::Space| s.name.clone(), move |v| commit(&|s: &mut doc::Space| s.name = v.clone()))}
@@ -262,6 +263,9 @@ fn SpaceForm(id: String) -> impl IntoView {
             value=Signal::derive(move || current.get().map(|s| s.outbound_ips.join("\n")).unwrap_or_default())
             validate=address_lines
             commit=Callback::new(move |v: String| commit(&|s: &mut doc::Space| s.outbound_ips = split_lines(&v))) />
+        <Show when=move || !fir()>
+            <crate::whatif::FirPreview space=preview_id.clone() />
+        </Show>
         <div class="actions">
             <h3>"Add to this space"</h3>
             <button type="button" data-testid="space-add-app" on:click={ let s = sid.clone(); move |_| add(NewObject::App { space: Some(s.clone()), internal_routing: false }) }>"+ App"</button>

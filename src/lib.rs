@@ -22,6 +22,7 @@ pub mod persist;
 pub mod question;
 pub mod share;
 pub mod store;
+pub mod whatif;
 
 pub use app::App;
 pub use cidr_probe::CidrProbe;

@@ -420,10 +420,13 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                 let fix = s.fix.clone();
                 let text = store.checked.with_untracked(|c| render::fix_in(&c.model, &fix));
                 let action = suggestion_action(&store, &fix);
+                let preview =
+                    fix.is_configuration_change().then(|| view! { <crate::whatif::FixPreview fix=fix.clone() /> });
                 view! {
                     <li class="suggestion" data-testid="suggestion">
                         <span class="fix-text">{text}" "<span class="chip-static">{s.rule.as_str()}</span></span>
                         {action}
+                        {preview}
                     </li>
                 }
             })

@@ -218,6 +218,50 @@ test('set a baseline, apply a fix: the changed cells are marked and listed, and 
   }
 });
 
+test('what if: a fix lists every pair it would change, exactly the pairs applying it changes', async () => {
+  const page = await open();
+  try {
+    await openExample(page, 'default');
+    await page.getByTestId('fix-preview').first().click();
+    await page.getByTestId('fix-preview-list').waitFor();
+    const preview = await page.getByTestId('fix-preview-change').evaluateAll((els) => els.map((e) => `${e.dataset.change}|${e.dataset.from}|${e.dataset.to}`).sort());
+    assert.ok(preview.length > 1, 'the route opens more than the one question asked');
+    assert.match(await page.getByTestId('fix-preview-counts').textContent(), new RegExp(`^${preview.length} pairs change`));
+    await openView(page);
+    await page.getByTestId('baseline-set').click();
+    await page.getByTestId('apply-fix').first().click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=matrix-change]').length > 0);
+    const applied = await page.getByTestId('matrix-change').evaluateAll((els) => els.map((e) => `${e.dataset.change}|${e.dataset.from}|${e.dataset.to}`).sort());
+    assert.deepEqual(applied, preview);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('Preview as Fir lists what would break on a Fir space, each with its rule', async () => {
+  const page = await open();
+  try {
+    await openExample(page, 'default');
+    await page.getByTestId('region-acme-prod').locator('.region-header').click();
+    await page.getByTestId('preview-fir').click();
+    await page.getByTestId('fir-preview').waitFor();
+    // The platform refuses the peering and the VPN on Fir, each with its rule.
+    const refused = await page.getByTestId('whatif-refused').allTextContents();
+    assert.ok(refused.some((t) => /PEER-CEDAR-ONLY/.test(t)), refused.join('\n'));
+    assert.ok(refused.some((t) => /VPN-CEDAR-ONLY/.test(t)), refused.join('\n'));
+    // Connections that worked break, each naming the rule that blocks them now.
+    const closed = await page.locator('[data-testid=fir-preview-change][data-change=closed]').evaluateAll((els) => els.map((e) => e.dataset.rule));
+    assert.ok(closed.length > 0 && closed.every((r) => r), `closed: ${closed}`);
+    await screenshot(page, 'fir-preview-1280');
+    // Nothing was changed: the space is still Cedar and undo has nothing new.
+    assert.equal(await page.getByTestId('undo').isDisabled(), true);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('screenshots of the connectivity view at 1280x800 and 1920x1080', async () => {
   for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
     const page = await open(viewport);
