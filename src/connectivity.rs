@@ -238,6 +238,17 @@ pub fn Connectivity() -> impl IntoView {
                 <header class="mx-head">
                     <h2 id="mx-title">"Connectivity"</h2>
                     <SummaryView counts=counts filter=filter />
+                    <button type="button" class="mx-export" data-testid="matrix-csv"
+                        title="Download the whole matrix as CSV (the same file as spacetrace matrix --csv)"
+                        on:click=move |_| {
+                            let Some(m) = matrix.get_untracked() else { return };
+                            let (text, name) = store.checked.with_untracked(|c| {
+                                (spacetrace_engine::matrix::to_csv(&c.model, &m), crate::files::file_stem(&c.model.name))
+                            });
+                            if let Err(e) = crate::files::download_text(&text, "text/csv", &format!("{name}-matrix.csv")) {
+                                store.notice.set(Some(crate::store::Notice::Info(e)));
+                            }
+                        }>"\u{2913} CSV"</button>
                     <button type="button" class="icon mx-close" title="Close the connectivity view" aria-label="Close the connectivity view"
                         on:click=move |_| store.matrix_open.set(false)>"\u{00d7}"</button>
                 </header>
@@ -323,6 +334,23 @@ pub fn Connectivity() -> impl IntoView {
                     <ChangesView changes=changes comparing=comparing base=base matrix=matrix />
                 </Show>
                 </div>
+                {move || {
+                    let m = matrix.get()?;
+                    store.checked.with(|c| {
+                        (!m.is_complete(&c.model)).then(|| {
+                            let total: usize = c.model.apps.iter().map(|a| a.processes.len()).sum::<usize>()
+                                + c.model.hosts.len() + c.model.remote_hosts.len() + c.model.clients.len();
+                            view! {
+                                <p class="mx-cut" data-testid="matrix-cut" role="note">
+                                    {format!(
+                                        "\u{26A0} This network is too large to answer every pair at once: the first {} of its {total} sources are shown and counted.",
+                                        m.sources.len()
+                                    )}
+                                </p>
+                            }
+                        })
+                    })
+                }}
                 <p class="mx-status" data-testid="matrix-status" aria-live="polite">
                     {move || status().unwrap_or_else(|| "Hover over or move to a cell to see its answer; click it or press Enter to ask it.".to_owned())}
                 </p>
@@ -384,8 +412,12 @@ fn ChangesView(
                     let after = matrix.get().and_then(|m| {
                         c.after_cell.and_then(|at| store.checked.with(|k| m.trace(&k.model, at.row, at.column)))
                     });
-                    let (hop, step) = c.first_difference.as_ref().map(|f| (f.hop, f.step)).unzip();
-                    let first = c.first_difference.as_ref().map(|f| format!("They part at hop {}, step {}.", f.hop + 1, f.step + 1));
+                    let parted = match (&before, &after) {
+                        (Some(b), Some(a)) => spacetrace_engine::diff::first_difference(b, a),
+                        _ => None,
+                    };
+                    let (hop, step) = parted.as_ref().map(|f| (f.hop, f.step)).unzip();
+                    let first = parted.as_ref().map(|f| format!("They part at hop {}, step {}.", f.hop + 1, f.step + 1));
                     view! {
                         <div class="mx-compare" data-testid="matrix-compare">
                             <p class="mx-compare-head">

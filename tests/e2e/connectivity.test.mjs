@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { releaseBuild, newPage, screenshot, ROOT } from './support.mjs';
 
 const app = releaseBuild();
@@ -256,6 +257,28 @@ test('Preview as Fir lists what would break on a Fir space, each with its rule',
     await screenshot(page, 'fir-preview-1280');
     // Nothing was changed: the space is still Cedar and undo has nothing new.
     assert.equal(await page.getByTestId('undo').isDisabled(), true);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('the matrix downloads as CSV, byte for byte the CLI matrix --csv', async () => {
+  const page = await open();
+  try {
+    for (const name of ['default', 'limits']) {
+      await openExample(page, name);
+      await openView(page);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('matrix-csv').click()]);
+      assert.match(download.suggestedFilename(), /-matrix\.csv$/);
+      const got = await readFile(await download.path(), 'utf8');
+      const want = execFileSync(
+        'cargo',
+        ['run', '--quiet', '-p', 'spacetrace-cli', '--', 'matrix', join(ROOT, `scenarios/${name}.json`), '--csv'],
+        { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      assert.equal(got, want, name);
+    }
     assert.deepEqual(page.errors, []);
   } finally {
     await page.context().close();
