@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
-use spacetrace_engine::diff::{self, Change, MatrixDiff, PairChange, StepAt};
+use spacetrace_engine::diff::{self, Change, MatrixDiff, PairChange, StepAt, StepDifference};
+use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::trace::Decision;
 use spacetrace_engine::{Checked, render};
 
@@ -39,16 +40,20 @@ pub fn run(args: &[String]) -> Output {
         Ok(c) => c,
         Err(e) => return Output::err(BAD_USAGE, e),
     };
-    let d = diff::diff(&before.model, &after.model);
+    let (before_m, after_m) = (Matrix::new(&before.model), Matrix::new(&after.model));
+    let d = diff::diff_matrices(&before.model, &before_m, &after.model, &after_m);
+    // Every change is printed with its first difference, computed here from the two traces.
+    let firsts: Vec<Option<StepDifference>> =
+        d.changes.iter().map(|c| c.first_difference(&before.model, &before_m, &after.model, &after_m)).collect();
     let code = if d.is_empty() { OK } else { FAILED };
     let out = if parsed.flag("--json") {
-        let value = to_json((before_path, &before), (after_path, &after), &d);
+        let value = to_json((before_path, &before), (after_path, &after), &d, &firsts);
         match serde_json::to_string_pretty(&value) {
             Ok(s) => s,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
         }
     } else {
-        human((before_path, &before), (after_path, &after), &d)
+        human((before_path, &before), (after_path, &after), &d, &firsts)
     };
     let err: Vec<String> = [(before_path, &before), (after_path, &after)]
         .iter()
@@ -94,7 +99,12 @@ fn step_lines(out: &mut String, label: &str, side: Option<&StepAt>) {
     }
 }
 
-fn human(before: (&str, &Checked), after: (&str, &Checked), d: &MatrixDiff) -> String {
+fn human(
+    before: (&str, &Checked),
+    after: (&str, &Checked),
+    d: &MatrixDiff,
+    firsts: &[Option<StepDifference>],
+) -> String {
     let mut out = String::new();
     let name = |(path, checked): (&str, &Checked)| {
         if checked.model.name.is_empty() { quoted(path) } else { format!("{} ({})", quoted(path), checked.model.name) }
@@ -109,11 +119,11 @@ fn human(before: (&str, &Checked), after: (&str, &Checked), d: &MatrixDiff) -> S
         .map(|c| render::change(*c).len())
         .max()
         .unwrap_or(0);
-    for c in &d.changes {
+    for (i, c) in d.changes.iter().enumerate() {
         let _ = writeln!(out, "\n{:<width$}  {}", render::change(c.change), pair(c));
         let _ = writeln!(out, "    before  {}", render::outcome(c.before));
         let _ = writeln!(out, "    after   {}", render::outcome(c.after));
-        if let Some(f) = &c.first_difference {
+        if let Some(Some(f)) = firsts.get(i) {
             let _ = writeln!(out, "    first difference: hop {}, step {}", f.hop + 1, f.step + 1);
             step_lines(&mut out, "before", f.before.as_ref());
             step_lines(&mut out, "after", f.after.as_ref());
@@ -138,12 +148,18 @@ fn step_json(side: Option<&StepAt>) -> Value {
     })
 }
 
-fn to_json(before: (&str, &Checked), after: (&str, &Checked), d: &MatrixDiff) -> Value {
+fn to_json(
+    before: (&str, &Checked),
+    after: (&str, &Checked),
+    d: &MatrixDiff,
+    firsts: &[Option<StepDifference>],
+) -> Value {
     let file = |(path, checked): (&str, &Checked)| json!({ "file": path, "scenario": checked.model.name });
     let changes: Vec<Value> = d
         .changes
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             json!({
                 "change": c.change,
                 "source": c.source,
@@ -152,7 +168,7 @@ fn to_json(before: (&str, &Checked), after: (&str, &Checked), d: &MatrixDiff) ->
                 "port": c.port,
                 "before": outcome_json(c.before),
                 "after": outcome_json(c.after),
-                "first_difference": c.first_difference.as_ref().map(|f| json!({
+                "first_difference": firsts.get(i).and_then(Option::as_ref).map(|f| json!({
                     "hop": f.hop,
                     "step": f.step,
                     "before": step_json(f.before.as_ref()),

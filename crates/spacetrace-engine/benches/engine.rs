@@ -1,6 +1,8 @@
 //! Engine benchmarks: one question (full trace and verdict only), checking the default scenario,
 //! and the all-pairs matrix of generated scenarios with about 100 and 1,000 endpoints (by classes,
-//! as `Matrix::new` builds it, and for comparison every pair on its own, `Matrix::plain`).
+//! as `Matrix::new` builds it, and for comparison every pair on its own, `Matrix::plain`), and the
+//! matrix diff after an edit of the 100-endpoint scenario (the diff alone, and with the edited
+//! document's matrix, as the wasm figure `matrix_diff_100`).
 //!
 //! `cargo bench -p spacetrace-engine` (or `cargo xtask bench`, which also runs the wasm figures
 //! and prints a summary against the targets). Figures are printed, never asserted.
@@ -9,6 +11,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use spacetrace_engine::diff::diff_matrices;
 use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::{Query, check, check_text, evaluate, outcome, parse_document, synth};
 
@@ -66,5 +69,38 @@ fn matrices(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, questions, checking, matrices);
+/// What the app does after an edit, as the wasm bench `matrix_diff_100` times it: the generated
+/// 100-endpoint scenario, edited (the first space's first process scaled to no dynos, a new
+/// trusted range), its matrix rebuilt and compared with the matrix from before the edit.
+fn edited_100() -> (spacetrace_engine::Checked, spacetrace_engine::Checked) {
+    let doc = synth::scenario(100);
+    let mut edited = doc.clone();
+    if let Some(space) = edited.spaces.first_mut() {
+        if let Some(p) = space.apps.first_mut().and_then(|a| a.process_types.first_mut()) {
+            p.dynos = 0;
+        }
+        space.trusted_ip_ranges.get_or_insert_with(Vec::new).push("198.51.100.0/24".into());
+    }
+    (check(&doc), check(&edited))
+}
+
+fn diffs(c: &mut Criterion) {
+    let (before, after) = edited_100();
+    let (bm, am) = (Matrix::new(&before.model), Matrix::new(&after.model));
+    let mut group = c.benchmark_group("engine");
+    group.throughput(Throughput::Elements(bm.cells.len() as u64));
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    group.bench_function("diff_100", |b| {
+        b.iter(|| diff_matrices(black_box(&before.model), &bm, black_box(&after.model), &am))
+    });
+    group.bench_function("matrix_diff_100", |b| {
+        b.iter(|| {
+            let m = Matrix::new(black_box(&after.model));
+            diff_matrices(black_box(&before.model), &bm, black_box(&after.model), &m)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, questions, checking, matrices, diffs);
 criterion_main!(benches);

@@ -10,8 +10,9 @@
 //!
 //! - A pair in both documents whose verdict differs is [`Change::Opened`] (blocked, then
 //!   connected) or [`Change::Closed`] (connected, then blocked); blocked in both but by different
-//!   rules, [`Change::Changed`]. For these the two full traces are compared and the first step
-//!   that differs is reported ([`StepDifference`]).
+//!   rules, [`Change::Changed`]. For these the first step where the two full traces part
+//!   ([`StepDifference`]) is found on demand, for one change at a time:
+//!   [`PairChange::first_difference`].
 //! - A pair answered only after is [`Change::Added`], only before [`Change::Removed`], with its
 //!   outcome.
 //!
@@ -21,11 +22,13 @@
 //! the words.
 //!
 //! Cost: references are built once per row and column, rows and columns are matched through hash
-//! maps of them, and cells are compared by index without allocating; traces are computed only for
-//! pairs that changed.
+//! maps of them, and cells are compared by index without allocating (a row whose columns all match
+//! in place is compared whole). No trace is evaluated while diffing: a trace costs far more than a
+//! cell, and an edit can change thousands of pairs of which a person looks at a few, so the first
+//! difference is computed only when asked for.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::Serialize;
 
@@ -103,8 +106,28 @@ pub struct PairChange {
     pub before_cell: Option<Cell>,
     /// Where the pair is in the after matrix, when it is there.
     pub after_cell: Option<Cell>,
-    /// For a pair in both documents, where their traces first differ.
-    pub first_difference: Option<StepDifference>,
+}
+
+impl PairChange {
+    /// For a pair in both documents whose answer changed (opened, closed or changed), where its
+    /// two traces first part; `None` for an added or removed pair. Evaluates the pair's two full
+    /// traces: give the models and matrices the diff was computed from.
+    pub fn first_difference(
+        &self,
+        before: &Model,
+        before_m: &Matrix,
+        after: &Model,
+        after_m: &Matrix,
+    ) -> Option<StepDifference> {
+        match (self.change, self.before_cell, self.after_cell) {
+            (Change::Opened | Change::Closed | Change::Changed, Some(bc), Some(ac)) => {
+                let bt = before_m.trace(before, bc.row, bc.column)?;
+                let at = after_m.trace(after, ac.row, ac.column)?;
+                first_difference(&bt, &at)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// How many pairs changed, by kind.
@@ -170,8 +193,66 @@ pub fn classify(before: Option<Outcome>, after: Option<Outcome>) -> Option<Chang
     }
 }
 
-/// A deterministic hasher: the engine reads no randomness, and lookups do not depend on order.
-type Fixed = BuildHasherDefault<DefaultHasher>;
+/// A small deterministic hasher for the reference maps: the engine reads no randomness, and
+/// lookups do not depend on order. Keys are a few hundred short references built from the
+/// documents themselves, so speed matters more here than resistance to crafted collisions.
+#[derive(Default)]
+struct Mix(u64);
+
+impl Mix {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for Mix {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // Spread the bits, so that the few the table looks at depend on the whole key.
+        let mut x = self.0;
+        x ^= x >> 32;
+        x = x.wrapping_mul(Self::K);
+        x ^ (x >> 29)
+    }
+}
+
+type Fixed = BuildHasherDefault<Mix>;
 
 /// Where a row or column of one matrix is in the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,15 +265,19 @@ enum Match {
     At(usize),
 }
 
-/// For each key of `mine`, where it is in `other` (first occurrences only).
-fn matches<K: Hash + Eq>(mine: &[K], other: &[K]) -> Vec<Match> {
-    let index = first_index(other);
-    let own = first_index(mine);
+/// For each key of `a`, where it is in `b`, and for each key of `b`, where it is in `a` (first
+/// occurrences only).
+fn matches<K: Hash + Eq>(a: &[K], b: &[K]) -> (Vec<Match>, Vec<Match>) {
+    let (a_index, b_index) = (first_index(a), first_index(b));
+    (resolve(a, &a_index, &b_index), resolve(b, &b_index, &a_index))
+}
+
+fn resolve<K: Hash + Eq>(mine: &[K], own: &HashMap<&K, usize, Fixed>, other: &HashMap<&K, usize, Fixed>) -> Vec<Match> {
     mine.iter()
         .enumerate()
         .map(
             |(i, k)| {
-                if own.get(k) != Some(&i) { Match::Repeat } else { index.get(k).map_or(Match::Only, |&j| Match::At(j)) }
+                if own.get(k) != Some(&i) { Match::Repeat } else { other.get(k).map_or(Match::Only, |&j| Match::At(j)) }
             },
         )
         .collect()
@@ -221,14 +306,17 @@ impl Keys {
     }
 }
 
-/// Compare two matrices, each with the model it was built from.
+/// Compare two matrices, each with the model it was built from. No trace is evaluated; see
+/// [`PairChange::first_difference`].
 pub fn diff_matrices(before: &Model, before_m: &Matrix, after: &Model, after_m: &Matrix) -> MatrixDiff {
     let bk = Keys::new(before, before_m);
     let ak = Keys::new(after, after_m);
-    let a_rows = matches(&ak.rows, &bk.rows);
-    let a_cols = matches(&ak.columns, &bk.columns);
-    let b_rows = matches(&bk.rows, &ak.rows);
-    let b_cols = matches(&bk.columns, &ak.columns);
+    let (a_rows, b_rows) = matches(&ak.rows, &bk.rows);
+    let (a_cols, b_cols) = matches(&ak.columns, &bk.columns);
+    let (b_width, a_width) = (before_m.services.len(), after_m.services.len());
+    // Every column of the after matrix is the same column of the before matrix (the usual case
+    // after an edit that adds or removes no service): a row found in both can be compared whole.
+    let columns_in_place = a_width == b_width && a_cols.iter().enumerate().all(|(c, m)| *m == Match::At(c));
 
     let mut both = Vec::new();
     let mut added = Vec::new();
@@ -239,12 +327,20 @@ pub fn diff_matrices(before: &Model, before_m: &Matrix, after: &Model, after_m: 
         if *row == Match::Repeat {
             continue;
         }
+        let a_row = row_cells(after_m, r);
+        let b_row = match *row {
+            Match::At(br) => row_cells(before_m, br),
+            _ => &[],
+        };
+        if columns_in_place && matches!(row, Match::At(_)) && a_row.len() == a_width && a_row == b_row {
+            continue;
+        }
         for (c, column) in a_cols.iter().enumerate() {
-            let a = after_m.cell(r, c);
+            let a = a_row.get(c).copied().flatten();
             match (*row, *column) {
                 (_, Match::Repeat) | (Match::Repeat, _) => {}
                 (Match::At(br), Match::At(bc)) => {
-                    let b = before_m.cell(br, bc);
+                    let b = b_row.get(bc).copied().flatten();
                     if b == a {
                         continue;
                     }
@@ -266,9 +362,12 @@ pub fn diff_matrices(before: &Model, before_m: &Matrix, after: &Model, after_m: 
     }
 
     // Pairs only before: a row or a column the after matrix lacks.
+    let some_column_only_before = b_cols.contains(&Match::Only);
     for (r, row) in b_rows.iter().enumerate() {
-        if *row == Match::Repeat {
-            continue;
+        match *row {
+            Match::Repeat => continue,
+            Match::At(_) if !some_column_only_before => continue,
+            _ => {}
         }
         for (c, column) in b_cols.iter().enumerate() {
             let only_before =
@@ -288,15 +387,6 @@ pub fn diff_matrices(before: &Model, before_m: &Matrix, after: &Model, after_m: 
             (None, Some(x)) => pair_key(&bk, x),
             (None, None) => continue,
         };
-        let first_difference = match (change, b_cell, a_cell) {
-            (Change::Opened | Change::Closed | Change::Changed, Some(bc), Some(ac)) => {
-                match (before_m.trace(before, bc.row, bc.column), after_m.trace(after, ac.row, ac.column)) {
-                    (Some(bt), Some(at)) => first_difference(&bt, &at),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
         changes.push(PairChange {
             change,
             source,
@@ -307,10 +397,18 @@ pub fn diff_matrices(before: &Model, before_m: &Matrix, after: &Model, after_m: 
             after: a,
             before_cell: b_cell,
             after_cell: a_cell,
-            first_difference,
         });
     }
     MatrixDiff { changes }
+}
+
+/// A row of a matrix's cells: `row_cells(m, r).get(c)` is `m.cell(r, c)`. Shorter than the row
+/// (even empty) where the matrix holds fewer cells than its sources and services make.
+fn row_cells(m: &Matrix, row: usize) -> &[Option<Outcome>] {
+    let width = m.services.len();
+    let start = row.saturating_mul(width).min(m.cells.len());
+    let end = start.saturating_add(width).min(m.cells.len());
+    &m.cells[start..end]
 }
 
 fn pair_key(k: &Keys, at: Cell) -> (String, String, Protocol, u16) {
@@ -450,7 +548,8 @@ mod tests {
         assert_eq!(change.before.and_then(|o| o.blocked_by), Some(RuleId::PeerRoute));
         assert_eq!(change.after.map(|o| o.verdict), Some(Verdict::Connected));
         // The traces part where the route table had no route.
-        let first = change.first_difference.as_ref().unwrap();
+        let am = Matrix::new(&after);
+        let first = change.first_difference(&before, &m, &after, &am).unwrap();
         let b = first.before.as_ref().unwrap();
         assert_eq!(b.rule(), RuleId::PeerRoute);
         assert_eq!(b.step.decision, Decision::Block);
@@ -458,7 +557,6 @@ mod tests {
         let a = first.after.as_ref().unwrap();
         assert_ne!((a.rule(), a.step.decision), (b.rule(), b.step.decision));
         // Every reported cell is where the diff says it is.
-        let am = Matrix::new(&after);
         for c in &d.changes {
             assert_eq!(c.before, c.before_cell.and_then(|x| m.cell(x.row, x.column)));
             assert_eq!(c.after, c.after_cell.and_then(|x| am.cell(x.row, x.column)));
@@ -479,6 +577,7 @@ mod tests {
 
         let d = diff(&before, &after);
         assert_eq!(as_map(&d), brute_force(&before, &after));
+        let (bm, am) = (Matrix::new(&before), Matrix::new(&after));
         let s = d.summary();
         assert!(s.removed > 0 && s.added > 0, "{s:?}");
         assert_eq!(s.total(), d.changes.len());
@@ -486,10 +585,11 @@ mod tests {
         assert!(d.changes.iter().any(|c| c.change == Change::Removed && c.destination == host_ref));
         assert!(d.changes.iter().any(|c| c.change == Change::Added && c.source == "client:newcomer"));
         for c in &d.changes {
+            let first = c.first_difference(&before, &bm, &after, &am);
             match c.change {
-                Change::Added => assert!(c.before.is_none() && c.after.is_some() && c.first_difference.is_none()),
-                Change::Removed => assert!(c.before.is_some() && c.after.is_none() && c.first_difference.is_none()),
-                _ => assert!(c.first_difference.is_some()),
+                Change::Added => assert!(c.before.is_none() && c.after.is_some() && first.is_none()),
+                Change::Removed => assert!(c.before.is_some() && c.after.is_none() && first.is_none()),
+                _ => assert!(first.is_some()),
             }
         }
         // Pairs in both first, then added, then removed; each group in matrix order.
@@ -551,5 +651,29 @@ mod tests {
         assert!(d.is_empty());
         let d = diff_matrices(&before, &Matrix::new(&empty), &before, &Matrix::new(&before));
         assert_eq!(d.summary().added, pairs(&before).len());
+        assert!(
+            d.changes
+                .iter()
+                .all(|c| c.first_difference(&before, &Matrix::new(&empty), &before, &Matrix::new(&before)).is_none())
+        );
+    }
+
+    #[test]
+    fn a_matrix_missing_cells_has_those_pairs_unanswered() {
+        let model = check_text(DEFAULT).model;
+        let whole = Matrix::new(&model);
+        let mut short = whole.clone();
+        let width = short.services.len();
+        // Cut inside the second row: its first cells stay, the rest and every later row go.
+        short.cells.truncate(width + width / 2);
+        let d = diff_matrices(&model, &whole, &model, &short);
+        let expected = whole.cells[width + width / 2..].iter().filter(|c| c.is_some()).count();
+        assert!(expected > 0);
+        assert_eq!(d.summary().removed, expected);
+        assert_eq!(d.summary().total(), expected);
+        assert!(d.changes.iter().all(|c| c.after_cell.is_some() && c.before_cell.unwrap().row >= 1));
+        let back = diff_matrices(&model, &short, &model, &whole);
+        assert_eq!(back.summary().added, expected);
+        assert_eq!(back.summary().total(), expected);
     }
 }

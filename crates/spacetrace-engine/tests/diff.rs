@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
-use spacetrace_engine::diff::{Change, MatrixDiff, diff};
+use spacetrace_engine::diff::{Change, MatrixDiff, diff, diff_matrices, first_difference};
 use spacetrace_engine::doc::{Document, Listen, PeeringStatus, Protocol, TunnelStatus};
 use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::model::Model;
@@ -42,6 +42,18 @@ fn pairs(model: &Model) -> BTreeMap<Pair, Outcome> {
             if let Some(o) = m.cell(r, c) {
                 out.entry((src_ref(model, *src), service_ref(model, svc))).or_insert(o);
             }
+        }
+    }
+    out
+}
+
+/// Where each pair of a model's matrix first is (row, column), by references built per cell;
+/// every cell counts here, answered or not.
+fn cells_by_reference(model: &Model, m: &Matrix) -> BTreeMap<Pair, (usize, usize)> {
+    let mut out = BTreeMap::new();
+    for (r, src) in m.sources.iter().enumerate() {
+        for (c, svc) in m.services.iter().enumerate() {
+            out.entry((src_ref(model, *src), service_ref(model, svc))).or_insert((r, c));
         }
     }
     out
@@ -222,13 +234,33 @@ proptest! {
         let (before, after) = edited(endpoints, &edits);
         let (b, a) = (check(&before).model, check(&after).model);
         let (bm, am) = (Matrix::new(&b), Matrix::new(&a));
-        for c in diff(&b, &a).changes {
+        let (b_cells, a_cells) = (cells_by_reference(&b, &bm), cells_by_reference(&a, &am));
+        let d = diff_matrices(&b, &bm, &a, &am);
+        prop_assert_eq!(&d, &diff(&b, &a));
+        for c in &d.changes {
             prop_assert_eq!(c.before, c.before_cell.and_then(|x| bm.cell(x.row, x.column)));
             prop_assert_eq!(c.after, c.after_cell.and_then(|x| am.cell(x.row, x.column)));
+            // The cells are the pair's first cells, found by references built per cell.
+            let key = (c.source.clone(), format!("{} {}/{}", c.destination, protocol_ref(c.protocol), c.port));
+            prop_assert_eq!(c.before_cell.is_some(), b_cells.contains_key(&key), "{:?}", c);
+            prop_assert_eq!(c.after_cell.is_some(), a_cells.contains_key(&key), "{:?}", c);
+            if let Some(x) = c.before_cell {
+                prop_assert_eq!(Some(&(x.row, x.column)), b_cells.get(&key));
+            }
+            if let Some(x) = c.after_cell {
+                prop_assert_eq!(Some(&(x.row, x.column)), a_cells.get(&key));
+            }
+            let first = c.first_difference(&b, &bm, &a, &am);
             match c.change {
-                Change::Added | Change::Removed => prop_assert!(c.first_difference.is_none()),
+                Change::Added | Change::Removed => prop_assert!(first.is_none()),
                 _ => {
-                    let first = c.first_difference.as_ref();
+                    // The same as comparing the two full traces of the pair.
+                    let (x, y) = (c.before_cell.unwrap(), c.after_cell.unwrap());
+                    let traces = (bm.trace(&b, x.row, x.column), am.trace(&a, y.row, y.column));
+                    let (Some(bt), Some(at)) = traces else {
+                        return Err(TestCaseError::fail(format!("no trace for {c:?}")));
+                    };
+                    prop_assert_eq!(&first, &first_difference(&bt, &at));
                     prop_assert!(first.is_some(), "{c:?}");
                     let first = first.unwrap();
                     prop_assert!(first.before != first.after, "{c:?}");
