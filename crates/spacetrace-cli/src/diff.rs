@@ -41,26 +41,57 @@ pub fn run(args: &[String]) -> Output {
         Err(e) => return Output::err(BAD_USAGE, e),
     };
     let (before_m, after_m) = (Matrix::new(&before.model), Matrix::new(&after.model));
-    let d = diff::diff_matrices(&before.model, &before_m, &after.model, &after_m);
+    report(
+        Side { path: before_path, checked: &before, matrix: &before_m },
+        Side { path: after_path, checked: &after, matrix: &after_m },
+        parsed.flag("--json"),
+    )
+}
+
+/// One of the two scenarios compared: its file, the checked scenario and its matrix.
+#[derive(Clone, Copy)]
+struct Side<'a> {
+    path: &'a str,
+    checked: &'a Checked,
+    matrix: &'a Matrix,
+}
+
+impl Side<'_> {
+    fn complete(&self) -> bool {
+        self.matrix.is_complete(&self.checked.model)
+    }
+
+    fn sources_total(&self) -> usize {
+        Matrix::source_count(&self.checked.model)
+    }
+}
+
+/// The diff of two scenarios' matrices, in words or JSON. A side whose matrix is cut (see
+/// `Matrix::is_complete`) is named in a note under the files (`complete: false` in the JSON).
+fn report(before: Side, after: Side, json: bool) -> Output {
+    let d = diff::diff_matrices(&before.checked.model, before.matrix, &after.checked.model, after.matrix);
     // Every change is printed with its first difference, computed here from the two traces.
-    let firsts: Vec<Option<StepDifference>> =
-        d.changes.iter().map(|c| c.first_difference(&before.model, &before_m, &after.model, &after_m)).collect();
+    let firsts: Vec<Option<StepDifference>> = d
+        .changes
+        .iter()
+        .map(|c| c.first_difference(&before.checked.model, before.matrix, &after.checked.model, after.matrix))
+        .collect();
     let code = if d.is_empty() { OK } else { FAILED };
-    let out = if parsed.flag("--json") {
-        let value = to_json((before_path, &before), (after_path, &after), &d, &firsts);
+    let out = if json {
+        let value = to_json(before, after, &d, &firsts);
         match serde_json::to_string_pretty(&value) {
             Ok(s) => s,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
         }
     } else {
-        human((before_path, &before), (after_path, &after), &d, &firsts)
+        human(before, after, &d, &firsts)
     };
-    let err: Vec<String> = [(before_path, &before), (after_path, &after)]
+    let err: Vec<String> = [before, after]
         .iter()
-        .flat_map(|(path, checked)| {
-            checked
-                .errors()
-                .map(move |d| format!("scenario error in {}: {}", quoted(path), render::diagnostic_with_location(d)))
+        .flat_map(|side| {
+            side.checked.errors().map(move |d| {
+                format!("scenario error in {}: {}", quoted(side.path), render::diagnostic_with_location(d))
+            })
         })
         .collect();
     Output { code, out, err: err.join("\n") }
@@ -99,18 +130,19 @@ fn step_lines(out: &mut String, label: &str, side: Option<&StepAt>) {
     }
 }
 
-fn human(
-    before: (&str, &Checked),
-    after: (&str, &Checked),
-    d: &MatrixDiff,
-    firsts: &[Option<StepDifference>],
-) -> String {
+fn human(before: Side, after: Side, d: &MatrixDiff, firsts: &[Option<StepDifference>]) -> String {
     let mut out = String::new();
-    let name = |(path, checked): (&str, &Checked)| {
-        if checked.model.name.is_empty() { quoted(path) } else { format!("{} ({})", quoted(path), checked.model.name) }
+    let name = |side: Side| {
+        let model = &side.checked.model;
+        if model.name.is_empty() { quoted(side.path) } else { format!("{} ({})", quoted(side.path), model.name) }
     };
     let _ = writeln!(out, "Before: {}", name(before));
     let _ = writeln!(out, "After:  {}", name(after));
+    for (side, is_before) in [(before, true), (after, false)] {
+        if !side.complete() {
+            let _ = writeln!(out, "{}", render::diff_cut(is_before, side.matrix.sources.len(), side.sources_total()));
+        }
+    }
     if d.is_empty() {
         let _ = writeln!(out, "\nNo pair changed.");
     }
@@ -148,13 +180,15 @@ fn step_json(side: Option<&StepAt>) -> Value {
     })
 }
 
-fn to_json(
-    before: (&str, &Checked),
-    after: (&str, &Checked),
-    d: &MatrixDiff,
-    firsts: &[Option<StepDifference>],
-) -> Value {
-    let file = |(path, checked): (&str, &Checked)| json!({ "file": path, "scenario": checked.model.name });
+fn to_json(before: Side, after: Side, d: &MatrixDiff, firsts: &[Option<StepDifference>]) -> Value {
+    let file = |side: Side| {
+        json!({
+            "file": side.path,
+            "scenario": side.checked.model.name,
+            "complete": side.complete(),
+            "sources_total": side.sources_total(),
+        })
+    };
     let changes: Vec<Value> = d
         .changes
         .iter()
@@ -298,5 +332,59 @@ mod tests {
         assert_eq!(o.code, BAD_USAGE);
         assert_eq!(o.err, "spacetrace diff: cannot read \u{201c}/nonexistent.json\u{201d}: no such file");
         assert!(o.out.is_empty());
+    }
+
+    /// The default scenario with its matrix, whole or with only its first `keep` sources (as
+    /// `Matrix::new` leaves a matrix that `MAX_CELLS` cut).
+    fn default_side(keep: Option<usize>) -> (Checked, Matrix) {
+        let checked = spacetrace_engine::check_text(&crate::tests::default_text());
+        let mut m = Matrix::new(&checked.model);
+        if let Some(keep) = keep {
+            m.sources.truncate(keep);
+            m.cells.truncate(keep * m.services.len());
+        }
+        (checked, m)
+    }
+
+    #[test]
+    fn a_cut_side_is_named_in_a_note() {
+        let (whole_c, whole_m) = default_side(None);
+        let (cut_c, cut_m) = default_side(Some(5));
+        let whole = Side { path: "whole.json", checked: &whole_c, matrix: &whole_m };
+        let cut = Side { path: "cut.json", checked: &cut_c, matrix: &cut_m };
+        let before_note = "The before matrix is cut to the first 5 of 8 sources (a matrix holds at most 8,388,608 pairs): pairs of the other sources are not compared, or are listed as added where the after matrix has them.\n";
+        let after_note = "The after matrix is cut to the first 5 of 8 sources (a matrix holds at most 8,388,608 pairs): pairs of the other sources are not compared, or are listed as removed where the before matrix has them.\n";
+
+        let o = report(cut, whole, false);
+        assert_eq!(o.code, FAILED);
+        assert!(o.out.contains(&format!("\nAfter:  \u{201c}whole.json\u{201d} (Acme: a Cedar space, a peered VPC and an office VPN)\n{before_note}\n")), "{}", o.out);
+        assert!(!o.out.contains(after_note));
+        assert!(o.out.contains("\nadded    "), "{}", o.out);
+
+        let o = report(whole, cut, false);
+        assert!(o.out.contains(after_note), "{}", o.out);
+        assert!(!o.out.contains(before_note));
+        assert!(o.out.contains("\nremoved  "), "{}", o.out);
+
+        let o = report(cut, cut, false);
+        assert_eq!(o.code, OK);
+        assert!(o.out.contains(&format!("{before_note}{after_note}\nNo pair changed.\n")), "{}", o.out);
+
+        let o = report(whole, whole, false);
+        assert!(!o.out.contains("is cut"), "{}", o.out);
+    }
+
+    #[test]
+    fn json_says_which_side_is_complete() {
+        let (whole_c, whole_m) = default_side(None);
+        let (cut_c, cut_m) = default_side(Some(5));
+        let whole = Side { path: "whole.json", checked: &whole_c, matrix: &whole_m };
+        let cut = Side { path: "cut.json", checked: &cut_c, matrix: &cut_m };
+        let v: Value = serde_json::from_str(&report(whole, cut, true).out).unwrap();
+        assert_eq!(v["before"]["complete"], true);
+        assert_eq!(v["after"]["complete"], false);
+        assert_eq!(v["before"]["sources_total"], 8);
+        assert_eq!(v["after"]["sources_total"], 8);
+        assert_eq!(v["after"]["file"], "cut.json");
     }
 }

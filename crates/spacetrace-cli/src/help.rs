@@ -88,12 +88,14 @@ The table numbers the services (columns) and gives one row per source:
 \u{2714} connected, \u{2716} blocked, \u{00b7} not modelled (neither end on Heroku); then the counts
 and how often each rule blocked. A table wider than 120 columns is printed as one block per
 source instead, listing the services it connects to and those it is blocked from, with the
-blocking rule.
+blocking rule. A matrix holds at most 8,388,608 pairs: a larger one is cut at a whole
+source, and says so (a line under the title; a note on standard error with --csv).
 
   --list   always print one block per source
-  --json   print {scenario, sources, services, cells, counts}: sources and services have a
-           ref (as ask takes it) and a label; cells[row][column] is null or
-           {verdict, blocked_by}
+  --json   print {scenario, complete, sources_total, sources, services, cells, counts}:
+           complete is false when the matrix is cut, sources_total counts every source;
+           sources and services have a ref (as ask takes it) and a label; cells[row][column]
+           is null or {verdict, blocked_by}
   --csv    print CSV (RFC 4180, CRLF line ends): a header, source then one column per
            service (REF PROTOCOL/PORT, as in host:warehouse tcp/5432); one record per
            source (its REF), each cell connected, blocked:RULE-ID, or empty when not
@@ -116,9 +118,11 @@ removed or reordered between the files.
 
 Each pair shows both answers (with the blocking rule) and, when it is in both files, the first
 step where the two traces differ (hop and step numbered from 1, as ask prints them). A summary
-line counts each kind. One of BEFORE and AFTER may be - (standard input).
+line counts each kind. One of BEFORE and AFTER may be - (standard input). A side whose
+matrix is cut (more than 8,388,608 pairs) is named in a line under the files.
 
-  --json   print {before, after, summary, changes}: before and after are {file, scenario};
+  --json   print {before, after, summary, changes}: before and after are {file, scenario,
+           complete, sources_total};
            summary counts opened, closed, changed, added and removed; each change has
            change, source, destination, protocol, port, before and after (null or
            {verdict, blocked_by}) and first_difference (null or {hop, step, before, after},

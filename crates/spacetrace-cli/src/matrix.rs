@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::model::Model;
 use spacetrace_engine::refs;
-use spacetrace_engine::{RuleId, Verdict, render};
+use spacetrace_engine::{Checked, RuleId, Verdict, render};
 
 use crate::args::Spec;
 use crate::text::{pad, pad_left, width, wrap_list};
@@ -41,20 +41,54 @@ pub fn run(args: &[String]) -> Output {
         Ok(c) => c,
         Err(e) => return Output::err(BAD_USAGE, e),
     };
-    let model = &checked.model;
-    let matrix = Matrix::new(model);
-    let labels = Labels::new(model, &matrix);
-    let out = if parsed.flag("--csv") {
-        spacetrace_engine::matrix::to_csv(model, &matrix)
+    let layout = if parsed.flag("--csv") {
+        Layout::Csv
     } else if parsed.flag("--json") {
-        match serde_json::to_string_pretty(&to_json(model, &matrix, &labels)) {
+        Layout::Json
+    } else if parsed.flag("--list") {
+        Layout::List
+    } else {
+        Layout::Table
+    };
+    let matrix = Matrix::new(&checked.model);
+    report(&checked, &matrix, layout)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Table,
+    List,
+    Json,
+    Csv,
+}
+
+/// The matrix of a scenario in a layout. A cut matrix (see `Matrix::is_complete`) is said so: a
+/// line under the title of the table and the list, a note on standard error beside the CSV, and
+/// `"complete": false` in the JSON.
+fn report(checked: &Checked, matrix: &Matrix, layout: Layout) -> Output {
+    let model = &checked.model;
+    let labels = Labels::new(model, matrix);
+    let cut = cut_note(model, matrix);
+    let mut err = String::new();
+    let out = match layout {
+        Layout::Csv => {
+            if let Some(note) = &cut {
+                err = format!("note: {note}");
+            }
+            spacetrace_engine::matrix::to_csv(model, matrix)
+        }
+        Layout::Json => match serde_json::to_string_pretty(&to_json(model, matrix, &labels)) {
             Ok(s) => s,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
-        }
-    } else {
-        human(model, &matrix, &labels, parsed.flag("--list"))
+        },
+        Layout::Table | Layout::List => human(model, matrix, &labels, layout == Layout::List, cut.as_deref()),
     };
-    ask::with_scenario_errors(&checked, Output { code: OK, out, err: String::new() })
+    ask::with_scenario_errors(checked, Output { code: OK, out, err })
+}
+
+/// The sentence saying a matrix is cut, when it is.
+fn cut_note(model: &Model, m: &Matrix) -> Option<String> {
+    (!m.is_complete(model)).then(|| render::matrix_cut(m.sources.len(), Matrix::source_count(model)))
 }
 
 /// References and engine labels for every row and column.
@@ -86,10 +120,13 @@ fn mark(m: &Matrix, row: usize, column: usize) -> &'static str {
     }
 }
 
-fn human(model: &Model, m: &Matrix, l: &Labels, list: bool) -> String {
+fn human(model: &Model, m: &Matrix, l: &Labels, list: bool, cut: Option<&str>) -> String {
     let mut out = String::new();
     let title = if model.name.is_empty() { String::new() } else { format!(" \u{2014} {}", model.name) };
     let _ = writeln!(out, "Matrix{title}: {} sources \u{00d7} {} services", m.sources.len(), m.services.len());
+    if let Some(note) = cut {
+        let _ = writeln!(out, "{note}");
+    }
     if m.sources.is_empty() || m.services.is_empty() {
         return out;
     }
@@ -219,6 +256,8 @@ fn to_json(model: &Model, m: &Matrix, l: &Labels) -> Value {
     let (connected, blocked, not_modelled) = m.counts();
     json!({
         "scenario": model.name,
+        "complete": m.is_complete(model),
+        "sources_total": Matrix::source_count(model),
         "sources": sources,
         "services": services,
         "cells": cells,
@@ -435,5 +474,65 @@ mod tests {
         let records = parse_csv(&o.out);
         assert!(records.iter().any(|r| r[0] == "client:home, \"sweet\" home"));
         assert!(records.iter().all(|r| r.len() == records[0].len()));
+    }
+
+    /// The default scenario's matrix with only its first `keep` sources, as `Matrix::new` leaves
+    /// a matrix that `MAX_CELLS` cut (building one that large here would be slow).
+    fn cut_default(keep: usize) -> (Checked, Matrix) {
+        let checked = spacetrace_engine::check_text(&crate::tests::default_text());
+        let mut m = Matrix::new(&checked.model);
+        m.sources.truncate(keep);
+        m.cells.truncate(keep * m.services.len());
+        assert!(!m.is_complete(&checked.model));
+        (checked, m)
+    }
+
+    const CUT_NOTE: &str =
+        "The matrix is cut: it shows the first 3 of 8 sources, as a matrix holds at most 8,388,608 pairs.";
+
+    #[test]
+    fn a_cut_matrix_says_so_under_the_title_of_the_table_and_the_list() {
+        let (checked, m) = cut_default(3);
+        for layout in [Layout::Table, Layout::List] {
+            let o = report(&checked, &m, layout);
+            assert_eq!(o.code, OK);
+            let mut lines = o.out.lines();
+            assert!(lines.next().unwrap().ends_with(": 3 sources \u{00d7} 11 services"), "{}", o.out);
+            assert_eq!(lines.next(), Some(CUT_NOTE), "{layout:?}: {}", o.out);
+            assert!(o.out.lines().all(|line| width(line) <= MAX_TABLE_WIDTH), "{}", o.out);
+            assert!(o.err.is_empty());
+        }
+        // A whole matrix says nothing of the kind.
+        let whole = run_words(&["matrix", DEFAULT]);
+        assert!(!whole.out.contains("is cut"), "{}", whole.out);
+        assert!(!run_words(&["matrix", DEFAULT, "--list"]).out.contains("is cut"));
+    }
+
+    #[test]
+    fn a_cut_matrix_as_csv_is_noted_on_standard_error() {
+        let (checked, m) = cut_default(3);
+        let o = report(&checked, &m, Layout::Csv);
+        assert_eq!(o.code, OK);
+        assert_eq!(o.err, format!("note: {CUT_NOTE}"));
+        assert_eq!(o.out, spacetrace_engine::matrix::to_csv(&checked.model, &m));
+        assert_eq!(parse_csv(&o.out).len(), 4);
+        let whole = run_words(&["matrix", DEFAULT, "--csv"]);
+        assert!(whole.err.is_empty(), "{}", whole.err);
+    }
+
+    #[test]
+    fn a_cut_matrix_in_json_is_not_complete_and_counts_every_source() {
+        let (checked, m) = cut_default(3);
+        let o = report(&checked, &m, Layout::Json);
+        assert_eq!(o.code, OK);
+        assert!(o.err.is_empty());
+        let v: Value = serde_json::from_str(&o.out).unwrap();
+        assert_eq!(v["complete"], false);
+        assert_eq!(v["sources_total"], 8);
+        assert_eq!(v["sources"].as_array().unwrap().len(), 3);
+        assert_eq!(v["cells"].as_array().unwrap().len(), 3);
+        let whole: Value = serde_json::from_str(&run_words(&["matrix", DEFAULT, "--json"]).out).unwrap();
+        assert_eq!(whole["complete"], true);
+        assert_eq!(whole["sources_total"], whole["sources"].as_array().unwrap().len());
     }
 }

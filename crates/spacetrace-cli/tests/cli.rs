@@ -161,3 +161,45 @@ fn diff_with_an_unreadable_file_is_one_message_and_exit_two() {
     assert!(o.stdout.is_empty());
     assert!(text(&o.stderr).contains("This is not a Spacetrace scenario"), "{}", text(&o.stderr));
 }
+
+/// A scenario of `apps` Common Runtime apps, one web process each, written to a temporary file.
+/// Each app is a source and two services (its hostname and its web port), so 2,050 apps make
+/// 2,050 × 4,100 pairs: more than a matrix holds (`MAX_CELLS`, 8,388,608).
+fn many_apps(name: &str, apps: usize) -> std::path::PathBuf {
+    let apps: Vec<serde_json::Value> = (0..apps)
+        .map(|i| serde_json::json!({ "id": format!("app-{i}"), "process_types": [{ "name": "web", "dynos": 1 }] }))
+        .collect();
+    let doc = serde_json::json!({ "version": 1, "name": "Many apps", "common_runtime_apps": apps });
+    let path = std::env::temp_dir().join(format!("spacetrace-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, doc.to_string()).expect("the temporary scenario is written");
+    path
+}
+
+#[test]
+fn diff_names_the_sides_whose_matrices_are_cut() {
+    let big = many_apps("many-apps.json", 2050);
+    let path = big.to_str().unwrap();
+    let o = spacetrace(&["diff", path, path]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    for side in ["before", "after"] {
+        let note = format!(
+            "\nThe {side} matrix is cut to the first 2,046 of 2,050 sources (a matrix holds at most 8,388,608 pairs): "
+        );
+        assert!(out.contains(&note), "{out}");
+    }
+    assert!(
+        out.ends_with("\nNo pair changed.\n\nSummary: 0 opened, 0 closed, 0 changed, 0 added, 0 removed\n"),
+        "{out}"
+    );
+
+    let o = spacetrace(&["diff", path, path, "--json"]);
+    let _ = std::fs::remove_file(&big);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on standard output");
+    for side in ["before", "after"] {
+        assert_eq!(v[side]["complete"], false);
+        assert_eq!(v[side]["sources_total"], 2050);
+    }
+    assert_eq!(v["changes"].as_array().map(Vec::len), Some(0));
+}

@@ -113,6 +113,13 @@ impl Matrix {
         Self { sources, services, cells }
     }
 
+    /// How many sources the model has: the rows of a complete matrix (a cut one holds fewer; see
+    /// [`Matrix::is_complete`]). Counts them without listing them.
+    pub fn source_count(model: &Model) -> usize {
+        let processes: usize = model.apps.iter().map(|a| a.processes.len()).sum();
+        processes + model.hosts.len() + model.remote_hosts.len() + model.clients.len()
+    }
+
     /// Whether the matrix has every source of the model (false when [`MAX_CELLS`] cut it short).
     pub fn is_complete(&self, model: &Model) -> bool {
         let processes: usize = model.apps.iter().map(|a| a.processes.len()).sum();
@@ -268,6 +275,16 @@ mod tests {
         let warehouse = header.iter().position(|h| *h == "host:warehouse tcp/5432").unwrap();
         assert_eq!(records[worker][warehouse], "blocked:PEER-ROUTE");
         assert!(records.iter().flatten().any(|f| f.is_empty()) || m.counts().2 == 0);
+    }
+
+    #[test]
+    fn the_source_count_is_the_number_of_sources() {
+        for text in [include_str!("../../../scenarios/default.json"), "{}"] {
+            let model = check_text(text).model;
+            assert_eq!(Matrix::source_count(&model), sources(&model).len());
+        }
+        let model = check_text(include_str!("../../../scenarios/default.json")).model;
+        assert!(Matrix::source_count(&model) > 1);
     }
 
     #[test]

@@ -958,3 +958,59 @@ mod diff_words {
         assert_eq!(diff_summary(&s), "1 opened, 2 closed, 3 changed, 4 added, 5 removed");
     }
 }
+
+fn sources_word(n: usize) -> &'static str {
+    if n == 1 { "source" } else { "sources" }
+}
+
+/// A matrix cut to fit ([`crate::matrix::MAX_CELLS`], see [`crate::matrix::Matrix::is_complete`]):
+/// "The matrix is cut: it shows the first 2,046 of 2,050 sources, as a matrix holds at most
+/// 8,388,608 pairs."
+pub fn matrix_cut(shown: usize, total: usize) -> String {
+    format!(
+        "The matrix is cut: it shows the first {} of {} {}, as a matrix holds at most {} pairs.",
+        group_thousands(shown as u128),
+        group_thousands(total as u128),
+        sources_word(total),
+        group_thousands(crate::matrix::MAX_CELLS as u128)
+    )
+}
+
+/// One side of a matrix diff cut to fit, `before` or not (after), with what that means for the
+/// pairs listed: "The after matrix is cut to the first 2,046 of 2,050 sources (a matrix holds at
+/// most 8,388,608 pairs): pairs of the other sources are not compared, or are listed as removed
+/// where the before matrix has them."
+pub fn diff_cut(before: bool, shown: usize, total: usize) -> String {
+    let (side, other, listed) = if before { ("before", "after", "added") } else { ("after", "before", "removed") };
+    format!(
+        "The {side} matrix is cut to the first {} of {} {} (a matrix holds at most {} pairs): pairs of the other sources are not compared, or are listed as {listed} where the {other} matrix has them.",
+        group_thousands(shown as u128),
+        group_thousands(total as u128),
+        sources_word(total),
+        group_thousands(crate::matrix::MAX_CELLS as u128)
+    )
+}
+
+#[cfg(test)]
+mod cut_words {
+    use super::*;
+
+    #[test]
+    fn a_cut_matrix_says_how_many_sources_of_how_many() {
+        assert_eq!(
+            matrix_cut(2046, 2050),
+            "The matrix is cut: it shows the first 2,046 of 2,050 sources, as a matrix holds at most 8,388,608 pairs."
+        );
+        assert_eq!(
+            matrix_cut(0, 1),
+            "The matrix is cut: it shows the first 0 of 1 source, as a matrix holds at most 8,388,608 pairs."
+        );
+        let before = diff_cut(true, 10, 12);
+        assert!(before.starts_with("The before matrix is cut to the first 10 of 12 sources (a matrix"), "{before}");
+        assert!(before.ends_with("listed as added where the after matrix has them."), "{before}");
+        let after = diff_cut(false, 2046, 2050);
+        assert!(after.starts_with("The after matrix is cut to the first 2,046 of 2,050 sources"), "{after}");
+        assert!(after.ends_with("listed as removed where the before matrix has them."), "{after}");
+        assert!(!after.contains('\n'));
+    }
+}
