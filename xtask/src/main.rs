@@ -203,13 +203,15 @@ fn test(root: &Path) -> Result<(), String> {
 }
 
 /// The engine's criterion benchmarks (group `engine` in `crates/spacetrace-engine/benches/engine.rs`).
-const NATIVE_BENCHES: [&str; 6] = [
+const NATIVE_BENCHES: [&str; 8] = [
     "question_full_trace",
     "question_outcome",
     "check_default_scenario",
     "matrix_100",
     "matrix_1000",
     "matrix_1000_plain",
+    "diff_100",
+    "matrix_diff_100",
 ];
 /// How the browser test's figure lines start (`spacetrace_bench_wasm::PREFIX`).
 const WASM_PREFIX: &str = "spacetrace-bench ";
@@ -273,6 +275,8 @@ fn bench(root: &Path) -> Result<(), String> {
     let million = m1000.and_then(per_question).map(|ns| ns * 1e6);
     rows.push(("matrix, 1,000 endpoints", "native", m1000, "1M questions \u{2264} 1 s", million.map(|ns| ns <= 1e9)));
     rows.push(("matrix, 1,000, every pair alone", "native", find_native("matrix_1000_plain"), "", None));
+    rows.push(("diff, 100 endpoints", "native", find_native("diff_100"), "", None));
+    rows.push(("matrix + diff, 100 endpoints", "native", find_native("matrix_diff_100"), "", None));
     rows.push(("one question, full trace", "wasm", find_wasm("question_full_trace"), "", None));
     rows.push(("one question, verdict only", "wasm", find_wasm("question_outcome"), "", None));
     let w100 = find_wasm("matrix_100");
@@ -280,6 +284,7 @@ fn bench(root: &Path) -> Result<(), String> {
     let w1000 = find_wasm("matrix_1000");
     rows.push(("matrix, 1,000 endpoints", "wasm", w1000, "\u{2264} 16 ms", w1000.map(|m| m.ns <= 16e6)));
     // After an edit the app builds the new matrix and compares it with the one before.
+    rows.push(("diff, 100 endpoints", "wasm", find_wasm("diff_100"), "", None));
     let wd = find_wasm("matrix_diff_100");
     rows.push(("matrix + diff, 100 endpoints", "wasm", wd, "\u{2264} 2 ms", wd.map(|m| m.ns <= 2e6)));
     // The canvas recomputes its layout and path on every pointer move of a drag: half a frame.

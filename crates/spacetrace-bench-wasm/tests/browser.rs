@@ -82,7 +82,7 @@ fn matrix_1000() {
 }
 
 /// What the app does after an edit: the 100-endpoint matrix of the edited document and its diff
-/// against the matrix from before the edit (built once, outside the timing).
+/// against the matrix from before the edit (built once, outside the timing); and the diff alone.
 #[wasm_bindgen_test]
 fn matrix_diff_100() {
     let doc = synth::scenario(100);
@@ -97,7 +97,13 @@ fn matrix_diff_100() {
     let before = check(&doc);
     let before_m = Matrix::new(&before.model);
     let after = check(&edited);
+    let after_m = Matrix::new(&after.model);
     let questions = before_m.cells.len();
+    // The diff alone, both matrices built.
+    let times = measure(2, 30, 4, || {
+        black_box(diff_matrices(&before.model, &before_m, &after.model, black_box(&after_m)));
+    });
+    report("diff_100", questions, &times);
     let times = measure(2, 30, 4, || {
         let m = Matrix::new(black_box(&after.model));
         black_box(diff_matrices(&before.model, &before_m, &after.model, &m));
