@@ -88,7 +88,9 @@ pub struct StepDifference {
     pub after: Option<StepAt>,
 }
 
-/// A pair whose answer changed.
+/// A pair whose answer changed: which pair, how, its answers and where it sits in each matrix.
+/// Where its two traces first part is not stored (it needs both full traces); ask for it with
+/// [`PairChange::first_difference`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PairChange {
     pub change: Change,
