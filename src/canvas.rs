@@ -272,13 +272,19 @@ pub fn Canvas() -> impl IntoView {
     let wrap_ref = NodeRef::<leptos::html::Div>::new();
     let gesture = RwSignal::new(None::<(String, Gesture)>);
     let menu = RwSignal::new(None::<Menu>);
+    // Whether the cards fold depends on the document alone: decided once per edit, not per
+    // pointer move of a drag.
+    let folded = Memo::new(move |_| store.doc.with(spacetrace_canvas::folds));
     let geometry = Memo::new(move |_| {
         let g = gesture.get();
         let offset = match &g {
             Some((id, Gesture::Drag { dx, dy, .. })) => Some((id.clone(), *dx, *dy)),
             _ => None,
         };
-        store.doc.with(|d| layout(d, offset.as_ref().map(|(id, dx, dy)| (id.as_str(), *dx, *dy))))
+        let folded = folded.get();
+        store.doc.with(|d| {
+            spacetrace_canvas::layout_with(d, offset.as_ref().map(|(id, dx, dy)| (id.as_str(), *dx, *dy)), folded)
+        })
     });
     let path = Memo::new(move |_| {
         let t = store.trace.get()?;

@@ -260,6 +260,34 @@ fn bench(root: &Path) -> Result<(), String> {
         }
     })?;
 
+    // Frame times while a region is dragged on a 100-endpoint network, with the connectivity
+    // view open and closed: the release build in headless Chromium, driven by Playwright.
+    println!("\n\u{25B6} frame times during a scripted drag (release build, headless Chromium)");
+    dist(root, "/", BENCH_DIST)?;
+    let network = root.join("target/bench/network-100.json");
+    let json = Command::new(&cargo)
+        .args(["run", "--quiet", "--release", "-p", "spacetrace-engine", "--example", "synth", "--", "100"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("could not generate the bench network: {e}"))?;
+    if !json.status.success() {
+        return Err("could not generate the bench network".into());
+    }
+    fs::create_dir_all(root.join("target/bench")).map_err(|e| e.to_string())?;
+    fs::write(&network, &json.stdout).map_err(|e| format!("{}: {e}", network.display()))?;
+    let mut drags: Vec<DragFrames> = Vec::new();
+    let mut node = Command::new("node");
+    node.arg("bench/drag-frames.mjs")
+        .arg(&network)
+        .current_dir(root.join("tests/e2e"))
+        .env("SPACETRACE_DIST", BENCH_DIST);
+    tools.run_lines(&mut node, |line| {
+        println!("{line}");
+        if let Some(d) = drag_frames(line) {
+            drags.push(d);
+        }
+    })?;
+
     let find_wasm = |name: &str| wasm.iter().find(|(n, _)| n == name).map(|(_, m)| *m);
     let find_native = |name: &str| native.iter().find(|(n, _)| *n == name).and_then(|(_, m)| *m);
     let per_question = |m: Measured| m.questions.filter(|q| *q > 0).map(|q| m.ns / q as f64);
@@ -319,7 +347,20 @@ fn bench(root: &Path) -> Result<(), String> {
     if let Some(ns) = million {
         println!("\n  1,000,000 questions natively at the 1,000-endpoint rate: {}", duration(ns));
     }
-    if rows.iter().any(|r| r.2.is_none()) {
+    println!("\n  Frames while a region is dragged (100-endpoint network, 1280x800; a frame over 25 ms is dropped):");
+    for d in &drags {
+        println!(
+            "  {:<34} {:>5} frames  median {:>9}  p95 {:>9}  max {:>9}  dropped {:>4}  {}",
+            d.name,
+            d.frames,
+            duration(d.median_ms * 1e6),
+            duration(d.p95_ms * 1e6),
+            duration(d.max_ms * 1e6),
+            d.dropped,
+            if d.cells > 0 { format!("({} cells drawn)", thousands(d.cells)) } else { String::new() }
+        );
+    }
+    if rows.iter().any(|r| r.2.is_none()) || drags.len() < 2 {
         return Err("some figures are missing (see above)".into());
     }
     Ok(())
@@ -349,6 +390,50 @@ fn criterion_estimate(dir: &Path, since: SystemTime) -> Option<Measured> {
         rest[..end].parse().ok()
     });
     Some(Measured { ns, questions })
+}
+
+/// Where `bench` builds the app for the drag measurement.
+const BENCH_DIST: &str = "target/bench/dist";
+
+/// Frame times during a scripted drag, from `tests/e2e/bench/drag-frames.mjs`.
+struct DragFrames {
+    name: String,
+    cells: u64,
+    frames: u64,
+    median_ms: f64,
+    p95_ms: f64,
+    max_ms: f64,
+    dropped: u64,
+}
+
+/// `spacetrace-bench drag_frames_view_open questions=<cells> samples=<frames> median_ms=… max_ms=… p95_ms=… dropped=…`.
+fn drag_frames(line: &str) -> Option<DragFrames> {
+    let mut words = line.trim().strip_prefix(WASM_PREFIX)?.split_whitespace();
+    let name = words.next()?;
+    if !name.starts_with("drag_frames") {
+        return None;
+    }
+    let mut d = DragFrames {
+        name: name.replace('_', " "),
+        cells: 0,
+        frames: 0,
+        median_ms: 0.0,
+        p95_ms: 0.0,
+        max_ms: 0.0,
+        dropped: 0,
+    };
+    for word in words {
+        match word.split_once('=') {
+            Some(("questions", v)) => d.cells = v.parse().ok()?,
+            Some(("samples", v)) => d.frames = v.parse().ok()?,
+            Some(("median_ms", v)) => d.median_ms = v.parse().ok()?,
+            Some(("p95_ms", v)) => d.p95_ms = v.parse().ok()?,
+            Some(("max_ms", v)) => d.max_ms = v.parse().ok()?,
+            Some(("dropped", v)) => d.dropped = v.parse().ok()?,
+            _ => {}
+        }
+    }
+    Some(d)
 }
 
 /// A figure line from the browser test: `spacetrace-bench <name> questions=<n> … median_ms=<ms> …`.
@@ -433,7 +518,16 @@ fn report_sizes(dist: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Tally, thousands, wasm_figure};
+    use super::{Tally, drag_frames, thousands, wasm_figure};
+
+    #[test]
+    fn drag_frame_lines_are_read() {
+        let line = "spacetrace-bench drag_frames_view_open questions=11648 samples=233 median_ms=16.700 min_ms=16.600 max_ms=83.300 p95_ms=33.400 dropped=53";
+        let d = drag_frames(line).expect("a drag line");
+        assert_eq!((d.cells, d.frames, d.dropped), (11648, 233, 53));
+        assert!((d.p95_ms - 33.4).abs() < 1e-9 && (d.max_ms - 83.3).abs() < 1e-9);
+        assert!(drag_frames("spacetrace-bench matrix_100 questions=1 median_ms=1").is_none());
+    }
 
     #[test]
     fn bench_figures_are_read_and_printed() {

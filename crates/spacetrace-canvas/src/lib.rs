@@ -762,7 +762,10 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
 }
 
 /// The peerings and VPNs of a document, before routing: (id, from, to, label, vpn, faded).
-fn edge_specs(doc: &Document) -> Vec<(String, String, String, String, bool, bool)> {
+/// An edge before routing: ID, from, to, label, VPN, faded.
+type EdgeSpec = (String, String, String, String, bool, bool);
+
+fn edge_specs(doc: &Document) -> Vec<EdgeSpec> {
     let mut out = Vec::new();
     for p in &doc.peerings {
         let status = match p.status {
@@ -811,13 +814,28 @@ fn fold_if_dense(blocks: Vec<Block>, links: &[(String, String, f64)]) -> Vec<Blo
     if automatic_scale(&folded, links) > open + 1e-3 { folded } else { blocks }
 }
 
+fn links(specs: &[EdgeSpec]) -> Vec<(String, String, f64)> {
+    specs.iter().map(|s| (s.1.clone(), s.2.clone(), route::label_width(&fit(&s.3, LABEL_CHARS), s.4))).collect()
+}
+
+/// Whether the document's canvas folds its cards (see [`fold_if_dense`]): a question of the
+/// document alone, so the app can keep the answer while a region is dragged.
+pub fn folds(doc: &Document) -> bool {
+    let blocks = blocks(doc);
+    let links = links(&edge_specs(doc));
+    fold_if_dense(blocks, &links).first().is_some_and(|b| b.folded)
+}
+
 /// Lay out a document. `offset` moves one region (an ongoing drag) without changing the document.
 pub fn layout(doc: &Document, offset: Option<(&str, f64, f64)>) -> Layout {
-    let blocks = blocks(doc);
+    layout_with(doc, offset, folds(doc))
+}
+
+/// [`layout`] with the folding already decided ([`folds`] of the same document).
+pub fn layout_with(doc: &Document, offset: Option<(&str, f64, f64)>, folded: bool) -> Layout {
+    let blocks: Vec<Block> = blocks(doc).into_iter().map(|b| Block { folded, ..b }).collect();
     let specs = edge_specs(doc);
-    let links: Vec<(String, String, f64)> =
-        specs.iter().map(|s| (s.1.clone(), s.2.clone(), route::label_width(&fit(&s.3, LABEL_CHARS), s.4))).collect();
-    let blocks = fold_if_dense(blocks, &links);
+    let links = links(&specs);
     let placed = place::place(&blocks, &links, offset);
     let mut out = Layout::default();
     for (b, (x, y, pinned)) in blocks.iter().zip(placed) {

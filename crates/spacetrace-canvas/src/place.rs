@@ -274,18 +274,16 @@ fn best_plan(layers: &[Vec<usize>], heights: &[f64], channel: &[f64]) -> Plan {
     let grouped = heroku.iter().flat_map(|(a, sa)| {
         aws.iter().map(move |(b, sb)| (a.iter().chain(b.iter()).cloned().collect::<Plan>(), u8::from(*sa || *sb)))
     });
-    let all = if top >= 2 { group_plans(layers, 0..=top, heights, channel) } else { Vec::new() };
-    let all = all.into_iter().filter(|(_, shared)| *shared).map(|(p, _)| (p, 2u8));
     // (reaches the goal, plainness, scale, columns)
     let mut best: Option<(bool, u8, f64, usize, Plan)> = None;
-    for (plan, level) in grouped.chain(all) {
+    let consider = |best: &mut Option<(bool, u8, f64, usize, Plan)>, plan: Plan, level: u8| {
         let w: f64 =
             plan.iter().map(|(_, gap)| crate::REGION_W + gap).sum::<f64>() - plan.last().map_or(0.0, |(_, gap)| *gap);
         let h =
             plan.iter().map(|(c, _)| c.iter().map(|&i| heights[i] + V_GAP).sum::<f64>() - V_GAP).fold(0.0f64, f64::max);
         let scale = scale_for(w, h);
         let goal = scale >= GOAL;
-        let better = match &best {
+        let better = match &*best {
             None => true,
             Some((g, l, s, n, _)) => {
                 if goal != *g {
@@ -298,7 +296,18 @@ fn best_plan(layers: &[Vec<usize>], heights: &[f64], channel: &[f64]) -> Plan {
             }
         };
         if better {
-            best = Some((goal, level, scale, plan.len(), plan));
+            *best = Some((goal, level, scale, plan.len(), plan));
+        }
+    };
+    for (plan, level) in grouped {
+        consider(&mut best, plan, level);
+    }
+    // Every layer in one run of columns, only when nothing plainer reads at 12 px.
+    if top >= 2 && !best.as_ref().is_some_and(|b| b.0) {
+        for (plan, shared) in group_plans(layers, 0..=top, heights, channel) {
+            if shared {
+                consider(&mut best, plan, 2);
+            }
         }
     }
     best.map(|b| b.4).unwrap_or_default()

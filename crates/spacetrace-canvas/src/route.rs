@@ -27,6 +27,35 @@ pub struct Grid {
     rows: usize,
     owner: Vec<i32>,
     used: Vec<u8>,
+    /// The search's working arrays, one entry per state (cell x arriving direction), kept
+    /// between routes: an entry counts only when its `seen` stamp is the current search's, so a
+    /// route touches only the states it visits instead of clearing the whole grid.
+    best: Vec<u32>,
+    from: Vec<u32>,
+    seen: Vec<u32>,
+    search: u32,
+}
+
+type Scratch = (Vec<u32>, Vec<u32>, Vec<u32>, u32);
+
+thread_local! {
+    /// The search arrays of the last grid, kept for the next (no I/O, no clock: only memory).
+    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new(), 0)) };
+}
+
+impl Drop for Grid {
+    fn drop(&mut self) {
+        let kept = (
+            std::mem::take(&mut self.best),
+            std::mem::take(&mut self.from),
+            std::mem::take(&mut self.seen),
+            self.search,
+        );
+        // A grid far larger than usual does not keep its memory.
+        if kept.2.len() <= 400 * 400 * 5 {
+            SCRATCH.with(|s| *s.borrow_mut() = kept);
+        }
+    }
 }
 
 impl Grid {
@@ -57,7 +86,15 @@ impl Grid {
                 }
             }
         }
-        Grid { cell, x0, y0, cols, rows, owner, used: vec![0; cols * rows] }
+        let states = cols * rows * 5;
+        // The working arrays of the last grid are reused (a drag lays out every frame).
+        let (mut best, mut from, mut seen, search) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        if seen.len() < states {
+            best.resize(states, u32::MAX);
+            from.resize(states, u32::MAX);
+            seen.resize(states, 0);
+        }
+        Grid { cell, x0, y0, cols, rows, owner, used: vec![0; cols * rows], best, from, seen, search }
     }
 
     fn cell_of(&self, p: (f64, f64)) -> usize {
@@ -75,7 +112,6 @@ impl Grid {
     /// `allowed`; `None` if there is none.
     pub fn route(&mut self, a: (f64, f64), b: (f64, f64), allowed: &[usize]) -> Option<Vec<(f64, f64)>> {
         let (start, goal) = (self.cell_of(a), self.cell_of(b));
-        let n = self.cols * self.rows;
         let cost_in = |owner: i32| -> Option<u32> {
             if owner < 0 {
                 Some(STEP)
@@ -91,14 +127,23 @@ impl Grid {
             (r.abs_diff(gr) + c.abs_diff(gc)) as u32 * STEP
         };
         // State: cell * 5 + arriving direction (4 = none).
-        let mut best = vec![u32::MAX; n * 5];
-        let mut from = vec![usize::MAX; n * 5];
+        self.search = self.search.wrapping_add(1);
+        if self.search == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.search = 1;
+        }
+        let stamp = self.search;
+        let (best, from, seen) = (&mut self.best, &mut self.from, &mut self.seen);
+        let cost = |best: &Vec<u32>, seen: &Vec<u32>, s: usize| if seen[s] == stamp { best[s] } else { u32::MAX };
         let mut heap = BinaryHeap::new();
-        best[start * 5 + 4] = 0;
-        heap.push(Reverse((h(start), 0u32, start * 5 + 4)));
+        let first = start * 5 + 4;
+        best[first] = 0;
+        from[first] = u32::MAX;
+        seen[first] = stamp;
+        heap.push(Reverse((h(start), 0u32, first)));
         let mut found = None;
         while let Some(Reverse((_, g, state))) = heap.pop() {
-            if g > best[state] {
+            if g > cost(best, seen, state) {
                 continue;
             }
             let (cell, dir) = (state / 5, state % 5);
@@ -120,17 +165,18 @@ impl Grid {
                 let shared = SHARED * self.used[next].min(3) as u32;
                 let ng = g + step + bend + shared;
                 let ns = next * 5 + d;
-                if ng < best[ns] {
+                if ng < cost(best, seen, ns) {
                     best[ns] = ng;
-                    from[ns] = state;
+                    from[ns] = state as u32;
+                    seen[ns] = stamp;
                     heap.push(Reverse((ng + h(next), ng, ns)));
                 }
             }
         }
         let mut state = found?;
         let mut cells = vec![state / 5];
-        while from[state] != usize::MAX {
-            state = from[state];
+        while self.from[state] != u32::MAX {
+            state = self.from[state] as usize;
             cells.push(state / 5);
         }
         cells.reverse();
