@@ -143,21 +143,29 @@ pub fn export_svg(store: &Store) -> Result<(), String> {
 
 /// Export the canvas as `<name>.png`: the standalone SVG drawn on a canvas element.
 pub async fn export_png(store: Store) -> Result<(), String> {
-    const FAILED: &str = "The browser could not draw the picture.";
     let (_, w, h) = svg(&store, 1.0)?;
     let scale = PNG_SCALE.min(PNG_MAX / w.max(h).max(1.0));
     let (text, pw, ph) = svg(&store, scale)?;
     let name = store.doc.with_untracked(|d| crate::files::file_stem(&d.name));
+    let blob = png_from_svg(&text, pw, ph).await?;
+    crate::files::download_blob(&blob, &format!("{name}.png"))
+}
+
+/// A PNG of `width` by `height` pixels from standalone SVG text (whose own size should be the
+/// same, so the browser draws the vectors at that size): the SVG is decoded as an image, drawn
+/// on a canvas element, and the canvas encoded. The canvas and the charts use it.
+pub async fn png_from_svg(text: &str, width: f64, height: f64) -> Result<web_sys::Blob, String> {
+    const FAILED: &str = "The browser could not draw the picture.";
     let image = web_sys::HtmlImageElement::new().map_err(|_| FAILED)?;
-    let url: String = js_sys::encode_uri_component(&text).into();
+    let url: String = js_sys::encode_uri_component(text).into();
     image.set_src(&format!("data:image/svg+xml;charset=utf-8,{url}"));
     JsFuture::from(image.decode()).await.map_err(|_| FAILED)?;
     let canvas: web_sys::HtmlCanvasElement = document()?.create_element("canvas").map_err(|_| FAILED)?.unchecked_into();
-    canvas.set_width(pw as u32);
-    canvas.set_height(ph as u32);
+    canvas.set_width(width as u32);
+    canvas.set_height(height as u32);
     let context: web_sys::CanvasRenderingContext2d =
         canvas.get_context("2d").ok().flatten().ok_or(FAILED)?.unchecked_into();
-    context.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, pw, ph).map_err(|_| FAILED)?;
+    context.draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, width, height).map_err(|_| FAILED)?;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let done = Closure::once_into_js(move |blob: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &blob);
@@ -167,6 +175,5 @@ pub async fn export_png(store: Store) -> Result<(), String> {
         }
     });
     let blob = JsFuture::from(promise).await.map_err(|_| FAILED)?;
-    let blob: web_sys::Blob = blob.dyn_into().map_err(|_| FAILED)?;
-    crate::files::download_blob(&blob, &format!("{name}.png"))
+    blob.dyn_into().map_err(|_| FAILED.to_owned())
 }
