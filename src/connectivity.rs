@@ -110,6 +110,8 @@ pub fn Connectivity() -> impl IntoView {
     // Interaction state: the active cell (keyboard) and the cell under the pointer.
     let active: RwSignal<Option<(usize, usize)>> = RwSignal::new(None);
     let hovered: RwSignal<Option<(usize, usize)>> = RwSignal::new(None);
+    // The body shows the grid, or the charts of the same matrix (`charts.rs`).
+    let charts = RwSignal::new(false);
 
     let counts = Memo::new(move |_| matrix.with(|m| m.as_ref().map(|m| summary(m))));
     let shown = Memo::new(move |_| {
@@ -234,7 +236,7 @@ pub fn Connectivity() -> impl IntoView {
 
     view! {
         <Show when=move || store.matrix_open.get()>
-            <section class="connectivity panel" data-testid="matrix-view" aria-labelledby="mx-title">
+            <section class="connectivity panel" class:charts-on=move || charts.get() data-testid="matrix-view" aria-labelledby="mx-title">
                 <header class="mx-head">
                     <h2 id="mx-title">"Connectivity"</h2>
                     <SummaryView counts=counts filter=filter />
@@ -249,6 +251,11 @@ pub fn Connectivity() -> impl IntoView {
                                 store.notice.set(Some(crate::store::Notice::Info(e)));
                             }
                         }>"\u{2913} CSV"</button>
+                    <button type="button" class="mx-export" data-testid="matrix-charts" aria-pressed=move || charts.get().to_string()
+                        title="Show the matrix as charts (by network, and blocked pairs by rule), to download for slides"
+                        on:click=move |_| charts.update(|c| *c = !*c)>
+                        {move || if charts.get() { "\u{25a6} Grid" } else { "\u{2583} Charts" }}
+                    </button>
                     <button type="button" class="icon mx-close" title="Close the connectivity view" aria-label="Close the connectivity view"
                         on:click=move |_| store.matrix_open.set(false)>"\u{00d7}"</button>
                 </header>
@@ -320,6 +327,7 @@ pub fn Connectivity() -> impl IntoView {
                         }
                     })}
                 </div>
+                <Show when=move || !charts.get() fallback=move || view! { <crate::charts::Charts matrix=matrix /> }>
                 <div class="mx-body">
                 <div class="mx-scroll" data-testid="matrix" role="grid" tabindex="0"
                     aria-label="Connectivity: sources in rows, destination services in columns. Arrow keys move, Enter asks."
@@ -334,6 +342,7 @@ pub fn Connectivity() -> impl IntoView {
                     <ChangesView changes=changes comparing=comparing base=base matrix=matrix />
                 </Show>
                 </div>
+                </Show>
                 {move || {
                     let m = matrix.get()?;
                     store.checked.with(|c| {

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod canvas;
+pub mod charts;
 pub mod cidr_probe;
 pub mod connectivity;
 pub mod diagnostics;
