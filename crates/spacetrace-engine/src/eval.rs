@@ -147,22 +147,28 @@ fn via_hostname(app: &App, process: Option<&Process>) -> Vec<Fix> {
 }
 
 /// The number for a new ACL allow rule that must come before a denying rule (or at the end).
-fn free_acl_number(rules: &[AclRule], decision: AclDecision) -> u32 {
+/// The highest rule number AWS accepts in a network ACL.
+const ACL_MAX_NUMBER: u32 = 32766;
+
+/// A free rule number for an allow rule that decides before `decision`: below the deny that
+/// matched (the highest free number under it), or anywhere when only the implicit deny matched
+/// (ten past the highest rule within AWS's range, else the first free number). `None` when no
+/// free number comes first (a deny numbered 1, or every number under it taken). Bounded: it looks
+/// at no more numbers than there are rules, plus one.
+fn free_acl_number(rules: &[AclRule], decision: AclDecision) -> Option<u32> {
     let taken = |n: u32| rules.iter().any(|r| r.number == n);
     match decision {
         AclDecision::Denied { number } => {
-            let mut n = number.saturating_sub(1).max(1);
-            while taken(n) && n > 1 {
-                n -= 1;
-            }
-            n
+            let top = number.checked_sub(1)?.min(ACL_MAX_NUMBER);
+            (1..=top).rev().take(rules.len() + 1).find(|&n| !taken(n))
         }
-        _ => {
-            let mut n = rules.iter().map(|r| r.number).max().map_or(100, |m| m.saturating_add(10));
-            while taken(n) {
-                n = n.saturating_add(1);
+        AclDecision::ImplicitDeny | AclDecision::Allowed { .. } => {
+            let highest = rules.iter().map(|r| r.number).filter(|&n| n <= ACL_MAX_NUMBER).max();
+            let after = highest.map_or(100, |m| m.saturating_add(10));
+            if after <= ACL_MAX_NUMBER && !taken(after) {
+                return Some(after);
             }
-            n
+            (1..=ACL_MAX_NUMBER).take(rules.len() + 1).find(|&n| !taken(n))
         }
     }
 }
@@ -787,17 +793,20 @@ impl<'m, S: Sink> Ev<'m, S> {
             if let AclDecision::Allowed { .. } = decision {
                 self.pass(R::PeerNacl, detail);
             } else {
-                let number = free_acl_number(rules, decision);
                 let cidr = IpNet::V4(space.cidr);
+                // The fix is worked out only when a full trace is asked for.
                 return self.block(R::PeerNacl, detail, || {
-                    vec![Fix::AddAclRule {
-                        acl: acl.id.clone(),
-                        direction: dir,
-                        number,
-                        protocol: rule_protocol(protocol),
-                        ports,
-                        cidr,
-                    }]
+                    free_acl_number(rules, decision)
+                        .map(|number| Fix::AddAclRule {
+                            acl: acl.id.clone(),
+                            direction: dir,
+                            number,
+                            protocol: rule_protocol(protocol),
+                            ports,
+                            cidr,
+                        })
+                        .into_iter()
+                        .collect()
                 });
             }
         }
