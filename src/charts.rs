@@ -598,8 +598,18 @@ pub fn Charts(matrix: Memo<Option<Shared<Matrix>>>) -> impl IntoView {
         let chart = move || drawn.with(|d| d.as_ref().map(|d| pick(d).clone()));
         let svg_id = format!("chart-{which}-svg");
         let png_id = format!("chart-{which}-png");
+        // A figure asks for its chart's width (two share a row only when both fit) and for most of
+        // its height, so a large network's chart scrolls rather than shrinking out of legibility.
+        let size = move || {
+            drawn.with(|d| {
+                d.as_ref().map(|d| {
+                    let c = pick(d);
+                    format!("flex-basis:{}px;height:max(100%, {:.0}px)", c.width, f64::from(c.height) * 0.85 + 40.0)
+                })
+            })
+        };
         view! {
-            <figure class="chart" aria-labelledby=format!("chart-{which}-title")>
+            <figure class="chart" style=size aria-labelledby=format!("chart-{which}-title")>
                 <figcaption class="chart-head">
                     <h3 id=format!("chart-{which}-title")>{heading}</h3>
                     <button type="button" class="chart-download" data-testid=svg_id

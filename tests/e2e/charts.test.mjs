@@ -208,7 +208,7 @@ test('names with markup are text in the charts, and the files still parse', asyn
   }
 });
 
-test('screenshots of the charts at 1280x800 and 1920x1080, light and dark', async () => {
+test('screenshots of the charts at 1280x800 and 1920x1080, light and dark, and of a large network', async () => {
   for (const [w, h] of [
     [1280, 800],
     [1920, 1080],
@@ -241,6 +241,19 @@ test('screenshots of the charts at 1280x800 and 1920x1080, light and dark', asyn
         assert.notEqual(after, before, 'the background follows the theme');
         await screenshot(page, `charts-${w}x${h}-dark`);
       }
+      // A large network (ten destination networks): the heatmap takes the row and stays legible.
+      await page.getByTestId('examples').selectOption('limits');
+      await page.waitForTimeout(300);
+      await page.getByTestId('chart-heatmap').scrollIntoViewIfNeeded();
+      const box = await page.getByTestId('chart-heatmap').boundingBox();
+      // As wide as the view at most; taller than a small window's drawer, it scrolls there.
+      assert.ok(box.x >= 0 && box.x + box.width <= w + 1, `the large heatmap fits the window's width at ${w}x${h}`);
+      if (h >= 1000) assert.ok(box.y >= 0 && box.y + box.height <= h + 1, `the large heatmap fits the window at ${w}x${h}`);
+      const smallest = await page.getByTestId('chart-heatmap').locator('svg text').evaluateAll((els) =>
+        Math.min(...els.map((e) => e.getBoundingClientRect().height)),
+      );
+      assert.ok(smallest >= 9, `the large heatmap at ${w}x${h}: text ${smallest}px high`);
+      await screenshot(page, `charts-limits-${w}x${h}`);
       assert.deepEqual(page.errors, []);
     } finally {
       await page.context().close();
