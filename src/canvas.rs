@@ -272,19 +272,16 @@ pub fn Canvas() -> impl IntoView {
     let wrap_ref = NodeRef::<leptos::html::Div>::new();
     let gesture = RwSignal::new(None::<(String, Gesture)>);
     let menu = RwSignal::new(None::<Menu>);
-    // Whether the cards fold depends on the document alone: decided once per edit, not per
-    // pointer move of a drag.
-    let folded = Memo::new(move |_| store.doc.with(spacetrace_canvas::folds));
+    // What depends on the document alone (the regions, whether cards fold, the automatic
+    // places) is worked out once per edit, not per pointer move of a drag.
+    let prepared = Memo::new(move |_| store.doc.with(spacetrace_canvas::prepare));
     let geometry = Memo::new(move |_| {
         let g = gesture.get();
         let offset = match &g {
-            Some((id, Gesture::Drag { dx, dy, .. })) => Some((id.clone(), *dx, *dy)),
+            Some((id, Gesture::Drag { dx, dy, .. })) => Some((id.as_str(), *dx, *dy)),
             _ => None,
         };
-        let folded = folded.get();
-        store.doc.with(|d| {
-            spacetrace_canvas::layout_with(d, offset.as_ref().map(|(id, dx, dy)| (id.as_str(), *dx, *dy)), folded)
-        })
+        prepared.with(|p| p.layout(offset))
     });
     let path = Memo::new(move |_| {
         let t = store.trace.get()?;

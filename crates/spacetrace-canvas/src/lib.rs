@@ -504,7 +504,7 @@ type CardSpec = (String, CardKind, String, Vec<String>, Option<&'static str>);
 type GateSpec = (String, GateKind, String, String);
 
 /// A region before placement: what it holds and how tall it is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub id: String,
     pub kind: RegionKind,
@@ -833,17 +833,43 @@ pub fn layout(doc: &Document, offset: Option<(&str, f64, f64)>) -> Layout {
 
 /// [`layout`] with the folding already decided ([`folds`] of the same document).
 pub fn layout_with(doc: &Document, offset: Option<(&str, f64, f64)>, folded: bool) -> Layout {
+    prepare_with(doc, folded).layout(offset)
+}
+
+/// What a drag cannot change: the document's regions, edges and automatic places, worked out
+/// once per edit so that each pointer move of a drag only settles, places and routes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    blocks: Vec<Block>,
+    specs: Vec<EdgeSpec>,
+    automatic: Vec<Option<(f64, f64)>>,
+}
+
+/// Prepare a document's layout, folding decided as [`folds`] does.
+pub fn prepare(doc: &Document) -> Prepared {
+    prepare_with(doc, folds(doc))
+}
+
+fn prepare_with(doc: &Document, folded: bool) -> Prepared {
     let blocks: Vec<Block> = blocks(doc).into_iter().map(|b| Block { folded, ..b }).collect();
     let specs = edge_specs(doc);
-    let links = links(&specs);
-    let placed = place::place(&blocks, &links, offset);
-    let mut out = Layout::default();
-    for (b, (x, y, pinned)) in blocks.iter().zip(placed) {
-        let r = b.place(x, y, pinned, &mut out.gates);
-        out.regions.push(r);
+    let automatic = place::automatic(&blocks, &links(&specs));
+    Prepared { blocks, specs, automatic }
+}
+
+impl Prepared {
+    /// The layout, with one region moved by `offset` (an ongoing drag): the same as
+    /// [`layout_with`] of the document this was prepared from.
+    pub fn layout(&self, offset: Option<(&str, f64, f64)>) -> Layout {
+        let placed = place::settle(&self.blocks, &self.automatic, offset);
+        let mut out = Layout::default();
+        for (b, (x, y, pinned)) in self.blocks.iter().zip(placed) {
+            let r = b.place(x, y, pinned, &mut out.gates);
+            out.regions.push(r);
+        }
+        out.edges = route::edges(&out, self.specs.clone());
+        out
     }
-    out.edges = route::edges(&out, specs);
-    out
 }
 
 #[cfg(test)]

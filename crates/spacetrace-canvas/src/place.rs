@@ -61,6 +61,13 @@ pub fn place(
     links: &[(String, String, f64)],
     offset: Option<(&str, f64, f64)>,
 ) -> Vec<(f64, f64, bool)> {
+    settle(blocks, &automatic(blocks, links), offset)
+}
+
+/// Where each block goes before a drag is applied and overlaps are settled: the place the person
+/// gave it, or the layered layout's. It depends on the document alone, so a drag computes it once
+/// (see [`settle`]).
+pub fn automatic(blocks: &[Block], links: &[(String, String, f64)]) -> Vec<Option<(f64, f64)>> {
     let layers = layer_of(blocks, links);
     let heights: Vec<f64> = blocks.iter().map(Block::height).collect();
     let mut at: Vec<Option<(f64, f64)>> = blocks.iter().map(|b| b.position).collect();
@@ -129,6 +136,20 @@ pub fn place(
         }
         x += crate::REGION_W + gap;
     }
+    at
+}
+
+/// Move the dragged block by its offset, then push down whatever would overlap: (x, y, pinned)
+/// for each block, from the places [`automatic`] gave.
+pub fn settle(
+    blocks: &[Block],
+    automatic: &[Option<(f64, f64)>],
+    offset: Option<(&str, f64, f64)>,
+) -> Vec<(f64, f64, bool)> {
+    let mut at = automatic.to_vec();
+    let heights: Vec<f64> = blocks.iter().map(Block::height).collect();
+    let pinned: Vec<bool> = blocks.iter().map(|b| b.position.is_some()).collect();
+    let rect = |p: (f64, f64), i: usize| crate::Rect { x: p.0, y: p.1, w: crate::REGION_W, h: heights[i] };
 
     // The region being dragged follows the pointer.
     let dragged = offset.and_then(|(id, dx, dy)| {

@@ -350,3 +350,23 @@ fn dense_networks_fold_their_cards_and_a_drag_never_changes_that() {
         assert!(open(&layout(&d, Some((id.as_str(), 5000.0, 4000.0)))), "{name}: a drag does not fold");
     }
 }
+
+#[test]
+fn a_prepared_layout_is_the_layout_of_its_document_for_every_drag() {
+    let mut docs = examples();
+    docs.push(("generated 12".into(), generated(12)));
+    docs.push(("generated 12, unpinned".into(), unpinned(generated(12))));
+    for (name, d) in docs {
+        let prepared = spacetrace_canvas::prepare(&d);
+        assert_eq!(prepared.layout(None), layout(&d, None), "{name}: no drag");
+        let ids: Vec<String> = layout(&d, None).regions.iter().map(|r| r.id.clone()).collect();
+        for (k, id) in ids.iter().enumerate() {
+            let (dx, dy) = (37.0 * k as f64 - 120.0, 250.0 - 61.0 * k as f64);
+            assert_eq!(
+                prepared.layout(Some((id, dx, dy))),
+                layout(&d, Some((id, dx, dy))),
+                "{name}: {id} dragged by ({dx}, {dy})"
+            );
+        }
+    }
+}
