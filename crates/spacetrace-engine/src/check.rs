@@ -7,9 +7,10 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
+use crate::capabilities::{self, Feature};
 use crate::cidr::parse_cidr;
 use crate::diagnostics::{Diagnostic, DiagnosticKind as K, FirFeature, Severity};
-use crate::doc::{self, CURRENT_VERSION, Document, Extra, Generation, PeeringStatus, TunnelStatus};
+use crate::doc::{self, CURRENT_VERSION, Document, Extra, PeeringStatus, TunnelStatus};
 use crate::model::*;
 use crate::query::{Query, QueryError};
 use crate::rules::RuleId as R;
@@ -295,12 +296,13 @@ impl Checker {
         let id = d.id.as_str();
         self.extras(&d.extra, KIND, id);
         let name = self.name(KIND, id, &d.name);
-        let fir = d.generation == Generation::Fir;
         let mut shield = d.shield;
-        if fir && d.shield {
+        if d.shield
+            && let Some(rules) = capabilities::refusal(d.generation, d.shield, Feature::Shield)
+        {
             self.push(
                 Diagnostic::error(K::FirUnavailable { feature: FirFeature::Shield })
-                    .with_rules(&[R::PsGenerations, R::FirUnavailable])
+                    .with_rules(rules)
                     .at(KIND, id, "shield"),
             );
             shield = false;
@@ -362,21 +364,23 @@ impl Checker {
         }
         let everything: Vec<IpNet> =
             vec![IpNet::V4(Ipv4Net::default()), "::/0".parse().unwrap_or(IpNet::V4(Ipv4Net::default()))];
-        let (trusted, trusted_defaulted) = match (&d.trusted_ip_ranges, fir) {
-            (Some(list), true) => {
+        // A space without custom trusted IP ranges admits everyone (TIP-FIR).
+        let custom_refused = capabilities::refusal(d.generation, shield, Feature::CustomTrustedIps);
+        let (trusted, trusted_defaulted) = match (&d.trusted_ip_ranges, custom_refused) {
+            (Some(list), Some(rules)) => {
                 let custom = list.iter().any(|t| !matches!(t.trim(), "0.0.0.0/0" | "::/0"));
                 if custom {
                     self.push(
                         Diagnostic::error(K::FirUnavailable { feature: FirFeature::TrustedIpRanges })
-                            .with_rules(&[R::TipFir, R::FirUnavailable])
+                            .with_rules(rules)
                             .at(KIND, id, "trusted_ip_ranges"),
                     );
                 }
                 (everything, false)
             }
-            (None, true) => (everything, false),
-            (None, false) => (vec![IpNet::V4(Ipv4Net::default())], true),
-            (Some(list), false) => {
+            (None, Some(_)) => (everything, false),
+            (None, None) => (vec![IpNet::V4(Ipv4Net::default())], true),
+            (Some(list), None) => {
                 let mut ranges = self.cidrs(KIND, id, "trusted_ip_ranges", list);
                 if list.len() > MAX_TRUSTED_RANGES {
                     self.push(
@@ -437,15 +441,21 @@ impl Checker {
         let id = d.id.as_str();
         self.extras(&d.extra, KIND, id);
         let name = self.name(KIND, id, &d.name);
-        let cedar_space = space.map(|s| self.model.space(s).is_cedar());
-        let internal_routing = d.internal_routing && cedar_space == Some(true);
-        if d.internal_routing && !internal_routing {
-            let diag = match cedar_space {
-                Some(false) => Diagnostic::error(K::FirUnavailable { feature: FirFeature::InternalRouting })
-                    .with_rules(&[R::IrCedarOnly, R::FirUnavailable]),
-                _ => Diagnostic::error(K::InternalRoutingOutsideSpace).with_rules(&[R::IrCedarOnly]),
+        let mut internal_routing = d.internal_routing;
+        if d.internal_routing {
+            let diag = match space {
+                Some(s) => self.model.space(s).refusal(Feature::InternalRouting).map(|rules| {
+                    Diagnostic::error(K::FirUnavailable { feature: FirFeature::InternalRouting }).with_rules(rules)
+                }),
+                None => Some(
+                    Diagnostic::error(K::InternalRoutingOutsideSpace)
+                        .with_rules(capabilities::refusal_outside_spaces(Feature::InternalRouting)),
+                ),
             };
-            self.push(diag.at(KIND, id, "internal_routing"));
+            if let Some(diag) = diag {
+                self.push(diag.at(KIND, id, "internal_routing"));
+                internal_routing = false;
+            }
         }
         let mut processes: Vec<Process> = Vec::new();
         for (i, p) in d.process_types.iter().enumerate() {
@@ -718,14 +728,14 @@ impl Checker {
         let sp = self.model.space(space).clone();
         let vpc_cidr = self.model.vpc(vpc).primary_cidr;
         let mut refused = None;
-        if !sp.is_cedar() {
+        if let Some(rules) = sp.refusal(Feature::Peering) {
             self.push(
                 Diagnostic::error(K::FirUnavailable { feature: FirFeature::Peering })
-                    .with_rules(&[R::PeerCedarOnly, R::FirUnavailable])
+                    .with_rules(rules)
                     .at(KIND, &d.id, "space")
                     .involving(&involved),
             );
-            refused = Some(R::PeerCedarOnly);
+            refused = rules.first().copied();
         }
         if refused.is_none() && crate::cidr::PrivateRange::containing(&IpNet::V4(vpc_cidr)).is_none() {
             self.push(
@@ -867,16 +877,15 @@ impl Checker {
         let routable_cidrs = self.cidrs(KIND, id, "routable_cidrs", &d.routable_cidrs);
         let sp = self.model.space(space);
         let space_cidr = sp.cidr;
-        let cedar = sp.is_cedar();
         let mut refused = None;
-        if !cedar {
+        if let Some(rules) = sp.refusal(Feature::Vpn) {
             self.push(
                 Diagnostic::error(K::FirUnavailable { feature: FirFeature::Vpn })
-                    .with_rules(&[R::VpnCedarOnly, R::FirUnavailable])
+                    .with_rules(rules)
                     .at(KIND, id, "space")
                     .involving(&involved),
             );
-            refused = Some(R::VpnCedarOnly);
+            refused = rules.first().copied();
         }
         for (i, r) in routable_cidrs.iter().enumerate() {
             let overlaps = match r {

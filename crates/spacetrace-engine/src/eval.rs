@@ -8,6 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::IpNet;
 
+use crate::capabilities::Feature;
 use crate::doc::{Action, PeeringStatus, Protocol, RuleProtocol};
 use crate::model::*;
 use crate::query::{Dst, Query, Src};
@@ -292,8 +293,8 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.router_port(app)?;
         if let Some(space) = space {
             self.s.hop(ComponentKind::TrustedIpFilter, &space.id, || format!("trusted IP ranges of {}", space.name));
-            if !space.is_cedar() {
-                self.pass(R::TipFir, || Detail::FirTrustsAll);
+            if let Some(rule) = space.refusing_rule(Feature::CustomTrustedIps) {
+                self.pass(rule, || Detail::FirTrustsAll);
             } else {
                 if space.trusted_defaulted {
                     self.note(R::TipDefault, || Detail::TrustedDefault);
@@ -564,10 +565,10 @@ impl<'m, S: Sink> Ev<'m, S> {
         }
         if discovery {
             self.s.hop(ComponentKind::Dns, &dst_app.id, || name.clone());
-            if !dst_space.is_cedar() {
+            if let Some(rule) = dst_space.refusing_rule(Feature::DnsDiscovery) {
                 let process = self.proc_name(b, bp).to_owned();
                 return self.block(
-                    R::PsDnsDiscovery,
+                    rule,
                     || Detail::DiscoveryNotInFir { name: name.clone() },
                     || vec![Fix::UseDynoAddress { app: dst_app.id.clone(), process }],
                 );
@@ -907,10 +908,10 @@ impl<'m, S: Sink> Ev<'m, S> {
         let (app, host) = (m.app(a), m.host(h));
         let Some(s) = app.space else { return self.no_private_path(app) };
         let space = m.space(s);
-        if !space.is_cedar() {
+        if let Some(rule) = space.refusing_rule(Feature::Peering) {
             self.s.hop(ComponentKind::Peering, &space.id, || format!("peering of {}", space.name));
             return self.block(
-                R::PeerCedarOnly,
+                rule,
                 || Detail::FirNoPeering,
                 || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
             );
@@ -930,10 +931,10 @@ impl<'m, S: Sink> Ev<'m, S> {
     fn vpn_to(&mut self, s: SpaceIx, r: RemoteIx, remote_addr: IpAddr) -> Flow {
         let m = self.m;
         let (space, remote) = (m.space(s), m.remote(r));
-        if !space.is_cedar() {
+        if let Some(rule) = space.refusing_rule(Feature::Vpn) {
             self.s.hop(ComponentKind::VpnTunnel, &space.id, || format!("VPN of {}", space.name));
             return self.block(
-                R::VpnCedarOnly,
+                rule,
                 || Detail::FirNoVpn,
                 || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
             );
@@ -1187,11 +1188,11 @@ impl<'m, S: Sink> Ev<'m, S> {
         let Some(t) = app.space else {
             return Err(self.outside_to_dyno(b).err().unwrap_or(Stop(R::CrInboundWebOnly)));
         };
-        if !self.m.space(t).is_cedar() {
+        if let Some(rule) = self.m.space(t).refusing_rule(Feature::DirectInbound) {
             let dst_process = self.dst_process();
             self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
             return Err(self.stop(
-                R::FirInboundViaPublicDns,
+                rule,
                 || Detail::FirInboundViaPublicDns { app: app.name.clone() },
                 || via_hostname(app, dst_process),
             ));

@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod apply;
+pub mod capabilities;
 pub mod check;
 pub mod cidr;
 mod classes;

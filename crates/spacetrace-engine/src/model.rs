@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use ipnet::{IpNet, Ipv4Net};
 use serde::Serialize;
 
+use crate::capabilities::{self, Feature};
 use crate::doc::{Action, AddonKind, Generation, PeeringStatus, Protocol, RuleProtocol};
 use crate::rules::RuleId;
 
@@ -210,6 +211,17 @@ pub struct Space {
 impl Space {
     pub fn is_cedar(&self) -> bool {
         self.generation == Generation::Cedar
+    }
+
+    /// The rules that refuse `feature` on this space, or `None` when it offers it
+    /// ([`crate::capabilities`]).
+    pub fn refusal(&self, feature: Feature) -> Option<&'static [RuleId]> {
+        capabilities::refusal(self.generation, self.shield, feature)
+    }
+
+    /// The rule that refuses `feature` on this space, or `None` when it offers it.
+    pub fn refusing_rule(&self, feature: Feature) -> Option<RuleId> {
+        capabilities::refusing_rule(self.generation, self.shield, feature)
     }
 }
 

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use crate::check::MAX_PEERINGS;
-use crate::doc::{Document, Generation, PeeringStatus};
+use crate::capabilities::{self, Feature};
+use crate::check::{MAX_PEERINGS, MAX_TRUSTED_RANGES};
+use crate::doc::{Document, PeeringStatus};
 use crate::rules::RuleId;
 
 /// A refused gesture: the rules it breaks (the most specific first) and what was asked.
@@ -37,17 +38,17 @@ pub enum RefusalKind {
     ShieldOnFir { space: String },
 }
 
-fn space_generation(doc: &Document, space: &str) -> Option<Generation> {
-    doc.spaces.iter().find(|s| s.id == space).map(|s| s.generation)
+/// The rules that refuse `feature` on the space `space` of `doc` ([`capabilities`]); `None` when
+/// the space offers it or does not exist.
+fn refused(doc: &Document, space: &str, feature: Feature) -> Option<&'static [RuleId]> {
+    let s = doc.spaces.iter().find(|s| s.id == space)?;
+    capabilities::refusal(s.generation, s.shield, feature)
 }
 
 /// May a peering be created between `space` and `vpc`?
 pub fn can_peer(doc: &Document, space: &str, vpc: &str) -> Result<(), Refusal> {
-    if space_generation(doc, space) == Some(Generation::Fir) {
-        return Err(Refusal {
-            rules: vec![RuleId::PeerCedarOnly, RuleId::FirUnavailable],
-            kind: RefusalKind::PeeringOnFir { space: space.to_owned() },
-        });
+    if let Some(rules) = refused(doc, space, Feature::Peering) {
+        return Err(Refusal { rules: rules.to_vec(), kind: RefusalKind::PeeringOnFir { space: space.to_owned() } });
     }
     let live = doc.peerings.iter().filter(|p| p.space == space && p.status != PeeringStatus::Deleted);
     if live.clone().any(|p| p.vpc == vpc) {
@@ -67,11 +68,8 @@ pub fn can_peer(doc: &Document, space: &str, vpc: &str) -> Result<(), Refusal> {
 
 /// May a VPN connection be created for `space`?
 pub fn can_connect_vpn(doc: &Document, space: &str) -> Result<(), Refusal> {
-    if space_generation(doc, space) == Some(Generation::Fir) {
-        return Err(Refusal {
-            rules: vec![RuleId::VpnCedarOnly, RuleId::FirUnavailable],
-            kind: RefusalKind::VpnOnFir { space: space.to_owned() },
-        });
+    if let Some(rules) = refused(doc, space, Feature::Vpn) {
+        return Err(Refusal { rules: rules.to_vec(), kind: RefusalKind::VpnOnFir { space: space.to_owned() } });
     }
     Ok(())
 }
@@ -84,13 +82,15 @@ pub fn can_choose_internal_routing(
     space: Option<&str>,
     creating: bool,
 ) -> Result<(), Refusal> {
-    let cedar = space.and_then(|s| space_generation(doc, s)) == Some(Generation::Cedar);
-    if !cedar {
-        let mut rules = vec![RuleId::IrCedarOnly];
-        if space.is_some() {
-            rules.push(RuleId::FirUnavailable);
-        }
-        return Err(Refusal { rules, kind: RefusalKind::InternalRoutingNotCedar { app: app.to_owned() } });
+    let rules = match space.and_then(|s| doc.spaces.iter().find(|x| x.id == s)) {
+        Some(s) => capabilities::refusal(s.generation, s.shield, Feature::InternalRouting),
+        None => Some(capabilities::refusal_outside_spaces(Feature::InternalRouting)),
+    };
+    if let Some(rules) = rules {
+        return Err(Refusal {
+            rules: rules.to_vec(),
+            kind: RefusalKind::InternalRoutingNotCedar { app: app.to_owned() },
+        });
     }
     if !creating {
         return Err(Refusal {
@@ -103,16 +103,13 @@ pub fn can_choose_internal_routing(
 
 /// May `space` have custom trusted IP ranges, `count` of them?
 pub fn can_set_trusted_ranges(doc: &Document, space: &str, count: usize) -> Result<(), Refusal> {
-    if space_generation(doc, space) == Some(Generation::Fir) {
-        return Err(Refusal {
-            rules: vec![RuleId::TipFir, RuleId::FirUnavailable],
-            kind: RefusalKind::TrustedIpsOnFir { space: space.to_owned() },
-        });
+    if let Some(rules) = refused(doc, space, Feature::CustomTrustedIps) {
+        return Err(Refusal { rules: rules.to_vec(), kind: RefusalKind::TrustedIpsOnFir { space: space.to_owned() } });
     }
-    if count > crate::check::MAX_TRUSTED_RANGES {
+    if count > MAX_TRUSTED_RANGES {
         return Err(Refusal {
             rules: vec![RuleId::TipLimit],
-            kind: RefusalKind::TrustedIpLimit { space: space.to_owned(), max: crate::check::MAX_TRUSTED_RANGES },
+            kind: RefusalKind::TrustedIpLimit { space: space.to_owned(), max: MAX_TRUSTED_RANGES },
         });
     }
     Ok(())
@@ -120,11 +117,8 @@ pub fn can_set_trusted_ranges(doc: &Document, space: &str, count: usize) -> Resu
 
 /// May `space` be a Shield space?
 pub fn can_be_shield(doc: &Document, space: &str) -> Result<(), Refusal> {
-    if space_generation(doc, space) == Some(Generation::Fir) {
-        return Err(Refusal {
-            rules: vec![RuleId::PsGenerations, RuleId::FirUnavailable],
-            kind: RefusalKind::ShieldOnFir { space: space.to_owned() },
-        });
+    if let Some(rules) = refused(doc, space, Feature::Shield) {
+        return Err(Refusal { rules: rules.to_vec(), kind: RefusalKind::ShieldOnFir { space: space.to_owned() } });
     }
     Ok(())
 }
@@ -133,6 +127,7 @@ pub fn can_be_shield(doc: &Document, space: &str) -> Result<(), Refusal> {
 mod tests {
     use super::*;
     use crate::check::parse_document;
+    use crate::doc::Generation;
 
     fn doc() -> Document {
         let mut d = parse_document(include_str!("../../../scenarios/default.json")).unwrap();
