@@ -1,9 +1,15 @@
-//! What each kind of space offers, in one table ([`OFFERS`]). The checker (a file that asks for something),
+//! What each kind of space offers, in one table ([`OFFERS`]), and the one answer to whether the
+//! platform refuses a peering ([`peering_refusal`]). The checker (a file that asks for something),
 //! the gesture policy (a person who asks for it) and evaluation (traffic that would need it) all
 //! consult this module: each names the [`Feature`] it needs and gets the rule that refuses it from
 //! here, so none of them branches on the generation itself.
 
-use crate::doc::Generation;
+use ipnet::{IpNet, Ipv4Net};
+
+use crate::check::MAX_PEERINGS;
+use crate::cidr::PrivateRange;
+use crate::doc::{Generation, PeeringStatus};
+use crate::model::{Model, Peering, SpaceIx, VpcIx};
 use crate::rules::RuleId;
 use crate::rules::RuleId as R;
 
@@ -109,6 +115,77 @@ pub fn refusal_outside_spaces(feature: Feature) -> &'static [RuleId] {
     &rules[..rules.len().min(1)]
 }
 
+// ----- peering ------------------------------------------------------------------------------
+
+/// Why the platform refuses a peering between a space and a VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeeringRefusal {
+    /// The space does not offer peering (a Fir space); the rules that say so.
+    Unavailable { rules: &'static [RuleId] },
+    /// The VPC's primary CIDR is not private (PEER-RFC1918).
+    NotPrivate { vpc_cidr: IpNet },
+    /// The VPC's primary CIDR overlaps the space CIDR or one of its unavailable CIDRs
+    /// (PEER-NO-OVERLAP).
+    Overlaps { vpc_cidr: IpNet, space_range: IpNet },
+    /// The space already has `counted` peerings that count toward PEER-LIMIT.
+    Limit { counted: usize },
+}
+
+impl PeeringRefusal {
+    /// The rules the refusal cites, the most specific first.
+    pub fn rules(&self) -> &'static [RuleId] {
+        match self {
+            Self::Unavailable { rules } => rules,
+            Self::NotPrivate { .. } => &[R::PeerRfc1918],
+            Self::Overlaps { .. } => &[R::PeerNoOverlap],
+            Self::Limit { .. } => &[R::PeerLimit],
+        }
+    }
+
+    /// The most specific rule: the one a refused peering is marked with.
+    pub fn rule(&self) -> RuleId {
+        self.rules().first().copied().unwrap_or(R::PeerLimit)
+    }
+}
+
+/// Whether a peering counts toward its space's PEER-LIMIT: a live one (not deleted) that the
+/// platform did not refuse. A refused peering (Fir space, public or overlapping VPC, past the
+/// limit) carries nothing and takes no place.
+pub fn counts_toward_peering_limit(p: &Peering) -> bool {
+    p.status != PeeringStatus::Deleted && p.refused.is_none()
+}
+
+/// How many of the peerings of `space` in `model` count toward its PEER-LIMIT.
+pub fn peerings_counted(model: &Model, space: SpaceIx) -> usize {
+    model.space(space).peerings.iter().filter(|p| counts_toward_peering_limit(model.peering(**p))).count()
+}
+
+/// Would the platform refuse a peering in `status` between `space` and `vpc`, given the space's
+/// peerings already in `model`? The checker asks this of each peering in document order, and the
+/// gesture asks it of a new peering after all of them, so both give one answer. In order: the
+/// space must offer peering, the VPC's primary CIDR must be private and overlap nothing the space
+/// uses or reserves, and a live peering needs room under the limit.
+pub fn peering_refusal(model: &Model, space: SpaceIx, vpc: VpcIx, status: PeeringStatus) -> Option<PeeringRefusal> {
+    let sp = model.space(space);
+    if let Some(rules) = refusal(sp.generation, sp.shield, Feature::Peering) {
+        return Some(PeeringRefusal::Unavailable { rules });
+    }
+    let vpc_cidr: Ipv4Net = model.vpc(vpc).primary_cidr;
+    if PrivateRange::containing(&IpNet::V4(vpc_cidr)).is_none() {
+        return Some(PeeringRefusal::NotPrivate { vpc_cidr: IpNet::V4(vpc_cidr) });
+    }
+    if let Some(r) = sp.reserved.iter().find(|r| r.contains(&vpc_cidr) || vpc_cidr.contains(*r)) {
+        return Some(PeeringRefusal::Overlaps { vpc_cidr: IpNet::V4(vpc_cidr), space_range: IpNet::V4(*r) });
+    }
+    if status != PeeringStatus::Deleted {
+        let counted = peerings_counted(model, space);
+        if counted >= MAX_PEERINGS {
+            return Some(PeeringRefusal::Limit { counted });
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +245,19 @@ mod tests {
         assert_eq!(SpaceKind::of(Generation::Cedar, true), SpaceKind::CedarShield);
         assert_eq!(SpaceKind::of(Generation::Fir, false), SpaceKind::Fir);
         assert_eq!(SpaceKind::of(Generation::Fir, true), SpaceKind::Fir);
+    }
+
+    fn peering(status: PeeringStatus, refused: Option<RuleId>) -> Peering {
+        Peering { id: "p".into(), space: SpaceIx(0), vpc: VpcIx(0), status, refused }
+    }
+
+    #[test]
+    fn only_live_accepted_peerings_count_toward_the_limit() {
+        assert!(counts_toward_peering_limit(&peering(PeeringStatus::Active, None)));
+        assert!(counts_toward_peering_limit(&peering(PeeringStatus::PendingAcceptance, None)));
+        assert!(!counts_toward_peering_limit(&peering(PeeringStatus::Deleted, None)));
+        for rule in [R::PeerCedarOnly, R::PeerRfc1918, R::PeerNoOverlap, R::PeerLimit] {
+            assert!(!counts_toward_peering_limit(&peering(PeeringStatus::Active, Some(rule))));
+        }
     }
 }

@@ -7,10 +7,10 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
-use crate::capabilities::{self, Feature};
+use crate::capabilities::{self, Feature, PeeringRefusal};
 use crate::cidr::parse_cidr;
 use crate::diagnostics::{Diagnostic, DiagnosticKind as K, FirFeature, Severity};
-use crate::doc::{self, CURRENT_VERSION, Document, Extra, PeeringStatus, TunnelStatus};
+use crate::doc::{self, CURRENT_VERSION, Document, Extra, TunnelStatus};
 use crate::model::*;
 use crate::query::{Query, QueryError};
 use crate::rules::RuleId as R;
@@ -725,58 +725,21 @@ impl Checker {
             return self.dangling(KIND, &d.id, "vpc", &d.vpc, "VPC");
         };
         let involved = [d.id.as_str(), d.space.as_str(), d.vpc.as_str()];
-        let sp = self.model.space(space).clone();
-        let vpc_cidr = self.model.vpc(vpc).primary_cidr;
-        let mut refused = None;
-        if let Some(rules) = sp.refusal(Feature::Peering) {
-            self.push(
-                Diagnostic::error(K::FirUnavailable { feature: FirFeature::Peering })
-                    .with_rules(rules)
-                    .at(KIND, &d.id, "space")
-                    .involving(&involved),
-            );
-            refused = rules.first().copied();
+        // The same answer the gesture gets (policy::can_peer): refused peerings do not count
+        // toward the limit.
+        let refusal = capabilities::peering_refusal(&self.model, space, vpc, d.status);
+        if let Some(r) = refusal {
+            let (kind, field) = match r {
+                PeeringRefusal::Unavailable { .. } => (K::FirUnavailable { feature: FirFeature::Peering }, "space"),
+                PeeringRefusal::NotPrivate { vpc_cidr } => (K::VpcNotPrivate { cidr: vpc_cidr }, "vpc"),
+                PeeringRefusal::Overlaps { vpc_cidr, space_range } => {
+                    (K::VpcOverlapsSpace { vpc_cidr, space_range }, "vpc")
+                }
+                PeeringRefusal::Limit { counted } => (K::TooManyPeerings { count: counted + 1, max: MAX_PEERINGS }, ""),
+            };
+            self.push(Diagnostic::error(kind).with_rules(r.rules()).at(KIND, &d.id, field).involving(&involved));
         }
-        if refused.is_none() && crate::cidr::PrivateRange::containing(&IpNet::V4(vpc_cidr)).is_none() {
-            self.push(
-                Diagnostic::error(K::VpcNotPrivate { cidr: IpNet::V4(vpc_cidr) })
-                    .with_rules(&[R::PeerRfc1918])
-                    .at(KIND, &d.id, "vpc")
-                    .involving(&involved),
-            );
-            refused = Some(R::PeerRfc1918);
-        }
-        if refused.is_none()
-            && let Some(r) = sp.reserved.iter().find(|r| r.contains(&vpc_cidr) || vpc_cidr.contains(*r))
-        {
-            self.push(
-                Diagnostic::error(K::VpcOverlapsSpace { vpc_cidr: IpNet::V4(vpc_cidr), space_range: IpNet::V4(*r) })
-                    .with_rules(&[R::PeerNoOverlap])
-                    .at(KIND, &d.id, "vpc")
-                    .involving(&involved),
-            );
-            refused = Some(R::PeerNoOverlap);
-        }
-        if d.status != PeeringStatus::Deleted {
-            let live = sp
-                .peerings
-                .iter()
-                .filter(|p| {
-                    let p = self.model.peering(**p);
-                    // Only peerings the platform accepted count towards the limit.
-                    p.status != PeeringStatus::Deleted && p.refused.is_none()
-                })
-                .count();
-            if refused.is_none() && live >= MAX_PEERINGS {
-                self.push(
-                    Diagnostic::error(K::TooManyPeerings { count: live + 1, max: MAX_PEERINGS })
-                        .with_rules(&[R::PeerLimit])
-                        .at(KIND, &d.id, "")
-                        .involving(&involved),
-                );
-                refused = Some(R::PeerLimit);
-            }
-        }
+        let refused = refusal.map(|r| r.rule());
         let ix = PeeringIx(self.model.peerings.len() as u32);
         self.model.spaces[space.ix()].peerings.push(ix);
         self.model.vpcs[vpc.ix()].peerings.push(ix);

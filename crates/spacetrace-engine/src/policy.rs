@@ -1,10 +1,11 @@
 //! What the platform refuses at the gesture: the builder asks before it changes the document,
 //! and shows the refusal's rule and explanation instead of making the change.
 
+use ipnet::IpNet;
 use serde::Serialize;
 
-use crate::capabilities::{self, Feature};
-use crate::check::{MAX_PEERINGS, MAX_TRUSTED_RANGES};
+use crate::capabilities::{self, Feature, PeeringRefusal};
+use crate::check::{MAX_PEERINGS, MAX_TRUSTED_RANGES, check};
 use crate::doc::{Document, PeeringStatus};
 use crate::rules::RuleId;
 
@@ -20,7 +21,11 @@ pub struct Refusal {
 pub enum RefusalKind {
     /// Peering a Fir space with a VPC.
     PeeringOnFir { space: String },
-    /// A sixth live peering on one space.
+    /// Peering with a VPC whose primary CIDR is not private.
+    PeeringVpcNotPrivate { vpc: String, cidr: IpNet },
+    /// Peering with a VPC whose primary CIDR overlaps what the space uses or reserves.
+    PeeringOverlap { space: String, vpc: String, vpc_cidr: IpNet, space_range: IpNet },
+    /// A sixth peering on one space that counts toward the limit.
     PeeringLimit { space: String, max: usize },
     /// A second peering between the same space and VPC.
     AlreadyPeered { space: String, vpc: String },
@@ -45,25 +50,47 @@ fn refused(doc: &Document, space: &str, feature: Feature) -> Option<&'static [Ru
     capabilities::refusal(s.generation, s.shield, feature)
 }
 
-/// May a peering be created between `space` and `vpc`?
+/// May a peering be created between `space` and `vpc`? The answer is the checker's for the same
+/// peering added after the document's own ([`capabilities::peering_refusal`]): refused peerings do
+/// not count toward the limit, here or in a file. A second live peering with the same VPC is
+/// refused at the gesture only.
 pub fn can_peer(doc: &Document, space: &str, vpc: &str) -> Result<(), Refusal> {
-    if let Some(rules) = refused(doc, space, Feature::Peering) {
-        return Err(Refusal { rules: rules.to_vec(), kind: RefusalKind::PeeringOnFir { space: space.to_owned() } });
+    let checked = check(doc);
+    let m = &checked.model;
+    let (Some(s), Some(v)) = (m.spaces.iter().position(|x| x.id == space), m.vpcs.iter().position(|x| x.id == vpc))
+    else {
+        // Nothing to peer: the edit itself refuses a missing object.
+        return Ok(());
+    };
+    let (s, v) = (crate::model::SpaceIx(s as u32), crate::model::VpcIx(v as u32));
+    let refusal = capabilities::peering_refusal(m, s, v, PeeringStatus::Active);
+    let refuse = |r: PeeringRefusal| {
+        let kind = match r {
+            PeeringRefusal::Unavailable { .. } => RefusalKind::PeeringOnFir { space: space.to_owned() },
+            PeeringRefusal::NotPrivate { vpc_cidr } => {
+                RefusalKind::PeeringVpcNotPrivate { vpc: vpc.to_owned(), cidr: vpc_cidr }
+            }
+            PeeringRefusal::Overlaps { vpc_cidr, space_range } => {
+                RefusalKind::PeeringOverlap { space: space.to_owned(), vpc: vpc.to_owned(), vpc_cidr, space_range }
+            }
+            PeeringRefusal::Limit { .. } => RefusalKind::PeeringLimit { space: space.to_owned(), max: MAX_PEERINGS },
+        };
+        Refusal { rules: r.rules().to_vec(), kind }
+    };
+    if let Some(r) = refusal
+        && !matches!(r, PeeringRefusal::Limit { .. })
+    {
+        return Err(refuse(r));
     }
-    let live = doc.peerings.iter().filter(|p| p.space == space && p.status != PeeringStatus::Deleted);
-    if live.clone().any(|p| p.vpc == vpc) {
+    let already =
+        m.space(s).peerings.iter().map(|p| m.peering(*p)).any(|p| p.vpc == v && p.status != PeeringStatus::Deleted);
+    if already {
         return Err(Refusal {
             rules: vec![RuleId::PeerAccepted],
             kind: RefusalKind::AlreadyPeered { space: space.to_owned(), vpc: vpc.to_owned() },
         });
     }
-    if live.count() >= MAX_PEERINGS {
-        return Err(Refusal {
-            rules: vec![RuleId::PeerLimit],
-            kind: RefusalKind::PeeringLimit { space: space.to_owned(), max: MAX_PEERINGS },
-        });
-    }
-    Ok(())
+    refusal.map_or(Ok(()), |r| Err(refuse(r)))
 }
 
 /// May a VPN connection be created for `space`?
@@ -169,21 +196,83 @@ mod tests {
         assert!(can_be_shield(&d, "acme-prod").is_ok());
     }
 
+    fn vpc(id: &str, cidr: &str) -> crate::doc::Vpc {
+        crate::doc::Vpc { id: id.into(), primary_cidr: cidr.into(), ..Default::default() }
+    }
+
+    fn peer(d: &mut Document, vpc: &str, status: PeeringStatus) {
+        d.peerings.push(crate::doc::Peering {
+            id: format!("pcx-{vpc}"),
+            space: "acme-prod".into(),
+            vpc: vpc.into(),
+            status,
+            extra: Default::default(),
+        });
+    }
+
     #[test]
     fn a_sixth_peering_is_refused() {
         let mut d = doc();
-        for i in 0..4 {
-            d.peerings.push(crate::doc::Peering {
-                id: format!("pcx-{i}"),
-                space: "acme-prod".into(),
-                vpc: format!("vpc-{i}"),
-                status: PeeringStatus::Active,
-                extra: Default::default(),
-            });
+        for i in 0..5 {
+            d.vpcs.push(vpc(&format!("vpc-{i}"), &format!("10.{}.0.0/16", 20 + i)));
         }
-        assert!(can_peer(&d, "acme-prod", "vpc-9").is_err());
-        assert_eq!(can_peer(&d, "acme-prod", "vpc-9").unwrap_err().rules, vec![RuleId::PeerLimit]);
+        for i in 0..4 {
+            peer(&mut d, &format!("vpc-{i}"), PeeringStatus::Active);
+        }
+        assert_eq!(can_peer(&d, "acme-prod", "vpc-4").unwrap_err().rules, vec![RuleId::PeerLimit]);
         d.peerings[1].status = PeeringStatus::Deleted;
-        assert!(can_peer(&d, "acme-prod", "vpc-9").is_ok());
+        assert!(can_peer(&d, "acme-prod", "vpc-4").is_ok());
+    }
+
+    /// A refused peering takes no place under the limit, at the gesture as in a file.
+    #[test]
+    fn refused_peerings_do_not_count_toward_the_limit() {
+        let mut d = doc();
+        for i in 0..4 {
+            d.vpcs.push(vpc(&format!("vpc-{i}"), &format!("10.{}.0.0/16", 20 + i)));
+        }
+        d.vpcs.push(vpc("clash", "10.1.0.0/16"));
+        d.vpcs.push(vpc("public", "100.64.0.0/16"));
+        d.vpcs.push(vpc("good", "10.30.0.0/16"));
+        for i in 0..3 {
+            peer(&mut d, &format!("vpc-{i}"), PeeringStatus::Active);
+        }
+        peer(&mut d, "clash", PeeringStatus::Active);
+        peer(&mut d, "public", PeeringStatus::Active);
+        // Four counted (analytics and three more), two refused: a fifth is fine.
+        assert!(can_peer(&d, "acme-prod", "good").is_ok());
+        peer(&mut d, "vpc-3", PeeringStatus::PendingAcceptance);
+        // A pending peering counts: now the space is full.
+        assert_eq!(can_peer(&d, "acme-prod", "good").unwrap_err().rules, vec![RuleId::PeerLimit]);
+    }
+
+    #[test]
+    fn a_public_or_overlapping_vpc_is_refused_as_the_checker_refuses_it() {
+        let mut d = doc();
+        d.vpcs.push(vpc("clash", "10.0.128.0/20"));
+        d.vpcs.push(vpc("public", "100.64.0.0/16"));
+        let clash = can_peer(&d, "acme-prod", "clash").unwrap_err();
+        assert_eq!(clash.rules, vec![RuleId::PeerNoOverlap]);
+        assert_eq!(
+            clash.kind,
+            RefusalKind::PeeringOverlap {
+                space: "acme-prod".into(),
+                vpc: "clash".into(),
+                vpc_cidr: "10.0.128.0/20".parse().unwrap(),
+                space_range: "10.0.0.0/16".parse().unwrap(),
+            }
+        );
+        assert_eq!(
+            crate::render::refusal(&clash),
+            "clash's CIDR 10.0.128.0/20 overlaps 10.0.0.0/16, which acme-prod uses or reserves: renumber the VPC to peer it."
+        );
+        let public = can_peer(&d, "acme-prod", "public").unwrap_err();
+        assert_eq!(public.rules, vec![RuleId::PeerRfc1918]);
+        assert!(crate::render::refusal(&public).starts_with("public's CIDR 100.64.0.0/16 is not private"));
+        // On a Fir space, Fir's refusal comes first.
+        assert_eq!(
+            can_peer(&d, "fir", "public").unwrap_err().rules,
+            vec![RuleId::PeerCedarOnly, RuleId::FirUnavailable]
+        );
     }
 }

@@ -854,6 +854,12 @@ pub fn refusal(r: &crate::policy::Refusal) -> String {
     use crate::policy::RefusalKind as K;
     match &r.kind {
         K::PeeringOnFir { space } => format!("{space} is a Fir space: VPC peering is not available for Fir spaces."),
+        K::PeeringVpcNotPrivate { vpc, cidr } => format!(
+            "{vpc}'s CIDR {cidr} is not private: a peered VPC must use 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+        ),
+        K::PeeringOverlap { space, vpc, vpc_cidr, space_range } => format!(
+            "{vpc}'s CIDR {vpc_cidr} overlaps {space_range}, which {space} uses or reserves: renumber the VPC to peer it."
+        ),
         K::PeeringLimit { space, max } => {
             format!("{space} already has {max} peered VPCs, the most a space can have (ask Heroku support for more).")
         }
