@@ -264,11 +264,11 @@ fn add(d: &mut Document, new: &NewObject) -> Result<(), Refusal> {
                     name: sg.clone(),
                     id: sg,
                     inbound: Vec::new(),
-                    outbound: vec![doc::SgRule {
+                    outbound: Some(vec![doc::SgRule {
                         protocol: doc::RuleProtocol::All,
                         ports: "all".into(),
                         cidr: "0.0.0.0/0".into(),
-                    }],
+                    }]),
                     extra: Default::default(),
                 }],
                 subnets: vec![doc::Subnet {

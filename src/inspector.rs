@@ -450,7 +450,7 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
                 }
             }).collect_view();
             let groups = v.security_groups.iter().enumerate().filter(|(_, sg)| show_sg(&sg.id)).map(|(i, sg)| {
-                let (inb, outb) = (sg.inbound.clone(), sg.outbound.clone());
+                let (inb, outb) = (sg.inbound.clone(), sg.outbound.clone().unwrap_or_default());
                 view! {
                     <TextField label=format!("{} inbound (protocol ports from CIDR)", sg.name) test_id=format!("sg-in-{}", sg.id) multiline=true
                         value=Signal::derive(move || format_sg(&inb, "from"))
@@ -459,7 +459,7 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
                     <TextField label=format!("{} outbound (protocol ports to CIDR)", sg.name) test_id=format!("sg-out-{}", sg.id) multiline=true
                         value=Signal::derive(move || format_sg(&outb, "to"))
                         validate=|s| parse_sg(s, "to").err()
-                        commit=Callback::new(move |s: String| if let Ok(r) = parse_sg(&s, "to") { commit(&|v: &mut doc::Vpc| if let Some(g) = v.security_groups.get_mut(i) { g.outbound = r.clone() }) }) />
+                        commit=Callback::new(move |s: String| if let Ok(r) = parse_sg(&s, "to") { commit(&|v: &mut doc::Vpc| if let Some(g) = v.security_groups.get_mut(i) { if !(r.is_empty() && g.outbound.is_none()) { g.outbound = Some(r.clone()) } }) }) />
                 }
             }).collect_view();
             let acls = v.network_acls.iter().enumerate().filter(|(_, acl)| show_acl(&acl.id)).map(|(i, acl)| {
@@ -537,7 +537,7 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
                     <button type="button" data-testid="vpc-add-sg" on:click=move |_| commit(&|v: &mut doc::Vpc| {
                         let id = format!("sg-{}-{}", v.id, v.security_groups.len() + 1);
                         let out = doc::SgRule { protocol: doc::RuleProtocol::All, ports: "all".into(), cidr: "0.0.0.0/0".into() };
-                        v.security_groups.push(doc::SecurityGroup { name: id.clone(), id, inbound: Vec::new(), outbound: vec![out], extra: Default::default() });
+                        v.security_groups.push(doc::SecurityGroup { name: id.clone(), id, inbound: Vec::new(), outbound: Some(vec![out]), extra: Default::default() });
                     })>"+ Security group"</button>
                 </div>
                 })}

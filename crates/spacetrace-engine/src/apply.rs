@@ -2,6 +2,9 @@
 //! new document; the input is never changed. Changes to the question, and "no configuration
 //! allows this", are not configuration changes and are refused.
 
+use ipnet::IpNet;
+
+use crate::cidr::parse_cidr;
 use crate::doc::{self, Document, PeeringStatus, TunnelStatus};
 use crate::trace::{Direction, Fix};
 
@@ -28,7 +31,20 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
                 .ok_or_else(|| missing(route_table))?;
             rt.routes.push(doc::Route { destination: destination.to_string(), target: target.clone() });
         }
+        Fix::ReplaceRoute { route_table, destination, target } => {
+            let rt = doc
+                .vpcs
+                .iter_mut()
+                .flat_map(|v| v.route_tables.iter_mut())
+                .find(|r| r.id == *route_table)
+                .ok_or_else(|| missing(route_table))?;
+            // The first route for the destination is the one that decides (as checking reads it).
+            let same = |text: &str| matches!(parse_cidr(text), Ok((IpNet::V4(n), _)) if n == *destination);
+            let route = rt.routes.iter_mut().find(|r| same(&r.destination)).ok_or_else(|| missing(route_table))?;
+            route.target = target.clone();
+        }
         Fix::AddSecurityGroupRule { group, direction, protocol, ports, cidrs } => {
+            let allows_all = doc.omitted_outbound_allows_all();
             let sg = doc
                 .vpcs
                 .iter_mut()
@@ -37,7 +53,10 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
                 .ok_or_else(|| missing(group))?;
             let rules = match direction {
                 Direction::Inbound => &mut sg.inbound,
-                Direction::Outbound => &mut sg.outbound,
+                // A group given no outbound rules keeps what it allowed (everything, from version 2).
+                Direction::Outbound => sg.outbound.get_or_insert_with(|| {
+                    if allows_all { vec![doc::SecurityGroup::default_outbound_rule()] } else { Vec::new() }
+                }),
             };
             rules.extend(cidrs.iter().map(|c| doc::SgRule {
                 protocol: *protocol,
@@ -189,6 +208,7 @@ pub fn ids(doc: &Document) -> Vec<&str> {
     out.extend(doc.internet_clients.iter().map(|x| x.id.as_str()));
     out.extend(doc.external_services.iter().map(|x| x.id.as_str()));
     out.extend(doc.common_runtime_apps.iter().map(|x| x.id.as_str()));
+    out.extend(doc.prefix_lists.iter().map(|x| x.id.as_str()));
     for s in &doc.spaces {
         out.push(&s.id);
         out.extend(s.apps.iter().map(|x| x.id.as_str()));

@@ -2,15 +2,15 @@
 //! is left out of the model with a diagnostic that says why, and configuration the platform would
 //! refuse is kept but marked, with the rule it breaks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
 use crate::capabilities::{self, Feature, PeeringRefusal};
 use crate::cidr::parse_cidr;
-use crate::diagnostics::{Diagnostic, DiagnosticKind as K, FirFeature, Severity};
-use crate::doc::{self, CURRENT_VERSION, Document, Extra, TunnelStatus};
+use crate::diagnostics::{Diagnostic, DiagnosticKind as K, FirFeature, ReferenceKind, ReferenceProblem, Severity};
+use crate::doc::{self, BLACKHOLE, CURRENT_VERSION, Document, Extra, FIRST_VERSION, PeeringStatus, TunnelStatus};
 use crate::model::*;
 use crate::query::{Query, QueryError};
 use crate::rules::RuleId as R;
@@ -27,6 +27,8 @@ pub const MAX_TRUSTED_RANGES: usize = 20;
 pub const MAX_PEERINGS: usize = 5;
 /// `$PORT` when the document does not say.
 pub const DEFAULT_WEB_PORT: u16 = 5000;
+/// The most IDs a diagnostic about a security group rule's reference lists as valid.
+pub const MAX_LISTED_REFERENCES: usize = 20;
 
 /// A saved question, checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,10 +86,10 @@ pub fn check_text(text: &str) -> Checked {
 
 /// Check a document.
 pub fn check(doc: &Document) -> Checked {
-    let mut c = Checker::default();
+    let mut c = Checker { version: doc.format_version(), ..Checker::default() };
     match doc.version {
         None => c.push(Diagnostic::warning(K::MissingVersion)),
-        Some(CURRENT_VERSION) => {}
+        Some(v) if (FIRST_VERSION..=CURRENT_VERSION).contains(&v) => {}
         Some(found) => {
             c.push(Diagnostic::error(K::UnsupportedVersion { found, supported: CURRENT_VERSION }));
             return Checked { diagnostics: c.diags, ..Checked::default() };
@@ -101,6 +103,7 @@ pub fn check(doc: &Document) -> Checked {
         ("Common Runtime apps", doc.common_runtime_apps.len()),
         ("spaces", doc.spaces.len()),
         ("VPCs", doc.vpcs.len()),
+        ("prefix lists", doc.prefix_lists.len()),
         ("peerings", doc.peerings.len()),
         ("VPC peerings", doc.vpc_peerings.len()),
         ("remote networks", doc.remote_networks.len()),
@@ -126,6 +129,9 @@ pub fn check(doc: &Document) -> Checked {
     for app in doc.common_runtime_apps.iter().take(cap(doc.common_runtime_apps.len())) {
         c.app(app, None);
     }
+    for list in doc.prefix_lists.iter().take(cap(doc.prefix_lists.len())) {
+        c.prefix_list(list);
+    }
     for vpc in doc.vpcs.iter().take(cap(doc.vpcs.len())) {
         c.vpc(vpc);
     }
@@ -135,6 +141,9 @@ pub fn check(doc: &Document) -> Checked {
     for p in doc.vpc_peerings.iter().take(cap(doc.vpc_peerings.len())) {
         c.vpc_peering(p);
     }
+    // Security groups of peered VPCs and deleted peerings are known only now.
+    c.resolve_group_references();
+    c.mark_blackholes();
     for r in doc.remote_networks.iter().take(cap(doc.remote_networks.len())) {
         c.remote(r);
     }
@@ -147,8 +156,23 @@ pub fn check(doc: &Document) -> Checked {
     Checked { model: c.model, questions, diagnostics: c.diags }
 }
 
+/// A security group rule naming a security group, resolved once every VPC and VPC peering is known.
+struct PendingReference {
+    vpc: VpcIx,
+    group: usize,
+    outbound: bool,
+    /// The rule's index in its list.
+    rule: usize,
+    reference: String,
+    /// The ID of the group holding the rule, and the field, for the diagnostic.
+    holder: String,
+    field: String,
+}
+
 #[derive(Default)]
 struct Checker {
+    /// The format version the document is read as.
+    version: u32,
     model: Model,
     diags: Vec<Diagnostic>,
     /// Every ID seen, with the kind of object it names.
@@ -158,6 +182,8 @@ struct Checker {
     security_groups: BTreeMap<String, (VpcIx, usize)>,
     network_acls: BTreeMap<String, (VpcIx, usize)>,
     subnets: BTreeMap<String, (VpcIx, usize)>,
+    prefix_lists: BTreeMap<String, usize>,
+    pending_references: Vec<PendingReference>,
     spaces: BTreeMap<String, SpaceIx>,
     vpcs: BTreeMap<String, VpcIx>,
     remotes: BTreeMap<String, RemoteIx>,
@@ -541,12 +567,19 @@ impl Checker {
             let mut routes = Vec::new();
             for (i, r) in rt.routes.iter().enumerate() {
                 if let Some(destination) = self.cidr4(RT, &rt.id, &format!("routes[{i}].destination"), &r.destination) {
-                    routes.push(Route { destination, target: r.target.trim().to_owned() });
+                    routes.push(Route { destination, target: r.target.trim().to_owned(), blackhole: None });
                 }
             }
             self.route_tables.insert(rt.id.clone(), (vix, route_tables.len()));
             route_tables.push(RouteTable { id: rt.id.clone(), name: rname, routes });
         }
+        let main_route_table = d.main_route_table.as_ref().and_then(|t| match self.route_tables.get(t) {
+            Some((v, i)) if *v == vix => Some(*i),
+            _ => {
+                self.dangling(KIND, id, "main_route_table", t, "route table in this VPC");
+                None
+            }
+        });
 
         let mut security_groups = Vec::new();
         for sg in &d.security_groups {
@@ -556,10 +589,23 @@ impl Checker {
             }
             self.extras(&sg.extra, SG, &sg.id);
             let sname = self.name(SG, &sg.id, &sg.name);
-            let inbound = self.sg_rules(&sg.id, "inbound", &sg.inbound);
-            let outbound = self.sg_rules(&sg.id, "outbound", &sg.outbound);
-            self.security_groups.insert(sg.id.clone(), (vix, security_groups.len()));
-            security_groups.push(SecurityGroup { id: sg.id.clone(), name: sname, inbound, outbound });
+            let at = (vix, security_groups.len());
+            let inbound = self.sg_rules(at, &sg.id, false, &sg.inbound);
+            let (outbound, outbound_default) = match &sg.outbound {
+                Some(rules) => (self.sg_rules(at, &sg.id, true, rules), false),
+                // AWS gives a group created without outbound rules one that allows everything out.
+                None if self.version >= 2 => {
+                    let all = SgRule {
+                        protocol: doc::RuleProtocol::All,
+                        ports: PortRange::ALL,
+                        peer: SgPeer::Cidr { cidr: IpNet::V4(Ipv4Net::default()) },
+                    };
+                    (vec![all], true)
+                }
+                None => (Vec::new(), false),
+            };
+            self.security_groups.insert(sg.id.clone(), at);
+            security_groups.push(SecurityGroup { id: sg.id.clone(), name: sname, inbound, outbound, outbound_default });
         }
 
         let mut network_acls = Vec::new();
@@ -588,11 +634,13 @@ impl Checker {
             if !primary_cidr.contains(&cidr) && !secondary_cidrs.iter().any(|s| s.contains(&cidr)) {
                 self.push(Diagnostic::warning(K::SubnetOutsideVpc { subnet: IpNet::V4(cidr) }).at(SN, &sn.id, "cidr"));
             }
-            let route_table = match self.route_tables.get(&sn.route_table) {
-                Some((v, i)) if *v == vix => Some(*i),
+            // A subnet associated with no route table uses the VPC's main one.
+            let (route_table, implicit_main) = match self.route_tables.get(&sn.route_table) {
+                Some((v, i)) if *v == vix => (Some(*i), false),
+                _ if sn.route_table.trim().is_empty() && main_route_table.is_some() => (main_route_table, true),
                 _ => {
                     self.dangling(SN, &sn.id, "route_table", &sn.route_table, "route table in this VPC");
-                    None
+                    (main_route_table, main_route_table.is_some())
                 }
             };
             let network_acl = match &sn.network_acl {
@@ -606,7 +654,7 @@ impl Checker {
                 },
             };
             self.subnets.insert(sn.id.clone(), (vix, subnets.len()));
-            subnets.push(Subnet { id: sn.id.clone(), name: sname, cidr, route_table, network_acl });
+            subnets.push(Subnet { id: sn.id.clone(), name: sname, cidr, route_table, implicit_main, network_acl });
         }
 
         let mut hosts = Vec::new();
@@ -670,6 +718,7 @@ impl Checker {
             secondary_cidrs,
             public_egress_ip,
             route_tables,
+            main_route_table,
             security_groups,
             network_acls,
             subnets,
@@ -679,16 +728,192 @@ impl Checker {
         });
     }
 
-    fn sg_rules(&mut self, id: &str, dir: &str, rules: &[doc::SgRule]) -> Vec<SgRule> {
+    /// A security group's rules in one direction. `at` is the group's place (VPC, index). A rule
+    /// names a CIDR block, a prefix list (`pl-…`, resolved here) or a security group (`sg-…`,
+    /// resolved by [`Self::resolve_group_references`] once every VPC and VPC peering is known).
+    fn sg_rules(&mut self, at: (VpcIx, usize), id: &str, outbound: bool, rules: &[doc::SgRule]) -> Vec<SgRule> {
+        const SG: &str = "security group";
+        let dir = if outbound { "outbound" } else { "inbound" };
         let mut out = Vec::new();
         for (i, r) in rules.iter().enumerate() {
-            let ports = self.port_range("security group", id, &format!("{dir}[{i}].ports"), &r.ports);
-            let cidr = self.cidr("security group", id, &format!("{dir}[{i}].cidr"), &r.cidr);
-            if let (Some(ports), Some(cidr)) = (ports, cidr) {
-                out.push(SgRule { protocol: r.protocol, ports, cidr });
+            let ports = self.port_range(SG, id, &format!("{dir}[{i}].ports"), &r.ports);
+            let field = format!("{dir}[{i}].cidr");
+            let text = r.cidr.trim();
+            let peer = if text.starts_with("sg-") {
+                if ports.is_some() {
+                    self.pending_references.push(PendingReference {
+                        vpc: at.0,
+                        group: at.1,
+                        outbound,
+                        rule: out.len(),
+                        reference: text.to_owned(),
+                        holder: id.to_owned(),
+                        field,
+                    });
+                }
+                // A placeholder until resolved; a reference that cannot be resolved is removed.
+                Some(SgPeer::Group { vpc: at.0, group: usize::MAX })
+            } else if text.starts_with("pl-") {
+                match self.prefix_lists.get(text) {
+                    Some(&list) => Some(SgPeer::PrefixList { list }),
+                    None => {
+                        let valid: Vec<String> = self
+                            .model
+                            .prefix_lists
+                            .iter()
+                            .map(|l| l.id.clone())
+                            .filter(|l| l.starts_with("pl-"))
+                            .collect();
+                        self.bad_reference(
+                            id,
+                            &field,
+                            text,
+                            ReferenceKind::PrefixList,
+                            ReferenceProblem::Unknown,
+                            valid,
+                        );
+                        None
+                    }
+                }
+            } else {
+                self.cidr(SG, id, &field, &r.cidr).map(|cidr| SgPeer::Cidr { cidr })
+            };
+            if let (Some(ports), Some(peer)) = (ports, peer) {
+                out.push(SgRule { protocol: r.protocol, ports, peer });
             }
         }
         out
+    }
+
+    /// A security group rule of group `holder` that names what it cannot: a diagnostic listing
+    /// what it could name (the rule is left out by the caller).
+    fn bad_reference(
+        &mut self,
+        holder: &str,
+        field: &str,
+        reference: &str,
+        kind: ReferenceKind,
+        problem: ReferenceProblem,
+        mut valid: Vec<String>,
+    ) {
+        let more = valid.len().saturating_sub(MAX_LISTED_REFERENCES);
+        valid.truncate(MAX_LISTED_REFERENCES);
+        let reference = reference.to_owned();
+        self.push(
+            Diagnostic::error(K::BadRuleReference { reference, kind, problem, valid, more })
+                .with_rules(&[R::PeerSecurityGroup])
+                .at("security group", holder, field),
+        );
+    }
+
+    /// The VPCs whose security groups a rule in `v` may name: `v` itself, then every VPC joined
+    /// to it by an active VPC peering within the same region. AWS does not resolve security group
+    /// references across an inter-region peering; a VPC whose region is not given is taken to be
+    /// in the same region as any other (the document may leave regions out).
+    fn referable_vpcs(&self, v: VpcIx) -> Vec<VpcIx> {
+        let m = &self.model;
+        let mut out = vec![v];
+        for p in &m.vpcs[v.ix()].vpc_peerings {
+            let p = &m.vpc_peerings[p.ix()];
+            let other = if p.vpc == v { p.peer_vpc } else { p.vpc };
+            if p.status == PeeringStatus::Active
+                && same_region(&m.vpcs[v.ix()], &m.vpcs[other.ix()])
+                && !out.contains(&other)
+            {
+                out.push(other);
+            }
+        }
+        out
+    }
+
+    /// Resolve every security group a security group rule names (see [`Self::sg_rules`]); a rule
+    /// whose group cannot be named is left out with a diagnostic listing the groups it could name.
+    fn resolve_group_references(&mut self) {
+        let pending = std::mem::take(&mut self.pending_references);
+        let mut left_out: BTreeSet<(u32, usize, bool, usize)> = BTreeSet::new();
+        for p in &pending {
+            let referable = self.referable_vpcs(p.vpc);
+            let found = self.security_groups.get(&p.reference).copied();
+            let problem = match found {
+                Some((w, g)) if referable.contains(&w) => {
+                    let group = &mut self.model.vpcs[p.vpc.ix()].security_groups[p.group];
+                    let rules = if p.outbound { &mut group.outbound } else { &mut group.inbound };
+                    if let Some(rule) = rules.get_mut(p.rule) {
+                        rule.peer = SgPeer::Group { vpc: w, group: g };
+                    }
+                    continue;
+                }
+                None => ReferenceProblem::Unknown,
+                Some((w, _)) => {
+                    let (here, there) = (&self.model.vpcs[p.vpc.ix()], &self.model.vpcs[w.ix()]);
+                    let peered = here.vpc_peerings.iter().any(|vp| {
+                        let vp = &self.model.vpc_peerings[vp.ix()];
+                        vp.status == PeeringStatus::Active && (vp.vpc == w || vp.peer_vpc == w)
+                    });
+                    if peered && !same_region(here, there) {
+                        ReferenceProblem::OtherRegion { vpc: there.id.clone(), region: there.region.trim().to_owned() }
+                    } else {
+                        ReferenceProblem::NotPeered { vpc: there.id.clone() }
+                    }
+                }
+            };
+            let valid: Vec<String> = referable
+                .iter()
+                .flat_map(|v| self.model.vpcs[v.ix()].security_groups.iter().map(|g| g.id.clone()))
+                .filter(|g| g.starts_with("sg-"))
+                .collect();
+            let (holder, field) = (p.holder.clone(), p.field.clone());
+            self.bad_reference(&holder, &field, &p.reference, ReferenceKind::SecurityGroup, problem, valid);
+            left_out.insert((p.vpc.0, p.group, p.outbound, p.rule));
+        }
+        // Highest index first, so that the indices still to remove stay valid.
+        for &(v, g, outbound, r) in left_out.iter().rev() {
+            if let Some(group) = self.model.vpcs.get_mut(v as usize).and_then(|v| v.security_groups.get_mut(g)) {
+                let rules = if outbound { &mut group.outbound } else { &mut group.inbound };
+                if r < rules.len() {
+                    rules.remove(r);
+                }
+            }
+        }
+    }
+
+    /// Mark the routes that drop traffic: declared `blackhole`, or to a deleted peering.
+    fn mark_blackholes(&mut self) {
+        let deleted: BTreeSet<String> = self
+            .model
+            .peerings
+            .iter()
+            .filter(|p| p.status == PeeringStatus::Deleted)
+            .map(|p| p.id.clone())
+            .chain(self.model.vpc_peerings.iter().filter(|p| p.status == PeeringStatus::Deleted).map(|p| p.id.clone()))
+            .collect();
+        for route in
+            self.model.vpcs.iter_mut().flat_map(|v| v.route_tables.iter_mut()).flat_map(|t| t.routes.iter_mut())
+        {
+            route.blackhole = if route.target.eq_ignore_ascii_case(BLACKHOLE) {
+                Some(Blackhole::Declared)
+            } else if deleted.contains(&route.target) {
+                Some(Blackhole::TargetDeleted)
+            } else {
+                None
+            };
+        }
+    }
+
+    fn prefix_list(&mut self, d: &doc::PrefixList) {
+        const KIND: &str = "prefix list";
+        if !self.claim(KIND, &d.id, self.model.prefix_lists.len()) {
+            return;
+        }
+        let id = d.id.as_str();
+        self.extras(&d.extra, KIND, id);
+        let name = self.name(KIND, id, &d.name);
+        let entries = self.cidrs(KIND, id, "entries", &d.entries);
+        if !id.starts_with("pl-") {
+            self.push(Diagnostic::warning(K::UnreferenceablePrefixList { id: id.to_owned() }).at(KIND, id, "id"));
+        }
+        self.prefix_lists.insert(id.to_owned(), self.model.prefix_lists.len());
+        self.model.prefix_lists.push(PrefixList { id: id.to_owned(), name, entries });
     }
 
     fn acl_rules(&mut self, id: &str, dir: &str, rules: &[doc::AclRule]) -> Vec<AclRule> {
@@ -974,6 +1199,13 @@ impl Checker {
         };
         CheckedQuestion { id, name: d.name.clone(), query, expect }
     }
+}
+
+/// Whether two VPCs are in the same region, as far as the document says: a region left blank
+/// matches any.
+fn same_region(a: &Vpc, b: &Vpc) -> bool {
+    let (x, y) = (a.region.trim(), b.region.trim());
+    x.is_empty() || y.is_empty() || x == y
 }
 
 /// Two /20s of the space CIDR, as the platform assigns them (`10.0.128.0/20` and `10.0.144.0/20`

@@ -12,8 +12,9 @@
 //! - or a CIDR narrower than `/0` on one side contains an address of the other: a Cedar space's
 //!   trusted range or an external service's allowlist containing a source's public address
 //!   (outbound IPs, VPC or remote egress, client range), or a VPC host's outbound security-group
-//!   rule containing the address a destination is reached at (a dyno's, an Internal Routing
-//!   endpoint).
+//!   rule (its CIDR block, or an entry of the prefix list it names) containing the address a
+//!   destination is reached at (a dyno's, an Internal Routing endpoint). A rule naming a security
+//!   group ties nothing: no Heroku address is a member.
 //!
 //! Related pairs are evaluated one by one. For every other pair the walk can only read what the
 //! **row key** of the source and the **column key** of the destination below record: with no
@@ -425,13 +426,14 @@ fn row_key(m: &Model, homes: &mut Homes, src: Src, public: &mut Vec<IpNet>) -> (
         Src::Host(h) => {
             let Some(host) = m.hosts.get(h.ix()) else { return (RowKey::Unknown, None) };
             let Some(vpc) = m.vpcs.get(host.vpc.ix()) else { return (RowKey::Unknown, None) };
+            // Every `0.0.0.0/0` a rule admits, its own or a prefix list entry; a rule naming a
+            // group admits no Heroku address.
             let outbound = host
                 .security_groups
                 .iter()
                 .filter_map(|g| vpc.security_groups.get(*g))
                 .flat_map(|g| g.outbound.iter())
-                .filter(|r| is_v4_everything(&r.cidr))
-                .map(|r| (r.protocol, r.ports))
+                .flat_map(|r| m.sg_rule_cidrs(r).iter().filter(|c| is_v4_everything(c)).map(|_| (r.protocol, r.ports)))
                 .collect();
             public.extend(vpc.public_egress_ip.map(IpNet::from));
             let key = RowKey::Host { outbound, egress: family(vpc.public_egress_ip) };
@@ -520,7 +522,9 @@ pub(crate) fn fill(model: &Model, sources: &[Src], services: &[ServiceEnd], cell
         {
             for g in host.security_groups.iter().filter_map(|g| vpc.security_groups.get(*g)) {
                 for rule in &g.outbound {
-                    sg_lists.add(rule.cidr, r as u32);
+                    for cidr in m.sg_rule_cidrs(rule) {
+                        sg_lists.add(*cidr, r as u32);
+                    }
                 }
             }
         }

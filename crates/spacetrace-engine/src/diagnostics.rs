@@ -52,6 +52,29 @@ pub enum FirFeature {
     Shield,
 }
 
+/// What a security group rule names besides a CIDR block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceKind {
+    /// A security group (`sg-…`): the rule matches its members.
+    SecurityGroup,
+    /// A prefix list (`pl-…`): the rule matches its entries.
+    PrefixList,
+}
+
+/// Why a security group rule cannot name what it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum ReferenceProblem {
+    /// Nothing in the document has this ID.
+    Unknown,
+    /// A security group of another VPC, not peered with this one by an active VPC peering.
+    NotPeered { vpc: String },
+    /// A security group of a VPC peered with this one across regions: references do not cross
+    /// an inter-region peering.
+    OtherRegion { vpc: String, region: String },
+}
+
 /// What a diagnostic is about, with the values needed to explain it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -99,6 +122,17 @@ pub enum DiagnosticKind {
     DanglingReference { id: String, expected: String },
     /// A process type named twice in one app.
     DuplicateProcess { name: String },
+    /// A security group rule names a security group or prefix list it cannot reference; the rule
+    /// is left out. `valid` lists (the first of) the IDs it could name; `more` counts the rest.
+    BadRuleReference {
+        reference: String,
+        kind: ReferenceKind,
+        problem: ReferenceProblem,
+        valid: Vec<String>,
+        more: usize,
+    },
+    /// A prefix list whose ID does not start with `pl-`: no security group rule can name it.
+    UnreferenceablePrefixList { id: String },
 
     /// Shield spaces, Internal Routing, peering, VPN or custom trusted IPs on a Fir space.
     FirUnavailable { feature: FirFeature },

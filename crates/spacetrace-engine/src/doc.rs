@@ -1,4 +1,10 @@
-//! The scenario document, version 1: what a person builds, as saved in JSON.
+//! The scenario document, versions 1 and 2: what a person builds, as saved in JSON.
+//!
+//! Version 2 adds prefix lists ([`Document::prefix_lists`]), security group rules that name a
+//! security group or a prefix list, a VPC's main route table and blackhole routes, and changes one
+//! default: a security group given no `outbound` list allows all outbound traffic, as AWS creates
+//! it. A version 1 document means what it always meant ([`Document::upgraded`] rewrites one as
+//! version 2 with the same meaning).
 //!
 //! The document is tolerant: missing fields take defaults, addresses and port ranges are kept as
 //! the text people typed, references are plain IDs, and fields this version does not know are kept
@@ -10,8 +16,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The document version this engine reads and writes.
-pub const CURRENT_VERSION: u32 = 1;
+/// The document version this engine writes, and the newest it reads.
+pub const CURRENT_VERSION: u32 = 2;
+
+/// The oldest document version this engine reads.
+pub const FIRST_VERSION: u32 = 1;
+
+/// A route target that drops the traffic (a blackhole route).
+pub const BLACKHOLE: &str = "blackhole";
 
 /// Fields a version of this engine does not know, kept as they were.
 pub type Extra = BTreeMap<String, Value>;
@@ -31,6 +43,9 @@ pub struct Document {
     pub common_runtime_apps: Vec<App>,
     pub spaces: Vec<Space>,
     pub vpcs: Vec<Vpc>,
+    /// Managed prefix lists (version 2): named sets of CIDR blocks that security group rules name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<PrefixList>,
     pub peerings: Vec<Peering>,
     /// Peerings between two VPCs (networks peered to a VPC but not to the space).
     pub vpc_peerings: Vec<VpcPeering>,
@@ -52,6 +67,34 @@ pub struct Layout {
     pub internet: Option<Position>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub common_runtime: Option<Position>,
+}
+
+impl Document {
+    /// The version the document is read as: absent is 1.
+    pub fn format_version(&self) -> u32 {
+        self.version.unwrap_or(FIRST_VERSION)
+    }
+
+    /// Whether a security group with no `outbound` list allows all outbound traffic (version 2
+    /// on, as AWS creates a group) or nothing (version 1).
+    pub fn omitted_outbound_allows_all(&self) -> bool {
+        self.format_version() >= 2
+    }
+
+    /// The document in the current version, meaning the same: a version 1 document's security
+    /// groups with no `outbound` list get an explicit empty one (version 1 read that as allowing
+    /// nothing out), and the version becomes [`CURRENT_VERSION`]. A document of another version
+    /// is returned as it is.
+    pub fn upgraded(&self) -> Document {
+        let mut doc = self.clone();
+        if self.format_version() == FIRST_VERSION {
+            for sg in doc.vpcs.iter_mut().flat_map(|v| v.security_groups.iter_mut()) {
+                sg.outbound.get_or_insert_with(Vec::new);
+            }
+            doc.version = Some(CURRENT_VERSION);
+        }
+        doc
+    }
 }
 
 impl Layout {
@@ -237,6 +280,9 @@ pub struct Vpc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_egress_ip: Option<String>,
     pub route_tables: Vec<RouteTable>,
+    /// The main route table's ID (version 2): the table of every subnet that names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_route_table: Option<String>,
     pub security_groups: Vec<SecurityGroup>,
     pub network_acls: Vec<NetworkAcl>,
     pub subnets: Vec<Subnet>,
@@ -257,7 +303,8 @@ pub struct RouteTable {
     pub extra: Extra,
 }
 
-/// A route: traffic to `destination` goes to `target` (a peering's ID, `local`, or a gateway ID).
+/// A route: traffic to `destination` goes to `target` (a peering's ID, `local`, a gateway ID, or
+/// [`BLACKHOLE`], which drops it).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Route {
@@ -281,18 +328,43 @@ pub struct SecurityGroup {
     pub id: String,
     pub name: String,
     pub inbound: Vec<SgRule>,
-    pub outbound: Vec<SgRule>,
+    /// Outbound rules. Absent: in version 2, all outbound traffic is allowed (the rule AWS gives a
+    /// new group); in version 1, nothing is. An empty list allows nothing out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbound: Option<Vec<SgRule>>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-/// A security group rule: allows traffic on `ports` (`"5432"`, `"1024-65535"` or `"all"`) from or to `cidr`.
+impl SecurityGroup {
+    /// The rule AWS gives a security group created without outbound rules: all traffic to
+    /// `0.0.0.0/0`.
+    pub fn default_outbound_rule() -> SgRule {
+        SgRule { protocol: RuleProtocol::All, ports: "all".into(), cidr: "0.0.0.0/0".into() }
+    }
+}
+
+/// A security group rule: allows traffic on `ports` (`"5432"`, `"1024-65535"` or `"all"`) from or
+/// to `cidr`: a CIDR block, a security group's ID (`sg-…`: its members) or a prefix list's ID
+/// (`pl-…`: its entries).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SgRule {
     pub protocol: RuleProtocol,
     pub ports: String,
     pub cidr: String,
+}
+
+/// A managed prefix list: a named set of CIDR blocks that security group rules name by ID.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrefixList {
+    /// The ID rules name it by, like `pl-0a1b2c3d`.
+    pub id: String,
+    pub name: String,
+    pub entries: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -331,7 +403,7 @@ pub struct Subnet {
     pub id: String,
     pub name: String,
     pub cidr: String,
-    /// The route table's ID.
+    /// The route table's ID; blank: the VPC's main route table, if it names one.
     pub route_table: String,
     /// The network ACL's ID; none means the default ACL, which allows everything.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use ipnet::IpNet;
+use ipnet::{IpNet, Ipv4Net};
 
 use crate::capabilities::Feature;
 use crate::doc::{Action, PeeringStatus, Protocol, RuleProtocol};
@@ -724,7 +724,9 @@ impl<'m, S: Sink> Ev<'m, S> {
     }
 
     /// The host's subnet must route `space_addr` back through the peering (PEER-ROUTE); for an
-    /// internally routed app's endpoint, the whole space CIDR (IR-PEER-ROUTE-16).
+    /// internally routed app's endpoint, the whole space CIDR (IR-PEER-ROUTE-16). The most
+    /// specific route decides, whatever its kind (local, peering, gateway, blackhole); a subnet
+    /// with no route table of its own uses the VPC's main one.
     fn route_back(
         &mut self,
         host: &'m Host,
@@ -745,23 +747,28 @@ impl<'m, S: Sink> Ev<'m, S> {
         };
         let rt = &vpc.route_tables[rt_ix];
         self.s.hop(ComponentKind::RouteTable, &rt.id, || rt.name.clone());
-        let found = rt.lookup(space_addr);
-        let ok = found.is_some_and(|(_, r)| r.target == peering.id);
+        if subnet.implicit_main {
+            self.note(R::PeerRoute, || Detail::MainRouteTable { subnet: subnet.name.clone(), table: rt.name.clone() });
+        }
+        let found = vpc.route(rt_ix, space_addr);
+        let ok = found.is_some_and(|r| r.target == peering.id && r.blackhole.is_none());
         let detail = || Detail::Route {
             table: rt.name.clone(),
             destination: space_addr,
-            matched: found.map(|(_, r)| r.destination),
-            target: found.map(|(_, r)| r.target.clone()),
+            matched: found.map(|r| r.destination),
+            target: found.map(|r| r.target.to_owned()),
             wanted: peering.id.clone(),
+            blackhole: found.and_then(|r| r.blackhole),
         };
         if ok {
             self.pass(R::PeerRoute, detail);
             return Ok(());
         }
-        let fix =
-            || vec![Fix::AddRoute { route_table: rt.id.clone(), destination: space.cidr, target: peering.id.clone() }];
-        let dynos_routed =
-            space.dyno_subnets.iter().any(|n| rt.lookup(n.network()).is_some_and(|(_, r)| r.target == peering.id));
+        let fix = || route_fix(vpc, rt, space, peering, space_addr, found);
+        let dynos_routed = space
+            .dyno_subnets
+            .iter()
+            .any(|n| vpc.route(rt_ix, n.network()).is_some_and(|r| r.target == peering.id && r.blackhole.is_none()));
         if ir && dynos_routed {
             return self.block(
                 R::IrPeerRoute16,
@@ -815,9 +822,11 @@ impl<'m, S: Sink> Ev<'m, S> {
     }
 
     /// The host's security groups must allow the traffic in `dir` with `peer_addr` (stateful:
-    /// replies are allowed).
+    /// replies are allowed). `peer_addr` is on Heroku (a dyno, an Internal Routing endpoint), so
+    /// it is a member of no security group: only CIDR blocks and prefix list entries can admit it.
     fn security_groups(&mut self, host: &'m Host, space: &'m Space, peer_addr: IpAddr, dir: Direction) -> Flow {
-        let vpc = self.m.vpc(host.vpc);
+        let m = self.m;
+        let vpc = m.vpc(host.vpc);
         let (protocol, port) = (self.q.protocol(), self.q.port());
         let groups: Vec<&'m SecurityGroup> = host.security_groups.iter().map(|g| &vpc.security_groups[*g]).collect();
         let first = groups.first().map(|g| g.id.as_str()).unwrap_or("");
@@ -828,22 +837,48 @@ impl<'m, S: Sink> Ev<'m, S> {
                 groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ")
             }
         });
-        let allowed_by = groups.iter().find(|g| {
-            let rules = match dir {
-                Direction::Inbound => &g.inbound,
-                Direction::Outbound => &g.outbound,
-            };
-            rules.iter().any(|r| r.allows(protocol, port, peer_addr))
-        });
-        let detail = || Detail::SecurityGroup {
-            direction: dir,
-            protocol,
-            port,
-            address: peer_addr,
-            allowed_by: allowed_by.map(|g| g.name.clone()),
-            groups: groups.iter().map(|g| g.name.clone()).collect(),
+        let rules_of = |g: &'m SecurityGroup| match dir {
+            Direction::Inbound => &g.inbound,
+            Direction::Outbound => &g.outbound,
         };
-        if allowed_by.is_some() {
+        let end = SgEnd::Address(peer_addr);
+        let allowed = groups.iter().find_map(|g| {
+            rules_of(g).iter().find_map(|r| m.sg_rule_match(r, protocol, port, end)).map(|hit| (*g, hit))
+        });
+        let detail = || {
+            let via = allowed.and_then(|(g, hit)| match hit {
+                SgMatch::PrefixList { list, entry } => m.prefix_lists.get(list).map(|l| SgVia::PrefixList {
+                    id: l.id.clone(),
+                    name: l.name.clone(),
+                    entry,
+                }),
+                SgMatch::Cidr(_) if dir == Direction::Outbound && g.outbound_default => Some(SgVia::DefaultOutbound),
+                _ => None,
+            });
+            // Rules for this traffic that name groups: a Heroku address is a member of none.
+            let mut referenced: Vec<String> = Vec::new();
+            if allowed.is_none() {
+                for r in groups.iter().flat_map(|g| rules_of(g).iter()).filter(|r| r.covers(protocol, port)) {
+                    if let SgPeer::Group { vpc, group } = r.peer
+                        && let Some(named) = m.vpcs.get(vpc.ix()).and_then(|v| v.security_groups.get(group))
+                        && !referenced.contains(&named.id)
+                    {
+                        referenced.push(named.id.clone());
+                    }
+                }
+            }
+            Detail::SecurityGroup {
+                direction: dir,
+                protocol,
+                port,
+                address: peer_addr,
+                allowed_by: allowed.map(|(g, _)| g.name.clone()),
+                groups: groups.iter().map(|g| g.name.clone()).collect(),
+                via,
+                referenced,
+            }
+        };
+        if allowed.is_some() {
             self.pass(R::PeerSecurityGroup, detail);
             return Ok(());
         }
@@ -1283,8 +1318,9 @@ impl<'m, S: Sink> Ev<'m, S> {
         let space = m.space(t);
         let ir = matches!(self.q.dst(), Dst::Hostname(_));
         self.security_groups(host, space, IpAddr::V4(target), Direction::Outbound)?;
-        // The route must point at the peering; with no peering at all, the peering hop explains.
-        if let Some(p) = best_peering(m, t, host.vpc) {
+        // The route must point at the peering; with no peering at all, or only a deleted one (a
+        // route to it would be a blackhole), the peering hop explains.
+        if let Some(p) = best_peering(m, t, host.vpc).filter(|p| m.peering(*p).status != PeeringStatus::Deleted) {
             self.route_back(host, space, m.peering(p), target, ir)?;
             self.acl(host, space, IpAddr::V4(target), Direction::Outbound)?;
         }
@@ -1333,6 +1369,34 @@ impl<'m, S: Sink> Ev<'m, S> {
             }
             Dst::Addon(x) => self.addon_from_outside(x),
             _ => Err(Stop(R::VpnIpsec)),
+        }
+    }
+}
+
+/// A change to the route table `rt` of `vpc` after which `addr`, a space address, goes through
+/// `peering` by longest-prefix match (`found` is the route that decides today). With no route, or
+/// a less specific one, add the space CIDR (or `addr` alone, were it outside it). A route as
+/// specific as that or more (a blackhole, a gateway, another peering) would keep winning over the
+/// added route, so point that route at the peering instead. The `local` route cannot be changed:
+/// the VPC overlaps the space.
+fn route_fix(
+    vpc: &Vpc,
+    rt: &RouteTable,
+    space: &Space,
+    peering: &Peering,
+    addr: Ipv4Addr,
+    found: Option<RouteHit<'_>>,
+) -> Vec<Fix> {
+    let wanted = if space.cidr.contains(&addr) { space.cidr } else { Ipv4Net::from(addr) };
+    let add = || vec![Fix::AddRoute { route_table: rt.id.clone(), destination: wanted, target: peering.id.clone() }];
+    match found {
+        None => add(),
+        Some(hit) if hit.destination.prefix_len() < wanted.prefix_len() => add(),
+        Some(RouteHit { index: Some(_), destination, .. }) => {
+            vec![Fix::ReplaceRoute { route_table: rt.id.clone(), destination, target: peering.id.clone() }]
+        }
+        Some(RouteHit { index: None, .. }) => {
+            vec![Fix::NoConfiguration { workaround: Some(Workaround::RenumberVpc { vpc: vpc.id.clone() }) }]
         }
     }
 }

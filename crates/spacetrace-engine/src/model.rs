@@ -234,10 +234,22 @@ pub struct Addon {
     pub port: u16,
 }
 
+/// Why a route drops the traffic it matches (its state is `blackhole`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Blackhole {
+    /// The route's target is `blackhole`.
+    Declared,
+    /// The route's target names a peering (with a space or between VPCs) that is deleted.
+    TargetDeleted,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Route {
     pub destination: Ipv4Net,
     pub target: String,
+    /// Set when the route drops what it matches.
+    pub blackhole: Option<Blackhole>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -248,7 +260,7 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    /// The most specific route for `addr`, with its index.
+    /// The most specific listed route for `addr`, with its index; the first listed among equals.
     pub fn lookup(&self, addr: Ipv4Addr) -> Option<(usize, &Route)> {
         self.routes
             .iter()
@@ -258,16 +270,66 @@ impl RouteTable {
     }
 }
 
+/// The route that decides where traffic for an address goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteHit<'m> {
+    pub destination: Ipv4Net,
+    pub target: &'m str,
+    /// The route's index in its table; `None` for the `local` route every route table has for
+    /// the VPC's CIDR blocks, listed or not.
+    pub index: Option<usize>,
+    pub blackhole: Option<Blackhole>,
+}
+
+/// The other end of traffic a security group filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SgEnd {
+    /// An address that belongs to no AWS security group: a dyno, an Internal Routing endpoint.
+    /// (Heroku dynos are never members of an AWS security group.)
+    Address(IpAddr),
+    /// A VPC host (its network interface), a member of the groups it wears.
+    Host(HostIx),
+}
+
+/// What a security group rule names as the source (inbound) or destination (outbound).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SgPeer {
+    /// Addresses in a CIDR block.
+    Cidr { cidr: IpNet },
+    /// The members of a security group: hosts that wear it, in this VPC or a peered one.
+    Group { vpc: VpcIx, group: usize },
+    /// The entries of a prefix list (an index into [`Model::prefix_lists`]).
+    PrefixList { list: usize },
+}
+
+/// How a security group rule matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SgMatch {
+    Cidr(IpNet),
+    /// The entry `entry` of the prefix list `list`.
+    PrefixList {
+        list: usize,
+        entry: IpNet,
+    },
+    /// Membership of the group `group` of the VPC `vpc`.
+    Group {
+        vpc: VpcIx,
+        group: usize,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SgRule {
     pub protocol: RuleProtocol,
     pub ports: PortRange,
-    pub cidr: IpNet,
+    pub peer: SgPeer,
 }
 
 impl SgRule {
-    pub fn allows(&self, protocol: Protocol, port: u16, addr: IpAddr) -> bool {
-        protocol_matches(self.protocol, protocol) && self.ports.contains(port) && self.cidr.contains(&addr)
+    /// Whether the rule covers this protocol and port, whoever the other end is.
+    pub fn covers(&self, protocol: Protocol, port: u16) -> bool {
+        protocol_matches(self.protocol, protocol) && self.ports.contains(port)
     }
 }
 
@@ -277,6 +339,17 @@ pub struct SecurityGroup {
     pub name: String,
     pub inbound: Vec<SgRule>,
     pub outbound: Vec<SgRule>,
+    /// The document gave no outbound rules and `outbound` is the rule AWS gives a new group
+    /// (all traffic to `0.0.0.0/0`; format version 2).
+    pub outbound_default: bool,
+}
+
+/// A managed prefix list: named CIDR blocks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrefixList {
+    pub id: String,
+    pub name: String,
+    pub entries: Vec<IpNet>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -353,8 +426,11 @@ pub struct Subnet {
     pub id: String,
     pub name: String,
     pub cidr: Ipv4Net,
-    /// Index into the VPC's route tables; `None` when the document names none that exists.
+    /// Index into the VPC's route tables; `None` when the document names none that exists and
+    /// the VPC has no main route table.
     pub route_table: Option<usize>,
+    /// The subnet has no route table of its own and uses the VPC's main route table.
+    pub implicit_main: bool,
     /// Index into the VPC's network ACLs; `None` is the default ACL, which allows everything.
     pub network_acl: Option<usize>,
 }
@@ -368,12 +444,47 @@ pub struct Vpc {
     pub secondary_cidrs: Vec<Ipv4Net>,
     pub public_egress_ip: Option<IpAddr>,
     pub route_tables: Vec<RouteTable>,
+    /// Index into `route_tables` of the main route table, if the document names one.
+    pub main_route_table: Option<usize>,
     pub security_groups: Vec<SecurityGroup>,
     pub network_acls: Vec<NetworkAcl>,
     pub subnets: Vec<Subnet>,
     pub hosts: Vec<HostIx>,
     pub peerings: Vec<PeeringIx>,
     pub vpc_peerings: Vec<VpcPeeringIx>,
+}
+
+impl Vpc {
+    /// The VPC's CIDR blocks, primary first: what its `local` route covers.
+    pub fn cidrs(&self) -> impl Iterator<Item = Ipv4Net> + '_ {
+        std::iter::once(self.primary_cidr).chain(self.secondary_cidrs.iter().copied())
+    }
+
+    /// Where the route table `table` sends traffic for `addr`: the most specific route that
+    /// contains it, whatever its target (local, a peering, a gateway, a blackhole). Every table
+    /// routes the VPC's CIDR blocks `local` whether it lists that route or not; AWS refuses a
+    /// listed route as specific as it, so it wins a tie; among listed routes equally specific,
+    /// the first listed wins.
+    pub fn route(&self, table: usize, addr: Ipv4Addr) -> Option<RouteHit<'_>> {
+        let rt = self.route_tables.get(table)?;
+        let mut best: Option<RouteHit<'_>> = None;
+        for cidr in self.cidrs().filter(|c| c.contains(&addr)) {
+            if best.is_none_or(|b| cidr.prefix_len() > b.destination.prefix_len()) {
+                best = Some(RouteHit { destination: cidr, target: "local", index: None, blackhole: None });
+            }
+        }
+        if let Some((i, r)) = rt.lookup(addr)
+            && best.is_none_or(|b| r.destination.prefix_len() > b.destination.prefix_len())
+        {
+            best = Some(RouteHit {
+                destination: r.destination,
+                target: &r.target,
+                index: Some(i),
+                blackhole: r.blackhole,
+            });
+        }
+        best
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -466,6 +577,7 @@ pub struct Model {
     pub addons: Vec<Addon>,
     pub vpcs: Vec<Vpc>,
     pub hosts: Vec<Host>,
+    pub prefix_lists: Vec<PrefixList>,
     pub peerings: Vec<Peering>,
     pub vpc_peerings: Vec<VpcPeering>,
     pub remotes: Vec<Remote>,
@@ -529,6 +641,43 @@ impl Model {
     }
     pub fn find_addon(&self, id: &str) -> Option<AddonIx> {
         self.addons.iter().position(|a| a.id == id).map(|i| AddonIx(i as u32))
+    }
+
+    /// Whether `rule` admits traffic on this protocol and port with `end` at the other side, and
+    /// how: a CIDR block or a prefix list entry containing its address, or membership of the
+    /// group it names. Only a VPC host is a member of a security group, of the ones it wears.
+    pub fn sg_rule_match(&self, rule: &SgRule, protocol: Protocol, port: u16, end: SgEnd) -> Option<SgMatch> {
+        if !rule.covers(protocol, port) {
+            return None;
+        }
+        let addr = match end {
+            SgEnd::Address(a) => a,
+            SgEnd::Host(h) => IpAddr::V4(self.hosts.get(h.ix())?.address),
+        };
+        match rule.peer {
+            SgPeer::Cidr { cidr } => cidr.contains(&addr).then_some(SgMatch::Cidr(cidr)),
+            SgPeer::PrefixList { list } => {
+                let entry = self.prefix_lists.get(list)?.entries.iter().find(|e| e.contains(&addr))?;
+                Some(SgMatch::PrefixList { list, entry: *entry })
+            }
+            SgPeer::Group { vpc, group } => match end {
+                SgEnd::Host(h) => {
+                    let host = self.hosts.get(h.ix())?;
+                    (host.vpc == vpc && host.security_groups.contains(&group)).then_some(SgMatch::Group { vpc, group })
+                }
+                SgEnd::Address(_) => None,
+            },
+        }
+    }
+
+    /// The CIDR blocks `rule` admits addresses from, whoever they belong to: its block, or its
+    /// prefix list's entries; none for a group, which admits members only.
+    pub fn sg_rule_cidrs<'a>(&'a self, rule: &'a SgRule) -> &'a [IpNet] {
+        match &rule.peer {
+            SgPeer::Cidr { cidr } => std::slice::from_ref(cidr),
+            SgPeer::PrefixList { list } => self.prefix_lists.get(*list).map_or(&[], |l| l.entries.as_slice()),
+            SgPeer::Group { .. } => &[],
+        }
     }
 }
 
@@ -597,8 +746,8 @@ mod tests {
             id: "rtb".into(),
             name: "rtb".into(),
             routes: vec![
-                Route { destination: "10.0.0.0/16".parse().unwrap(), target: "pcx-a".into() },
-                Route { destination: "10.0.128.0/20".parse().unwrap(), target: "pcx-b".into() },
+                Route { destination: "10.0.0.0/16".parse().unwrap(), target: "pcx-a".into(), blackhole: None },
+                Route { destination: "10.0.128.0/20".parse().unwrap(), target: "pcx-b".into(), blackhole: None },
             ],
         };
         assert_eq!(rt.lookup("10.0.130.1".parse().unwrap()).unwrap().1.target, "pcx-b");

@@ -2,7 +2,7 @@
 //! what these functions return, so a message reads the same everywhere.
 
 use crate::cidr::{AddressCount, CidrInfo, PrivateRange};
-use crate::diagnostics::{Diagnostic, DiagnosticKind, FirFeature, Location};
+use crate::diagnostics::{Diagnostic, DiagnosticKind, FirFeature, Location, ReferenceKind, ReferenceProblem};
 
 /// One sentence that says what is wrong and, where it helps, what to type instead.
 /// Located diagnostics start with where they are (see [`diagnostic_with_location`]).
@@ -33,11 +33,18 @@ pub fn diagnostic(d: &Diagnostic) -> String {
         }
         K::TooMany { what, count, max } => format!("There are {count} {what}; Spacetrace handles at most {max}."),
         K::MissingVersion => "The document has no version; it is read as version 1.".to_owned(),
-        K::UnsupportedVersion { found, supported } => format!(
-            "This scenario is format version {found}, but this Spacetrace reads version {supported} only: open it with the Spacetrace that wrote it."
-        ),
+        K::UnsupportedVersion { found, supported } => {
+            let versions = match supported {
+                0 | 1 => "version 1".to_owned(),
+                2 => "versions 1 and 2".to_owned(),
+                n => format!("versions 1 to {n}"),
+            };
+            format!(
+                "This scenario is format version {found}, but this Spacetrace reads {versions} only: open it with the Spacetrace that wrote it."
+            )
+        }
         K::UnknownField { name } => {
-            format!("The field {} is not part of format version 1; it is kept but ignored.", q(name))
+            format!("The field {} is not part of the scenario format; it is kept but ignored.", q(name))
         }
         K::MissingId => "This object has no id, so nothing can refer to it; it is left out.".to_owned(),
         K::DuplicateId { id } => format!("The id {} is used twice; the second object is left out.", q(id)),
@@ -52,6 +59,40 @@ pub fn diagnostic(d: &Diagnostic) -> String {
         K::DuplicateProcess { name } => {
             format!("The process type {} is listed twice; the second is left out.", q(name))
         }
+        K::BadRuleReference { reference, kind, problem, valid, more } => {
+            let what = match (kind, problem) {
+                (ReferenceKind::PrefixList, _) => format!("No prefix list has the id {}", q(reference)),
+                (ReferenceKind::SecurityGroup, ReferenceProblem::Unknown) => {
+                    format!("No security group has the id {}", q(reference))
+                }
+                (ReferenceKind::SecurityGroup, ReferenceProblem::NotPeered { vpc }) => format!(
+                    "{} is a security group of {vpc}, which no active VPC peering joins to this VPC",
+                    q(reference)
+                ),
+                (ReferenceKind::SecurityGroup, ReferenceProblem::OtherRegion { vpc, region }) => format!(
+                    "{} is a security group of {vpc}, peered with this VPC from another region ({region}), and security group references do not cross regions",
+                    q(reference)
+                ),
+            };
+            let mut ids = valid.clone();
+            if *more > 0 {
+                ids.push(format!("{more} more"));
+            }
+            let can = match (kind, ids.is_empty()) {
+                (ReferenceKind::PrefixList, true) => "The document declares no prefix list a rule can name.".to_owned(),
+                (ReferenceKind::PrefixList, false) => format!("Prefix lists a rule can name: {}.", list(ids)),
+                (ReferenceKind::SecurityGroup, true) => "No security group can be named here: a rule names this VPC's groups, or those of a VPC peered with it in the same region, by IDs starting with sg-.".to_owned(),
+                (ReferenceKind::SecurityGroup, false) => format!(
+                    "Security groups a rule here can name (this VPC's, and those of VPCs peered with it in the same region): {}.",
+                    list(ids)
+                ),
+            };
+            format!("{what}; the rule is left out. {can}")
+        }
+        K::UnreferenceablePrefixList { id } => format!(
+            "Security group rules name a prefix list by an ID starting with pl-, so no rule can name {}.",
+            q(id)
+        ),
         K::FirUnavailable { feature } => {
             let (what, it) = match feature {
                 FirFeature::Peering => ("VPC peering is", "it"),
@@ -182,10 +223,12 @@ use std::net::IpAddr;
 
 use crate::check::MAX_PEERINGS;
 use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
-use crate::model::{AclDecision, Model, Port, PortRange};
+use crate::model::{AclDecision, Blackhole, Model, Port, PortRange};
 use crate::query::{Dst, Query, Src};
 use crate::rules::RuleId;
-use crate::trace::{ComponentKind, Decision, Detail, Direction, Fix, SeenAs, Source, Step, Trace, Verdict, Workaround};
+use crate::trace::{
+    ComponentKind, Decision, Detail, Direction, Fix, SeenAs, SgVia, Source, Step, Trace, Verdict, Workaround,
+};
 
 /// "connected" or "blocked".
 pub fn verdict(v: Verdict) -> &'static str {
@@ -482,7 +525,13 @@ pub fn detail(d: &Detail) -> String {
         D::PrimaryCidr { address, primary, inside: false } => format!(
             "{address} is outside the VPC's primary CIDR {primary}; secondary CIDR blocks are not reachable from the space."
         ),
-        D::Route { table, destination, matched, target, wanted } => match (matched, target) {
+        D::Route { table, destination, matched, target, wanted, blackhole } => match (matched, target) {
+            (Some(m), Some(_)) if *blackhole == Some(Blackhole::Declared) => {
+                format!("{table} routes {destination} by {m} to a blackhole: the traffic is dropped.")
+            }
+            (Some(m), Some(t)) if *blackhole == Some(Blackhole::TargetDeleted) => format!(
+                "{table} routes {destination} by {m} to {t}, which is deleted: the route is a blackhole and drops the traffic."
+            ),
             (Some(m), Some(t)) if t == wanted => format!("{table} routes {destination} by {m} through {t}."),
             (Some(m), Some(t)) => format!("{table} routes {destination} by {m} to {t}, not through {wanted}."),
             _ => format!(
@@ -490,6 +539,9 @@ pub fn detail(d: &Detail) -> String {
             ),
         },
         D::NoRouteTable { subnet } => format!("{subnet} has no route table."),
+        D::MainRouteTable { subnet, table } => {
+            format!("{subnet} is associated with no route table, so it uses the VPC's main route table, {table}.")
+        }
         D::RouteMissesEndpoint { table, endpoint } => format!(
             "{table} routes the dyno /20s but not the Internal Routing endpoint {endpoint}: route the whole space CIDR."
         ),
@@ -507,12 +559,30 @@ pub fn detail(d: &Detail) -> String {
                 }
             }
         }
-        D::SecurityGroup { direction, protocol, port: p, address, allowed_by, groups } => {
+        D::SecurityGroup { direction, protocol, port: p, address, allowed_by, groups, via, referenced } => {
             let what = format!("{} {} {}", dir(*direction), port(*protocol, *p), fromto(*direction, *address));
-            match allowed_by {
-                Some(g) => format!("{g} allows {what} (security groups are stateful: replies return)."),
-                None if groups.is_empty() => format!("The host has no security group allowing {what}."),
-                None => format!("{} allow{} no {what}.", list(groups.iter().cloned()), if groups.len() == 1 { "s" } else { "" }),
+            let stateful = "(security groups are stateful: replies return)";
+            match (allowed_by, via) {
+                (Some(g), None) => format!("{g} allows {what} {stateful}."),
+                (Some(g), Some(SgVia::PrefixList { id, name, entry })) => {
+                    let list_name = if name == id { id.clone() } else { format!("{id} ({name})") };
+                    format!("{g} allows {what} by the prefix list {list_name}, whose entry {entry} holds it {stateful}.")
+                }
+                (Some(g), Some(SgVia::DefaultOutbound)) => format!(
+                    "{g} allows {what} by the outbound rule AWS gives a group created without one, all traffic to 0.0.0.0/0 {stateful}."
+                ),
+                (None, _) if groups.is_empty() => format!("The host has no security group allowing {what}."),
+                (None, _) => {
+                    let none = format!("{} allow{} no {what}.", list(groups.iter().cloned()), if groups.len() == 1 { "s" } else { "" });
+                    if referenced.is_empty() {
+                        none
+                    } else {
+                        format!(
+                            "{none} The rules for it admit members of {}, and nothing on Heroku is a member of an AWS security group.",
+                            list(referenced.iter().cloned())
+                        )
+                    }
+                }
             }
         }
         D::DynoByAddress { address } => match address {
@@ -610,6 +680,9 @@ pub fn fix(f: &Fix) -> String {
     match f {
         Fix::AddRoute { route_table, destination, target } => {
             format!("Add the route {destination} \u{2192} {target} to {route_table}.")
+        }
+        Fix::ReplaceRoute { route_table, destination, target } => {
+            format!("In {route_table}, point the route {destination} at {target} instead.")
         }
         Fix::AddSecurityGroupRule { group, direction, protocol, ports: p, cidrs } => format!(
             "Add an {} rule to {group} allowing {} {} {} {}.",

@@ -287,14 +287,14 @@ fn block(doc: &mut Document, b: usize, blocks: usize) {
                 id: format!("sg-db-{b}"),
                 name: format!("sg-db-{b}"),
                 inbound: db_inbound,
-                outbound: vec![sg_rule(RuleProtocol::All, "all", "0.0.0.0/0")],
+                outbound: Some(vec![sg_rule(RuleProtocol::All, "all", "0.0.0.0/0")]),
                 ..SecurityGroup::default()
             },
             SecurityGroup {
                 id: format!("sg-app-{b}"),
                 name: format!("sg-app-{b}"),
                 inbound: app_inbound,
-                outbound: vec![sg_rule(RuleProtocol::Tcp, "443", "0.0.0.0/0")],
+                outbound: Some(vec![sg_rule(RuleProtocol::Tcp, "443", "0.0.0.0/0")]),
                 ..SecurityGroup::default()
             },
         ],

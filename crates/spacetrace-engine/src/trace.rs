@@ -10,7 +10,7 @@ use serde::Serialize;
 
 pub use crate::doc::Verdict;
 use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
-use crate::model::{AclDecision, Port, PortRange};
+use crate::model::{AclDecision, Blackhole, Port, PortRange};
 use crate::query::Query;
 use crate::rules::RuleId;
 
@@ -103,6 +103,17 @@ pub enum SeenAs {
     Client { net: IpNet },
     /// The router connects to the dyno; the client's address arrives in `X-Forwarded-For`.
     ViaRouter { client: Box<SeenAs> },
+}
+
+/// How a security group rule admitted traffic, when it was not simply by a CIDR block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SgVia {
+    /// An entry of a prefix list the rule names.
+    PrefixList { id: String, name: String, entry: IpNet },
+    /// The outbound rule AWS gives a group created without outbound rules (all traffic to
+    /// `0.0.0.0/0`).
+    DefaultOutbound,
 }
 
 /// The structured facts behind a step.
@@ -237,9 +248,17 @@ pub enum Detail {
         matched: Option<Ipv4Net>,
         target: Option<String>,
         wanted: String,
+        /// Set when the deciding route drops the traffic.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        blackhole: Option<Blackhole>,
     },
     NoRouteTable {
         subnet: String,
+    },
+    /// The subnet has no route table of its own: it uses the VPC's main route table.
+    MainRouteTable {
+        subnet: String,
+        table: String,
     },
     RouteMissesEndpoint {
         table: String,
@@ -260,6 +279,13 @@ pub enum Detail {
         address: IpAddr,
         allowed_by: Option<String>,
         groups: Vec<String>,
+        /// How the allowing rule admitted the traffic, when not by a CIDR block.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        via: Option<SgVia>,
+        /// When nothing allows it: the security groups that rules for this traffic name, whose
+        /// members they admit (the address is a member of none).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        referenced: Vec<String>,
     },
     DynoByAddress {
         address: Option<Ipv4Addr>,
@@ -366,6 +392,12 @@ pub enum Workaround {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fix {
     AddRoute {
+        route_table: String,
+        destination: Ipv4Net,
+        target: String,
+    },
+    /// Point the table's route for `destination` (the first listed) at `target`.
+    ReplaceRoute {
         route_table: String,
         destination: Ipv4Net,
         target: String,

@@ -11,8 +11,8 @@
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use spacetrace_engine::doc::{
-    AclRule, Action, Document, Generation, Listen, NetworkAcl, Peering, PeeringStatus, ProcessType, Protocol, Route,
-    RuleProtocol, SgRule, TunnelStatus, VpcPeering, Vpn,
+    AclRule, Action, Document, Generation, Listen, NetworkAcl, Peering, PeeringStatus, PrefixList, ProcessType,
+    Protocol, Route, RuleProtocol, SgRule, TunnelStatus, VpcPeering, Vpn,
 };
 use spacetrace_engine::matrix::{MAX_CELLS, Matrix};
 use spacetrace_engine::{check, check_text, synth};
@@ -148,23 +148,40 @@ fn build(data: &[u32]) -> Document {
             2 | 16 | 17 => {
                 // Rules naming some estates' dynos but not others', on every group of a VPC.
                 // Two VPCs at once, so that their hosts often look alike but for the rule.
+                // Now and then the rule names a prefix list of such ranges, or a security group
+                // (which admits no Heroku address), and the groups start from AWS's default
+                // outbound rule (no outbound list, format version 2).
                 let clear = g.chance(60);
+                let omit = g.chance(15);
                 let inbound = g.chance(25);
                 let no_egress = g.chance(50);
                 for _ in 0..2 {
                     let v = g.below(vpcs);
-                    let rule = SgRule { protocol: rule_protocol(&mut g), ports: g.pick(&ports), cidr: g.pick(&cidrs) };
+                    let target = if g.chance(20) {
+                        let id = format!("pl-{}", doc.prefix_lists.len());
+                        let entries = (0..1 + g.below(3)).map(|_| g.pick(&cidrs)).collect();
+                        doc.prefix_lists.push(PrefixList { id: id.clone(), entries, ..PrefixList::default() });
+                        id
+                    } else if g.chance(10) {
+                        let groups: Vec<String> = doc.vpcs[v].security_groups.iter().map(|sg| sg.id.clone()).collect();
+                        g.pick(&groups)
+                    } else {
+                        g.pick(&cidrs)
+                    };
+                    let rule = SgRule { protocol: rule_protocol(&mut g), ports: g.pick(&ports), cidr: target };
                     if no_egress {
                         doc.vpcs[v].public_egress_ip = None;
                     }
                     for sg in &mut doc.vpcs[v].security_groups {
-                        if clear {
-                            sg.outbound.clear();
+                        if omit {
+                            sg.outbound = None;
+                        } else if clear {
+                            sg.outbound = Some(Vec::new());
                         }
                         if inbound {
                             sg.inbound.push(rule.clone());
-                        } else {
-                            sg.outbound.push(rule.clone());
+                        } else if !omit {
+                            sg.outbound.get_or_insert_with(Vec::new).push(rule.clone());
                         }
                     }
                 }
@@ -381,9 +398,9 @@ fn an_outbound_rule_naming_another_estate_splits_the_class() {
     let targets = [doc.spaces[4].cidr.clone().unwrap(), "192.168.0.0/16".to_owned()];
     for (v, cidr) in [(1, &targets[0]), (3, &targets[1])] {
         for sg in &mut doc.vpcs[v].security_groups {
-            sg.outbound = vec![SgRule { protocol: RuleProtocol::All, ports: "all".into(), cidr: cidr.clone() }];
+            sg.outbound = Some(vec![SgRule { protocol: RuleProtocol::All, ports: "all".into(), cidr: cidr.clone() }]);
         }
     }
-    doc.vpcs[0].security_groups.iter_mut().for_each(|sg| sg.outbound.clear());
+    doc.vpcs[0].security_groups.iter_mut().for_each(|sg| sg.outbound = Some(Vec::new()));
     assert_eq!(disagreement(&doc), None);
 }

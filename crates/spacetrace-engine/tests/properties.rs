@@ -23,8 +23,8 @@ use spacetrace_engine::check::{Checked, MAX_TRUSTED_RANGES};
 use spacetrace_engine::doc::{
     self, AclRule, Action, Addon, AddonKind, App, Document, Expectation, ExternalService, Extra, Firewall,
     FirewallRule, Generation, Host, InternetClient, Layout, Listen, NetworkAcl, Peering, PeeringStatus, Position,
-    ProcessType, Protocol, Question, RemoteHost, RemoteNetwork, Route, RouteTable, RuleProtocol, SecurityGroup, SgRule,
-    Space, Subnet, TunnelStatus, Vpc, VpcPeering, Vpn,
+    PrefixList, ProcessType, Protocol, Question, RemoteHost, RemoteNetwork, Route, RouteTable, RuleProtocol,
+    SecurityGroup, SgRule, Space, Subnet, TunnelStatus, Vpc, VpcPeering, Vpn,
 };
 use spacetrace_engine::lab::grade;
 use spacetrace_engine::matrix::Matrix;
@@ -149,6 +149,8 @@ const RULE_CIDRS: &[&str] = &[
     "::/0",
     "bad",
 ];
+/// What a security group rule may name besides a CIDR block (see `prefix_lists` and `vpc`).
+const REFERENCES: &[&str] = &["sg-0-0", "sg-0-1", "sg-1-0", "sg-ghost", "pl-0", "pl-1", "pl-ghost"];
 const PORT_RANGES: &[&str] =
     &["all", "5432", "1024-65535", "0-65535", "80-443", "5000", "9000-9100", "636", "bad", "90-80", "", " 22 "];
 const ACL_NUMBERS: &[u32] = &[100, 110, 120, 90, 200, 1, 32766, 0, 50];
@@ -368,7 +370,7 @@ fn vpc(g: &mut Gen, v: usize, vpc_id: String, ids: &mut Ids) -> Vpc {
         .peerings
         .iter()
         .map(|(p, _, _)| p.clone())
-        .chain(["local".to_owned(), "igw-1".to_owned(), "pcx-ghost".to_owned()])
+        .chain(["local".to_owned(), "igw-1".to_owned(), "pcx-ghost".to_owned(), "blackhole".to_owned()])
         .collect();
     let mut route_destinations: Vec<&str> = vec!["10.0.0.0/16", "10.0.128.0/20", "10.0.144.0/20", "10.0.0.0/8"];
     route_destinations.extend(["0.0.0.0/0", "10.2.0.0/16", "172.20.0.0/16", "192.168.0.0/16", "bad"]);
@@ -398,9 +400,13 @@ fn vpc(g: &mut Gen, v: usize, vpc_id: String, ids: &mut Ids) -> Vpc {
     // A third of the rules are the ones a careful engineer writes: everything from a peered space.
     let mut wide: Vec<&str> = peered_cidrs.iter().map(String::as_str).collect();
     wide.extend(["10.0.0.0/8", "0.0.0.0/0"]);
+    // Now and then a rule names a security group (of this VPC, another one, or none) or a prefix
+    // list (declared or not).
     let sg_rule = |g: &mut Gen| {
         if g.chance(if g.tidy { 70 } else { 35 }) {
             SgRule { protocol: RuleProtocol::All, ports: "all".to_owned(), cidr: g.text(&wide) }
+        } else if g.chance(15) {
+            SgRule { protocol: rule_protocol(g), ports: port_range(g), cidr: g.text(REFERENCES) }
         } else {
             SgRule { protocol: rule_protocol(g), ports: port_range(g), cidr: cidr_from(g, RULE_CIDRS) }
         }
@@ -411,9 +417,15 @@ fn vpc(g: &mut Gen, v: usize, vpc_id: String, ids: &mut Ids) -> Vpc {
             name: g.text(NAMES),
             inbound: (0..some(g, 3)).map(|_| sg_rule(g)).collect(),
             outbound: if g.tidy && g.chance(80) {
-                vec![SgRule { protocol: RuleProtocol::All, ports: "all".to_owned(), cidr: "0.0.0.0/0".to_owned() }]
+                Some(vec![SgRule {
+                    protocol: RuleProtocol::All,
+                    ports: "all".to_owned(),
+                    cidr: "0.0.0.0/0".to_owned(),
+                }])
+            } else if g.chance(15) {
+                None
             } else {
-                (0..g.count(2)).map(|_| sg_rule(g)).collect()
+                Some((0..g.count(2)).map(|_| sg_rule(g)).collect())
             },
             extra: extra(g),
         })
@@ -459,7 +471,8 @@ fn vpc(g: &mut Gen, v: usize, vpc_id: String, ids: &mut Ids) -> Vpc {
                 Some(n) if !g.chance(15) => n.to_string(),
                 _ => cidr_from(g, &["10.100.1.0/24", "10.200.1.0/24", "172.31.1.0/24", "192.168.1.0/24", "bad"]),
             },
-            route_table: reference(g, &rt_ids),
+            // Now and then none: the main route table, if the VPC names one.
+            route_table: if g.chance(10) { String::new() } else { reference(g, &rt_ids) },
             network_acl: g.chance(if g.tidy { 85 } else { 60 }).then(|| reference(g, &acl_ids)),
             extra: extra(g),
         })
@@ -506,6 +519,7 @@ fn vpc(g: &mut Gen, v: usize, vpc_id: String, ids: &mut Ids) -> Vpc {
         primary_cidr,
         secondary_cidrs: cidr_list(g, SECONDARY_CIDRS, 1),
         public_egress_ip: g.chance(60).then(|| g.text(PUBLIC_IPS)),
+        main_route_table: g.chance(30).then(|| reference(g, &rt_ids)),
         route_tables,
         security_groups,
         network_acls,
@@ -653,6 +667,14 @@ fn build_document(g: &mut Gen) -> Document {
         .collect();
     ids.services = d.external_services.iter().map(|s| s.id.clone()).collect();
     d.common_runtime_apps = (0..g.count(2)).map(|_| app(g, &mut ids)).collect();
+    d.prefix_lists = (0..g.count(2))
+        .map(|i| PrefixList {
+            id: id(g, format!("pl-{i}")),
+            name: g.text(NAMES),
+            entries: cidr_list(g, RULE_CIDRS, 3),
+            extra: extra(g),
+        })
+        .collect();
     let n_spaces = if g.tidy { 1 } else { some(g, 3) };
     d.spaces = (0..n_spaces).map(|s| space(g, s, &mut ids)).collect();
     // VPC IDs come first, so that peerings can name them and route tables their peerings.
@@ -879,7 +901,15 @@ fn new_sg_rule(g: &mut Gen) -> SgRule {
         SgRule {
             protocol: rule_protocol(g),
             ports: g.text(&["all", "5432", "0-65535", "1024-65535", "5000", "443"]),
-            cidr: g.text(&["0.0.0.0/0", "10.0.0.0/16", "10.0.128.0/20", "10.100.0.0/16", "10.0.0.0/8"]),
+            cidr: g.text(&[
+                "0.0.0.0/0",
+                "10.0.0.0/16",
+                "10.0.128.0/20",
+                "10.100.0.0/16",
+                "10.0.0.0/8",
+                "pl-0",
+                "sg-0-0",
+            ]),
         }
     }
 }
@@ -967,9 +997,14 @@ proptest! {
             .collect();
         let Some((v, s)) = pick_preferring(g, &worn, &groups) else { return Ok(()) };
         let inbound = g.chance(50);
+        // A group with no outbound list is written out as what it means first: the rule AWS
+        // gives a new group (version 2) or nothing (version 1).
+        let mut doc = doc;
+        let default = if doc.omitted_outbound_allows_all() { vec![SecurityGroup::default_outbound_rule()] } else { Vec::new() };
+        doc.vpcs[v].security_groups[s].outbound.get_or_insert(default);
         let mut other = doc.clone();
         let group = &mut other.vpcs[v].security_groups[s];
-        let rules = if inbound { &mut group.inbound } else { &mut group.outbound };
+        let rules = if inbound { &mut group.inbound } else { group.outbound.get_or_insert_with(Vec::new) };
         if g.chance(50) && !rules.is_empty() {
             rules.remove(g.below(rules.len()));
             assert_monotone(&other, &doc)?;
@@ -1611,4 +1646,461 @@ fn the_format_example_checks_and_answers_as_documented() {
     let doc: Document = serde_json::from_str(text).unwrap();
     assert_eq!(doc.extra.get("x_owner"), Some(&Value::from("docs")));
     assert_eq!(serde_json::from_str::<Document>(&serde_json::to_string(&doc).unwrap()).unwrap(), doc);
+}
+
+// ----- AWS as it behaves: routes, security group references, prefix lists (format version 2) -----
+
+/// A Cedar space (`web.1` at 10.0.128.4, `worker.1` at 10.0.144.4) peered with a VPC whose
+/// database host wears `sg-db` (Postgres from the space CIDR) and whose app host wears `sg-app`;
+/// the VPC is peered with a second VPC, `far`, in the same region, whose subnet uses its main
+/// route table. Format version 2.
+fn aws_doc() -> Value {
+    serde_json::json!({
+        "version": 2,
+        "name": "aws",
+        "spaces": [{
+            "id": "s", "outbound_ips": ["52.1.2.3"],
+            "apps": [{ "id": "api", "process_types": [
+                { "name": "web", "dynos": 1 },
+                { "name": "worker", "dynos": 1, "ports": [{ "port": 9000 }] }
+            ] }]
+        }],
+        "prefix_lists": [{ "id": "pl-dynos", "name": "web dynos", "entries": ["10.0.128.0/20"] }],
+        "vpcs": [
+            {
+                "id": "v", "region": "us-east-1", "primary_cidr": "10.100.0.0/16",
+                "route_tables": [{ "id": "rtb", "routes": [{ "destination": "10.0.0.0/16", "target": "pcx" }] }],
+                "security_groups": [
+                    { "id": "sg-db", "inbound": [{ "protocol": "tcp", "ports": "5432", "cidr": "10.0.0.0/16" }] },
+                    { "id": "sg-app", "inbound": [] }
+                ],
+                "subnets": [{ "id": "sn", "cidr": "10.100.1.0/24", "route_table": "rtb" }],
+                "hosts": [
+                    { "id": "db", "subnet": "sn", "address": "10.100.1.5", "security_groups": ["sg-db"], "ports": [{ "port": 5432 }] },
+                    { "id": "app", "subnet": "sn", "address": "10.100.1.6", "security_groups": ["sg-app"], "ports": [{ "port": 8080 }] }
+                ]
+            },
+            {
+                "id": "far", "region": "us-east-1", "primary_cidr": "10.150.0.0/16",
+                "route_tables": [{ "id": "rtb-far", "routes": [] }],
+                "main_route_table": "rtb-far",
+                "security_groups": [{ "id": "sg-far", "inbound": [] }],
+                "subnets": [{ "id": "far-sn", "cidr": "10.150.1.0/24" }],
+                "hosts": [{ "id": "far-host", "subnet": "far-sn", "address": "10.150.1.9", "security_groups": ["sg-far"] }]
+            }
+        ],
+        "peerings": [{ "id": "pcx", "space": "s", "vpc": "v", "status": "active" }],
+        "vpc_peerings": [{ "id": "pcx-far", "vpc": "v", "peer_vpc": "far", "status": "active" }]
+    })
+}
+
+fn web() -> Value {
+    serde_json::json!({ "dyno": { "app": "api", "process": "web" } })
+}
+
+fn worker() -> Value {
+    serde_json::json!({ "dyno": { "app": "api", "process": "worker" } })
+}
+
+fn dyno_address(process: &str) -> Value {
+    serde_json::json!({ "dyno_address": { "app": "api", "process": process } })
+}
+
+fn host(id: &str) -> Value {
+    serde_json::json!({ "host": id })
+}
+
+/// Ask one question of a document given as JSON: the checked document and the answer.
+fn answer(doc: &Value, from: Value, to: Value, port: u16) -> (Checked, Trace) {
+    let mut doc = doc.clone();
+    doc["questions"] = serde_json::json!([{ "id": "q", "from": from, "to": to, "port": port }]);
+    let checked = check_text(&doc.to_string());
+    let q = checked.questions[0].query.expect("the question can be asked");
+    let t = evaluate(&checked.model, &q);
+    (checked, t)
+}
+
+/// The same question after applying `fix` to the document.
+fn answer_after(doc: &Value, fix: &spacetrace_engine::trace::Fix, from: Value, to: Value, port: u16) -> Trace {
+    let document: Document = serde_json::from_value(doc.clone()).unwrap();
+    let changed = spacetrace_engine::apply::apply(&document, fix).expect("the fix applies");
+    answer(&serde_json::to_value(&changed).unwrap(), from, to, port).1
+}
+
+fn blocked_by(t: &Trace) -> Option<spacetrace_engine::RuleId> {
+    t.blocking_step().map(|s| s.rule)
+}
+
+fn shown(checked: &Checked, t: &Trace) -> String {
+    render::trace(&checked.model, t)
+}
+
+/// The longest prefix wins whatever the route's kind: a /20 to a VPN gateway beats the /8 to the
+/// peering for the dyno subnet it covers, and only for it. The suggested fix points that /20 at
+/// the peering (an added /16 would lose to it) and, applied, connects.
+#[test]
+fn longest_prefix_match_picks_the_most_specific_route_across_kinds() {
+    use spacetrace_engine::trace::{Detail, Fix};
+    let mut doc = aws_doc();
+    doc["vpcs"][0]["route_tables"][0]["routes"] = serde_json::json!([
+        { "destination": "0.0.0.0/0", "target": "nat-1" },
+        { "destination": "10.0.0.0/8", "target": "pcx" },
+        { "destination": "10.0.128.0/20", "target": "vgw-office" }
+    ]);
+    let (checked, t) = answer(&doc, worker(), host("db"), 5432);
+    assert_eq!(t.verdict, Verdict::Connected, "{}", shown(&checked, &t));
+    let (checked, t) = answer(&doc, web(), host("db"), 5432);
+    assert_eq!(blocked_by(&t), Some(spacetrace_engine::RuleId::PeerRoute), "{}", shown(&checked, &t));
+    let step = t.blocking_step().unwrap();
+    assert!(
+        matches!(&step.detail, Detail::Route { matched: Some(m), target: Some(target), .. }
+            if m.to_string() == "10.0.128.0/20" && target == "vgw-office"),
+        "{:?}",
+        step.detail
+    );
+    let fix = &t.suggestions[0].fix;
+    assert_eq!(
+        *fix,
+        Fix::ReplaceRoute {
+            route_table: "rtb".into(),
+            destination: "10.0.128.0/20".parse().unwrap(),
+            target: "pcx".into()
+        }
+    );
+    assert_eq!(answer_after(&doc, fix, web(), host("db"), 5432).verdict, Verdict::Connected);
+    // Adding the whole space CIDR would not have been enough: the /20 still wins.
+    let add =
+        Fix::AddRoute { route_table: "rtb".into(), destination: "10.0.0.0/16".parse().unwrap(), target: "pcx".into() };
+    assert_eq!(
+        blocked_by(&answer_after(&doc, &add, web(), host("db"), 5432)),
+        Some(spacetrace_engine::RuleId::PeerRoute)
+    );
+    // Only a less specific route to elsewhere: adding the space CIDR wins.
+    doc["vpcs"][0]["route_tables"][0]["routes"] =
+        serde_json::json!([{ "destination": "0.0.0.0/0", "target": "nat-1" }]);
+    let (_, t) = answer(&doc, web(), host("db"), 5432);
+    assert_eq!(t.suggestions[0].fix, add);
+    assert_eq!(answer_after(&doc, &add, web(), host("db"), 5432).verdict, Verdict::Connected);
+}
+
+/// Every route table routes the VPC's own blocks `local`, listed or not, and that route wins a
+/// tie; a more specific listed route beats it.
+#[test]
+fn the_local_route_always_exists_for_the_vpc_cidrs() {
+    let mut doc = aws_doc();
+    doc["vpcs"][0]["secondary_cidrs"] = serde_json::json!(["10.200.0.0/16"]);
+    doc["vpcs"][0]["route_tables"][0]["routes"] = serde_json::json!([
+        { "destination": "10.100.0.0/16", "target": "pcx" },
+        { "destination": "10.100.7.0/24", "target": "igw-1" },
+        { "destination": "10.0.0.0/16", "target": "pcx" }
+    ]);
+    let checked = check_text(&doc.to_string());
+    let vpc = &checked.model.vpcs[0];
+    let hit =
+        |a: &str| vpc.route(0, a.parse().unwrap()).map(|h| (h.destination.to_string(), h.target.to_owned(), h.index));
+    assert_eq!(hit("10.100.1.5"), Some(("10.100.0.0/16".into(), "local".into(), None)));
+    assert_eq!(hit("10.200.3.3"), Some(("10.200.0.0/16".into(), "local".into(), None)));
+    assert_eq!(hit("10.100.7.9"), Some(("10.100.7.0/24".into(), "igw-1".into(), Some(1))));
+    assert_eq!(hit("10.0.128.4"), Some(("10.0.0.0/16".into(), "pcx".into(), Some(2))));
+    assert_eq!(hit("192.0.2.1"), None);
+}
+
+/// A route to `blackhole`, or to a peering that was deleted, drops the traffic at the route
+/// table, citing PEER-ROUTE; the fix replaces the blackhole (a route as specific as it could not
+/// win) and connects, in both directions.
+#[test]
+fn a_blackhole_route_blocks_and_replacing_it_connects() {
+    use spacetrace_engine::model::Blackhole;
+    use spacetrace_engine::trace::{Detail, Fix};
+    let mut declared = aws_doc();
+    declared["vpcs"][0]["route_tables"][0]["routes"] =
+        serde_json::json!([{ "destination": "10.0.0.0/16", "target": "blackhole" }]);
+    let mut deleted = aws_doc();
+    deleted["vpcs"][0]["route_tables"][0]["routes"] =
+        serde_json::json!([{ "destination": "10.0.0.0/16", "target": "pcx-old" }]);
+    deleted["peerings"] = serde_json::json!([
+        { "id": "pcx-old", "space": "s", "vpc": "v", "status": "deleted" },
+        { "id": "pcx", "space": "s", "vpc": "v", "status": "active" }
+    ]);
+    for (doc, cause) in [(declared, Blackhole::Declared), (deleted, Blackhole::TargetDeleted)] {
+        // sg-db allows nothing out: give it the default outbound rule (version 2: no list).
+        for (from, to, port) in [(web(), host("db"), 5432), (host("db"), dyno_address("web"), 5000)] {
+            let (checked, t) = answer(&doc, from.clone(), to.clone(), port);
+            assert_eq!(checked.errors().count(), 0, "{:#?}", checked.diagnostics);
+            assert_eq!(blocked_by(&t), Some(spacetrace_engine::RuleId::PeerRoute), "{}", shown(&checked, &t));
+            let step = t.blocking_step().unwrap();
+            assert!(
+                matches!(&step.detail, Detail::Route { blackhole: Some(c), .. } if *c == cause),
+                "{:?}",
+                step.detail
+            );
+            let fix = Fix::ReplaceRoute {
+                route_table: "rtb".into(),
+                destination: "10.0.0.0/16".parse().unwrap(),
+                target: "pcx".into(),
+            };
+            assert_eq!(t.suggestions[0].fix, fix);
+            let after = answer_after(&doc, &fix, from, to, port);
+            assert_ne!(blocked_by(&after), Some(spacetrace_engine::RuleId::PeerRoute));
+        }
+    }
+}
+
+/// A subnet associated with no route table uses the VPC's main one (and the answer says so);
+/// with no main route table named, it has none, as in version 1.
+#[test]
+fn the_main_route_table_serves_subnets_without_one() {
+    use spacetrace_engine::trace::{Decision, Detail};
+    let mut doc = aws_doc();
+    doc["vpcs"][0]["subnets"][0]["route_table"] = Value::from("");
+    doc["vpcs"][0]["main_route_table"] = Value::from("rtb");
+    let (checked, t) = answer(&doc, web(), host("db"), 5432);
+    assert_eq!(checked.diagnostics, Vec::new());
+    assert_eq!(t.verdict, Verdict::Connected, "{}", shown(&checked, &t));
+    let note = t.hops.iter().flat_map(|h| &h.steps).find(|s| matches!(s.detail, Detail::MainRouteTable { .. }));
+    assert_eq!(note.map(|s| (s.rule, s.decision)), Some((spacetrace_engine::RuleId::PeerRoute, Decision::Note)));
+    // An explicit association wins over the main table.
+    doc["vpcs"][0]["route_tables"] = serde_json::json!([
+        { "id": "rtb", "routes": [{ "destination": "10.0.0.0/16", "target": "pcx" }] },
+        { "id": "rtb-empty", "routes": [] }
+    ]);
+    doc["vpcs"][0]["subnets"][0]["route_table"] = Value::from("rtb-empty");
+    let (checked, t) = answer(&doc, web(), host("db"), 5432);
+    assert_eq!(blocked_by(&t), Some(spacetrace_engine::RuleId::PeerRoute), "{}", shown(&checked, &t));
+    // No main route table: no route table at all.
+    doc["vpcs"][0]["subnets"][0]["route_table"] = Value::from("");
+    doc["vpcs"][0].as_object_mut().unwrap().remove("main_route_table");
+    let (checked, t) = answer(&doc, web(), host("db"), 5432);
+    assert_eq!(checked.errors().count(), 1, "{:#?}", checked.diagnostics);
+    assert!(matches!(t.blocking_step().unwrap().detail, Detail::NoRouteTable { .. }));
+}
+
+/// A rule naming a security group admits the hosts that wear it, in its VPC or a VPC peered with
+/// it in the same region, and nothing else: no other host, and never a dyno.
+#[test]
+fn a_rule_naming_a_security_group_admits_its_members_and_no_one_else() {
+    use spacetrace_engine::model::{SgEnd, SgMatch};
+    use spacetrace_engine::trace::{Detail, Fix};
+    let mut doc = aws_doc();
+    doc["vpcs"][0]["security_groups"][0]["inbound"] = serde_json::json!([
+        { "protocol": "tcp", "ports": "5432", "cidr": "sg-app" },
+        { "protocol": "tcp", "ports": "5432", "cidr": "sg-far" }
+    ]);
+    let (checked, t) = answer(&doc, web(), host("db"), 5432);
+    assert_eq!(checked.diagnostics, Vec::new());
+    let m = &checked.model;
+    let rules = &m.vpcs[0].security_groups[0].inbound;
+    let end = |id: &str| SgEnd::Host(m.find_host(id).unwrap());
+    let admits = |rule: usize, e: SgEnd| m.sg_rule_match(&rules[rule], Protocol::Tcp, 5432, e);
+    assert!(matches!(admits(0, end("app")), Some(SgMatch::Group { .. })));
+    assert_eq!(admits(0, end("db")), None);
+    assert_eq!(admits(0, end("far-host")), None);
+    assert!(matches!(admits(1, end("far-host")), Some(SgMatch::Group { .. })));
+    assert_eq!(admits(1, end("app")), None);
+    assert_eq!(m.sg_rule_match(&rules[0], Protocol::Tcp, 5433, end("app")), None);
+    let dyno = IpAddr::V4(m.apps[0].processes[0].address.unwrap());
+    assert_eq!(admits(0, SgEnd::Address(dyno)), None);
+    // So the dyno is blocked, the answer says why, and the fix admits the dyno subnets.
+    assert_eq!(blocked_by(&t), Some(spacetrace_engine::RuleId::PeerSecurityGroup), "{}", shown(&checked, &t));
+    assert!(matches!(&t.blocking_step().unwrap().detail, Detail::SecurityGroup { referenced, .. }
+        if *referenced == ["sg-app".to_owned(), "sg-far".to_owned()]));
+    assert!(shown(&checked, &t).contains("nothing on Heroku is a member of an AWS security group"));
+    assert!(matches!(&t.suggestions[0].fix, Fix::AddSecurityGroupRule { cidrs, .. } if cidrs.len() == 2));
+}
+
+/// A security group a rule cannot name is a diagnostic naming it and listing the IDs it could
+/// name, and the rule is left out: an unknown ID, a VPC not peered, a peering across regions. A
+/// VPC whose region is not given is taken to be in the same region.
+#[test]
+fn a_rule_naming_a_group_it_cannot_reference_is_a_diagnostic() {
+    use spacetrace_engine::diagnostics::{DiagnosticKind, ReferenceKind, ReferenceProblem};
+    let with = |doc: &Value| {
+        let checked = check_text(&doc.to_string());
+        let found: Vec<(ReferenceProblem, Vec<String>)> = checked
+            .diagnostics
+            .iter()
+            .filter_map(|d| match &d.kind {
+                DiagnosticKind::BadRuleReference { kind: ReferenceKind::SecurityGroup, problem, valid, .. } => {
+                    Some((problem.clone(), valid.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        (checked, found)
+    };
+    let mut doc = aws_doc();
+    doc["vpcs"][0]["security_groups"][0]["inbound"] =
+        serde_json::json!([{ "protocol": "tcp", "ports": "5432", "cidr": "sg-0abc123" }]);
+    let (checked, found) = with(&doc);
+    let valid = vec!["sg-db".to_owned(), "sg-app".to_owned(), "sg-far".to_owned()];
+    assert_eq!(found, vec![(ReferenceProblem::Unknown, valid.clone())]);
+    assert!(checked.model.vpcs[0].security_groups[0].inbound.is_empty());
+    let text = render::diagnostic_with_location(&checked.diagnostics[0]);
+    assert!(text.contains("sg-0abc123") && text.contains("sg-db, sg-app and sg-far"), "{text}");
+    assert!(!text.contains("prefix length"), "{text}");
+    // Across regions.
+    doc["vpcs"][0]["security_groups"][0]["inbound"] =
+        serde_json::json!([{ "protocol": "tcp", "ports": "5432", "cidr": "sg-far" }]);
+    doc["vpcs"][1]["region"] = Value::from("eu-west-1");
+    let (_, found) = with(&doc);
+    let other = ReferenceProblem::OtherRegion { vpc: "far".into(), region: "eu-west-1".into() };
+    assert_eq!(found, vec![(other, vec!["sg-db".to_owned(), "sg-app".to_owned()])]);
+    // No region given: the same region.
+    doc["vpcs"][1]["region"] = Value::from("");
+    assert_eq!(with(&doc).1, Vec::new());
+    // Not peered (the VPC peering is deleted).
+    doc["vpc_peerings"][0]["status"] = Value::from("deleted");
+    assert_eq!(with(&doc).1, vec![(ReferenceProblem::NotPeered { vpc: "far".into() }, valid[..2].to_vec())]);
+}
+
+/// A rule naming a prefix list admits the addresses of its entries, and says so; an unknown
+/// prefix list is a diagnostic listing the declared ones.
+#[test]
+fn a_rule_naming_a_prefix_list_admits_its_entries() {
+    use spacetrace_engine::diagnostics::{DiagnosticKind, ReferenceKind};
+    use spacetrace_engine::trace::{Detail, SgVia};
+    let mut doc = aws_doc();
+    doc["vpcs"][0]["security_groups"][0]["inbound"] =
+        serde_json::json!([{ "protocol": "tcp", "ports": "5432", "cidr": "pl-dynos" }]);
+    let (checked, t) = answer(&doc, web(), host("db"), 5432);
+    assert_eq!(checked.diagnostics, Vec::new());
+    assert_eq!(t.verdict, Verdict::Connected, "{}", shown(&checked, &t));
+    let sg = t.hops.iter().flat_map(|h| &h.steps).find(|s| matches!(s.detail, Detail::SecurityGroup { .. })).unwrap();
+    assert!(matches!(&sg.detail, Detail::SecurityGroup { via: Some(SgVia::PrefixList { id, entry, .. }), .. }
+        if id == "pl-dynos" && entry.to_string() == "10.0.128.0/20"));
+    // worker.1 is in the other dyno subnet, which the list does not hold.
+    let (checked, t) = answer(&doc, worker(), host("db"), 5432);
+    assert_eq!(blocked_by(&t), Some(spacetrace_engine::RuleId::PeerSecurityGroup), "{}", shown(&checked, &t));
+    doc["vpcs"][0]["security_groups"][0]["inbound"][0]["cidr"] = Value::from("pl-nope");
+    let checked = check_text(&doc.to_string());
+    assert!(matches!(&checked.diagnostics[..], [d] if matches!(&d.kind,
+        DiagnosticKind::BadRuleReference { kind: ReferenceKind::PrefixList, reference, valid, .. }
+            if reference == "pl-nope" && *valid == ["pl-dynos".to_owned()])));
+}
+
+/// From version 2, a security group given no outbound rules allows all outbound traffic, as AWS
+/// creates it; an empty list allows nothing; version 1 reads a missing list as empty, and
+/// upgrading a version 1 document keeps that meaning.
+#[test]
+fn a_security_group_without_outbound_rules_allows_all_outbound_from_version_2() {
+    use spacetrace_engine::trace::{Detail, SgVia};
+    let doc = aws_doc();
+    let ask = |doc: &Value| answer(doc, host("db"), dyno_address("web"), 5000);
+    let (checked, t) = ask(&doc);
+    assert_eq!(t.verdict, Verdict::Connected, "{}", shown(&checked, &t));
+    assert!(
+        t.hops
+            .iter()
+            .flat_map(|h| &h.steps)
+            .any(|s| matches!(&s.detail, Detail::SecurityGroup { via: Some(SgVia::DefaultOutbound), .. }))
+    );
+    let mut empty = doc.clone();
+    empty["vpcs"][0]["security_groups"][0]["outbound"] = serde_json::json!([]);
+    assert_eq!(blocked_by(&ask(&empty).1), Some(spacetrace_engine::RuleId::PeerSecurityGroup));
+    let mut v1 = doc.clone();
+    v1["version"] = Value::from(1);
+    assert_eq!(blocked_by(&ask(&v1).1), Some(spacetrace_engine::RuleId::PeerSecurityGroup));
+    let upgraded = serde_json::from_value::<Document>(v1).unwrap().upgraded();
+    assert_eq!(upgraded.version, Some(2));
+    assert_eq!(
+        blocked_by(&ask(&serde_json::to_value(&upgraded).unwrap()).1),
+        Some(spacetrace_engine::RuleId::PeerSecurityGroup)
+    );
+}
+
+/// Versions 1 and 2 are read; another is refused, naming both.
+#[test]
+fn versions_1_and_2_are_read_and_others_refused() {
+    for v in [1, 2] {
+        let checked = check_text(&format!("{{\"version\": {v}}}"));
+        assert_eq!(checked.diagnostics, Vec::new(), "version {v}");
+    }
+    let checked = check_text("{\"version\": 3}");
+    let text = render::diagnostic(&checked.diagnostics[0]);
+    assert!(text.contains("format version 3, but this Spacetrace reads versions 1 and 2 only"), "{text}");
+}
+
+/// Whether `hit` is where `vpc`'s route table `table` sends `addr`, by a plain reading of the
+/// rules: the longest prefix among the listed routes and the local route of each VPC block; on a
+/// tie, the local route, then the first listed.
+fn reference_route(
+    vpc: &spacetrace_engine::model::Vpc,
+    table: usize,
+    addr: Ipv4Addr,
+) -> Option<(Ipv4Net, String, Option<usize>)> {
+    let mut candidates: Vec<(u8, usize, Ipv4Net, String, Option<usize>)> = Vec::new();
+    for (k, c) in std::iter::once(vpc.primary_cidr).chain(vpc.secondary_cidrs.iter().copied()).enumerate() {
+        if c.contains(&addr) {
+            candidates.push((c.prefix_len(), k, c, "local".into(), None));
+        }
+    }
+    for (i, r) in vpc.route_tables[table].routes.iter().enumerate() {
+        if r.destination.contains(&addr) {
+            candidates.push((r.destination.prefix_len(), 1000 + i, r.destination, r.target.clone(), Some(i)));
+        }
+    }
+    candidates.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
+    candidates.into_iter().next().map(|(_, _, d, t, i)| (d, t, i))
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// The route a table picks for an address is the one the plain reading of longest-prefix
+    /// match picks, for dyno addresses, endpoints, hosts and a few others.
+    #[test]
+    fn route_lookup_matches_a_longest_prefix_reference(doc in document()) {
+        let checked = check(&doc);
+        let m = &checked.model;
+        let mut addrs: Vec<Ipv4Addr> = m.apps.iter().flat_map(|a| a.processes.iter().filter_map(|p| p.address)).collect();
+        addrs.extend(m.apps.iter().filter_map(|a| a.ir_endpoint));
+        addrs.extend(m.hosts.iter().map(|h| h.address));
+        addrs.extend(["10.0.0.1", "10.100.1.5", "10.200.1.1", "192.168.10.20"].iter().map(|a| a.parse::<Ipv4Addr>().unwrap()));
+        for vpc in &m.vpcs {
+            for table in 0..vpc.route_tables.len() {
+                for addr in &addrs {
+                    let ours = vpc.route(table, *addr).map(|h| (h.destination, h.target.to_owned(), h.index));
+                    prop_assert_eq!(ours, reference_route(vpc, table, *addr), "{} in {}", addr, vpc.route_tables[table].id);
+                }
+            }
+        }
+    }
+
+    /// A suggested route fix keeps its promise: applied, the route table it changes no longer
+    /// blocks the question (the changed or added route wins by longest-prefix match).
+    #[test]
+    fn applied_route_fixes_win_by_longest_prefix(doc in document()) {
+        use spacetrace_engine::RuleId;
+        use spacetrace_engine::trace::{ComponentKind, Fix};
+        let (checked, m) = matrix(&doc);
+        for (r, c, q) in cells(&m) {
+            let Some(o) = m.cell(r, c) else { continue };
+            if !matches!(o.blocked_by, Some(RuleId::PeerRoute | RuleId::IrPeerRoute16)) {
+                continue;
+            }
+            let t = m.trace(&checked.model, r, c).unwrap();
+            for s in &t.suggestions {
+                let (Fix::AddRoute { route_table, .. } | Fix::ReplaceRoute { route_table, .. }) = &s.fix else { continue };
+                let changed = spacetrace_engine::apply::apply(&doc, &s.fix).expect("a route fix applies");
+                let after = check(&changed);
+                let t2 = evaluate(&after.model, &q);
+                let still = t2.hops.iter().filter(|h| h.component.kind == ComponentKind::RouteTable && h.component.id == *route_table)
+                    .flat_map(|h| &h.steps)
+                    .any(|s| s.decision == Decision::Block);
+                prop_assert!(!still, "{:?} did not win:\n{}", s.fix, render::trace(&after.model, &t2));
+            }
+        }
+    }
+
+    /// A version 1 document and the same document upgraded to version 2 answer every pair alike.
+    #[test]
+    fn upgrading_a_version_1_document_keeps_every_answer(doc in document()) {
+        if doc.format_version() != 1 {
+            return Ok(());
+        }
+        let up = doc.upgraded();
+        prop_assert_eq!(up.version, Some(2));
+        let (a, b) = (matrix(&doc).1, matrix(&up).1);
+        prop_assert_eq!(a.cells, b.cells);
+    }
 }
