@@ -13,7 +13,7 @@ Commands:
   cidr BLOCK...                 describe CIDR blocks (network, range, size, RFC 1918)
   help [COMMAND]                show this message, or a command's
 
-FILE is a Spacetrace scenario (JSON, format version 1, at most 4 MiB); - reads standard input.
+FILE is a Spacetrace scenario (JSON, format version 1 or 2, at most 4 MiB); - reads standard input.
 
 REF names one end of a question, by ID or name (an ID wins; case is ignored if nothing matches):
   --from  APP/PROCESS          the first dyno of a process type (dyno:APP/PROCESS also works;
