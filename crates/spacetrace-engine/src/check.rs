@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use ipnet::{IpNet, Ipv4Net};
 
 use crate::capabilities::{self, Feature, PeeringRefusal};
-use crate::cidr::parse_cidr;
+use crate::cidr::{RulePeer, parse_cidr, parse_rule_peer};
 use crate::diagnostics::{Diagnostic, DiagnosticKind as K, FirFeature, ReferenceKind, ReferenceProblem, Severity};
 use crate::doc::{self, BLACKHOLE, CURRENT_VERSION, Document, Extra, FIRST_VERSION, PeeringStatus, TunnelStatus};
 use crate::model::*;
@@ -738,23 +738,23 @@ impl Checker {
         for (i, r) in rules.iter().enumerate() {
             let ports = self.port_range(SG, id, &format!("{dir}[{i}].ports"), &r.ports);
             let field = format!("{dir}[{i}].cidr");
-            let text = r.cidr.trim();
-            let peer = if text.starts_with("sg-") {
-                if ports.is_some() {
-                    self.pending_references.push(PendingReference {
-                        vpc: at.0,
-                        group: at.1,
-                        outbound,
-                        rule: out.len(),
-                        reference: text.to_owned(),
-                        holder: id.to_owned(),
-                        field,
-                    });
+            let peer = match parse_rule_peer(&r.cidr) {
+                Ok(RulePeer::SecurityGroup(text)) => {
+                    if ports.is_some() {
+                        self.pending_references.push(PendingReference {
+                            vpc: at.0,
+                            group: at.1,
+                            outbound,
+                            rule: out.len(),
+                            reference: text.to_owned(),
+                            holder: id.to_owned(),
+                            field,
+                        });
+                    }
+                    // A placeholder until resolved; a reference that cannot be resolved is removed.
+                    Some(SgPeer::Group { vpc: at.0, group: usize::MAX })
                 }
-                // A placeholder until resolved; a reference that cannot be resolved is removed.
-                Some(SgPeer::Group { vpc: at.0, group: usize::MAX })
-            } else if text.starts_with("pl-") {
-                match self.prefix_lists.get(text) {
+                Ok(RulePeer::PrefixList(text)) => match self.prefix_lists.get(text) {
                     Some(&list) => Some(SgPeer::PrefixList { list }),
                     None => {
                         let valid: Vec<String> = self
@@ -774,9 +774,17 @@ impl Checker {
                         );
                         None
                     }
+                },
+                Ok(RulePeer::Cidr(cidr, warnings)) => {
+                    for w in warnings {
+                        self.push(w.at(SG, id, &field));
+                    }
+                    Some(SgPeer::Cidr { cidr })
                 }
-            } else {
-                self.cidr(SG, id, &field, &r.cidr).map(|cidr| SgPeer::Cidr { cidr })
+                Err(d) => {
+                    self.push(d.at(SG, id, &field));
+                    None
+                }
             };
             if let (Some(ports), Some(peer)) = (ports, peer) {
                 out.push(SgRule { protocol: r.protocol, ports, peer });

@@ -132,9 +132,40 @@ pub fn parse_cidr(input: &str) -> Result<(IpNet, Vec<Diagnostic>), Diagnostic> {
     Ok((network, warnings))
 }
 
+/// What a security group rule's `cidr` text names, as far as the text alone tells: a CIDR block
+/// (with any warnings), or a security group (`sg-…`) or prefix list (`pl-…`) by ID. Whether the
+/// ID exists, and may be named from the rule's VPC, is for [`crate::check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulePeer<'a> {
+    Cidr(IpNet, Vec<Diagnostic>),
+    SecurityGroup(&'a str),
+    PrefixList(&'a str),
+}
+
+/// Read a security group rule's `cidr` text (spaces around it ignored): an ID starting with `sg-`
+/// or `pl-` names a security group or a prefix list; anything else must be a CIDR block.
+pub fn parse_rule_peer(input: &str) -> Result<RulePeer<'_>, Diagnostic> {
+    let text = input.trim();
+    if text.starts_with("sg-") {
+        Ok(RulePeer::SecurityGroup(text))
+    } else if text.starts_with("pl-") {
+        Ok(RulePeer::PrefixList(text))
+    } else {
+        parse_cidr(input).map(|(net, warnings)| RulePeer::Cidr(net, warnings))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_names_a_block_a_group_or_a_prefix_list() {
+        assert_eq!(parse_rule_peer(" sg-0abc123 "), Ok(RulePeer::SecurityGroup("sg-0abc123")));
+        assert_eq!(parse_rule_peer("pl-0abc123"), Ok(RulePeer::PrefixList("pl-0abc123")));
+        assert_eq!(parse_rule_peer("10.0.0.0/16"), Ok(RulePeer::Cidr("10.0.0.0/16".parse().unwrap(), Vec::new())));
+        assert_eq!(parse_rule_peer("web").unwrap_err().kind, DiagnosticKind::CidrMissingPrefix { input: "web".into() });
+    }
 
     fn kind(input: &str) -> DiagnosticKind {
         describe_cidr(input).expect_err("input should be refused").kind
