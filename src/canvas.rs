@@ -275,13 +275,34 @@ pub fn Canvas() -> impl IntoView {
     // What depends on the document alone (the regions, whether cards fold, the automatic
     // places) is worked out once per edit, not per pointer move of a drag.
     let prepared = Memo::new(move |_| store.doc.with(spacetrace_canvas::prepare));
-    let geometry = Memo::new(move |_| {
-        let g = gesture.get();
-        let offset = match &g {
-            Some((id, Gesture::Drag { dx, dy, .. })) => Some((id.as_str(), *dx, *dy)),
-            _ => None,
-        };
-        prepared.with(|p| p.layout(offset))
+    // Where everything is at rest (changes once per edit): regions, cards and gates are drawn
+    // from this, so a drag does not touch them.
+    let placed = Memo::new(move |_| prepared.with(|p| p.layout(None)));
+    // Where everything is now, with the region being dragged where the pointer has it (and any
+    // region it pushes aside): edges and the path are drawn from this.
+    let geometry = Memo::new(move |_| match gesture.get() {
+        Some((id, Gesture::Drag { dx, dy, .. })) => prepared.with(|p| p.layout(Some((id.as_str(), dx, dy)))),
+        _ => placed.get(),
+    });
+    // How far each region is from its place at rest: only during a drag, and only for the regions
+    // that moved. A region is drawn at rest and shifted by a transform, so a pointer move sets one
+    // attribute per moved region instead of re-drawing its cards and gates.
+    let shifts = Memo::new(move |_| {
+        if !matches!(gesture.with(|g| g.as_ref().map(|g| matches!(g.1, Gesture::Drag { .. }))), Some(true)) {
+            return Vec::new();
+        }
+        geometry.with(|now| {
+            placed.with(|rest| {
+                now.regions
+                    .iter()
+                    .filter_map(|r| {
+                        let before = rest.region(&r.id)?;
+                        let (dx, dy) = (r.x - before.x, r.y - before.y);
+                        (dx != 0.0 || dy != 0.0).then(|| (r.id.clone(), dx, dy))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
     });
     let path = Memo::new(move |_| {
         let t = store.trace.get()?;
@@ -308,6 +329,10 @@ pub fn Canvas() -> impl IntoView {
         (now, hops)
     });
     let vb = move || geometry.with(|l| view_box(&store, l));
+    let view_box_attr = Memo::new(move |_| {
+        let v = vb();
+        format!("{:.1} {:.1} {:.1} {:.1}", v.0, v.1, v.2, v.3)
+    });
 
     let svg_el = move || svg_ref.get().map(|s| s.unchecked_into::<web_sys::Element>());
 
@@ -454,7 +479,7 @@ pub fn Canvas() -> impl IntoView {
                 role="application"
                 aria-label="Network canvas. Tab to an object; Enter selects it; the menu key or Shift+F10 lists its actions."
                 preserveAspectRatio="xMidYMid meet"
-                viewBox=move || { let v = vb(); format!("{:.1} {:.1} {:.1} {:.1}", v.0, v.1, v.2, v.3) }
+                viewBox=view_box_attr
                 on:pointerdown=on_background_down
                 on:pointermove=on_pointermove
                 on:pointerup=finish
@@ -470,13 +495,13 @@ pub fn Canvas() -> impl IntoView {
                     </marker>
                 </defs>
                 <For each=move || region_ids.get() key=|id| id.clone() let:id>
-                    <RegionBack id=id geometry=geometry hooks=hooks />
+                    <RegionBack id=id geometry=placed shifts=shifts hooks=hooks />
                 </For>
                 <Edges geometry=geometry labels=false hooks=hooks />
                 <PathLines path=path />
                 <Edges geometry=geometry labels=true hooks=hooks />
                 <For each=move || region_ids.get() key=|id| id.clone() let:id>
-                    <RegionFront id=id geometry=geometry hooks=hooks />
+                    <RegionFront id=id geometry=placed shifts=shifts hooks=hooks />
                 </For>
                 <PathStops changed=changed />
                 {move || connecting.get().map(|((x1, y1), (x2, y2))| view! {
@@ -505,6 +530,13 @@ pub fn Canvas() -> impl IntoView {
             <ContextMenu menu=menu geometry=geometry />
         </div>
     }
+}
+
+/// A region's shift from its place at rest during a drag, as an SVG transform (none at rest).
+fn shift_of(shifts: Memo<Vec<(String, f64, f64)>>, id: String) -> Memo<Option<String>> {
+    Memo::new(move |_| {
+        shifts.with(|s| s.iter().find(|x| x.0 == id).map(|x| format!("translate({:.1} {:.1})", x.1, x.2)))
+    })
 }
 
 /// Gesture and menu callbacks the regions, cards, gates and edges share.
@@ -542,7 +574,7 @@ impl Hooks {
 
 /// A region's box and header (drawn under the edges and the path).
 #[component]
-fn RegionBack(id: String, geometry: Memo<Layout>, hooks: Hooks) -> impl IntoView {
+fn RegionBack(id: String, geometry: Memo<Layout>, shifts: Memo<Vec<(String, f64, f64)>>, hooks: Hooks) -> impl IntoView {
     let store = use_store();
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
@@ -564,9 +596,11 @@ fn RegionBack(id: String, geometry: Memo<Layout>, hooks: Hooks) -> impl IntoView
             )
         })
     };
+    let shift = shift_of(shifts, id.clone());
     view! {
         <g
             class=move || get().map(|r| format!("region {}", r.kind.class())).unwrap_or_default()
+            transform=shift
             class:selected=selected
             class:pinned=move || get().is_some_and(|r| r.pinned)
             data-testid=test_id
@@ -628,7 +662,7 @@ fn RegionBack(id: String, geometry: Memo<Layout>, hooks: Hooks) -> impl IntoView
 
 /// A region's gates and cards (drawn over the edges and the path).
 #[component]
-fn RegionFront(id: String, geometry: Memo<Layout>, hooks: Hooks) -> impl IntoView {
+fn RegionFront(id: String, geometry: Memo<Layout>, shifts: Memo<Vec<(String, f64, f64)>>, hooks: Hooks) -> impl IntoView {
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
     let gid = id.clone();
@@ -641,8 +675,9 @@ fn RegionFront(id: String, geometry: Memo<Layout>, hooks: Hooks) -> impl IntoVie
     });
     let class =
         move || region.with(|r| r.as_ref().map(|r| format!("region-front {}", r.kind.class())).unwrap_or_default());
+    let shift = shift_of(shifts, id.clone());
     view! {
-        <g class=class>
+        <g class=class transform=shift>
             {move || gates.get().into_iter().map(|g| view! { <GateView gate=g hooks=hooks /> }).collect_view()}
             <For each=move || card_ids.get() key=|id| id.clone() let:cid>
                 <CardView id=cid region=region hooks=hooks />
@@ -796,71 +831,85 @@ fn polyline(points: &[(f64, f64)]) -> String {
 }
 
 /// Peerings and VPNs: their lines (`labels` false, under the path) or their labels and
-/// focusable parts (`labels` true, over the path).
+/// focusable parts (`labels` true, over the path). Each edge is kept by its ID and only its
+/// points and label move during a drag.
 #[component]
 fn Edges(geometry: Memo<Layout>, labels: bool, hooks: Hooks) -> impl IntoView {
-    let store = use_store();
+    let ids = Memo::new(move |_| geometry.with(|l| l.edges.iter().map(|e| e.id.clone()).collect::<Vec<_>>()));
     view! {
         <g class=if labels { "edge-labels" } else { "edges" }>
-            {move || {
-                geometry.with(|l| {
-                    l.edges
-                        .iter()
-                        .map(|e| {
-                            let sel_id = e.id.clone();
-                            let class = move || {
-                                let mut c = String::from("edge");
-                                if e.vpn { c.push_str(" vpn"); }
-                                if e.faded { c.push_str(" faded"); }
-                                c
-                            };
-                            let class = class();
-                            if !labels {
-                                return view! {
-                                    <g class=class class:selected=move || store.selection.with(|s| s.contains(&sel_id))>
-                                        <polyline class="edge-line" points=polyline(&e.points) />
-                                    </g>
-                                }.into_any();
-                            }
-                            let id = e.id.clone();
-                            let key_id = e.id.clone();
-                            let menu_id = e.id.clone();
-                            let b = e.label_box;
-                            view! {
-                                <g
-                                    class=class
-                                    class:selected=move || store.selection.with(|s| s.contains(&sel_id))
-                                    data-testid=format!("edge-{}", e.id)
-                                    data-from=e.from.clone()
-                                    data-to=e.to.clone()
-                                    tabindex="0"
-                                    role="button"
-                                    aria-label=format!("{} {}", if e.vpn { "VPN connection" } else { "Peering" }, e.label)
-                                    on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
-                                    on:click=move |_| store.select_only(&id)
-                                    on:contextmenu=move |ev: web_sys::MouseEvent| hooks.context(MenuTarget::Edge(menu_id.clone()), &ev)
-                                    on:keydown=move |ev: web_sys::KeyboardEvent| {
-                                        hooks.key(MenuTarget::Edge(key_id.clone()), &ev, |_| store.select_only(&key_id))
-                                    }
-                                >
-                                    <title>{e.label.clone()}</title>
-                                    <polyline class="edge-hit" points=polyline(&e.points) />
-                                    <rect class="edge-label-box" rx="6" x=b.x y=b.y width=b.w height=b.h />
-                                    {e.vpn.then(|| view! {
-                                        <g class="lock" transform=format!("translate({} {})", b.x + 7.0, b.y + 4.0)>
-                                            <path d="M3 7 V5 A4 4 0 0 1 11 5 V7" />
-                                            <rect x="1" y="7" width="12" height="9" rx="2" />
-                                        </g>
-                                    })}
-                                    <text class="edge-label" x=b.x + b.w / 2.0 + if e.vpn { 9.0 } else { 0.0 } y=b.y + 16.5 text-anchor="middle">{e.short.clone()}</text>
-                                </g>
-                            }.into_any()
-                        })
-                        .collect_view()
-                })
-            }}
+            <For each=move || ids.get() key=|id| id.clone() let:id>
+                <EdgeView id=id geometry=geometry labels=labels hooks=hooks />
+            </For>
         </g>
     }
+}
+
+#[component]
+fn EdgeView(id: String, geometry: Memo<Layout>, labels: bool, hooks: Hooks) -> impl IntoView {
+    let store = use_store();
+    let eid = id.clone();
+    let edge = Memo::new(move |_| geometry.with(|l| l.edge(&eid).cloned()));
+    let class = move || {
+        edge.with(|e| {
+            let mut c = String::from("edge");
+            if e.as_ref().is_some_and(|e| e.vpn) {
+                c.push_str(" vpn");
+            }
+            if e.as_ref().is_some_and(|e| e.faded) {
+                c.push_str(" faded");
+            }
+            c
+        })
+    };
+    let sel_id = id.clone();
+    let selected = move || store.selection.with(|s| s.contains(&sel_id));
+    let points = move || edge.with(|e| e.as_ref().map(|e| polyline(&e.points)));
+    if !labels {
+        return view! {
+            <g class=class class:selected=selected>
+                <polyline class="edge-line" points=points />
+            </g>
+        }
+        .into_any();
+    }
+    let click_id = id.clone();
+    let key_id = id.clone();
+    let menu_id = id.clone();
+    let label_box = move || edge.with(|e| e.as_ref().map(|e| e.label_box).unwrap_or(spacetrace_canvas::Rect { x: 0.0, y: 0.0, w: 0.0, h: 0.0 }));
+    let vpn = move || edge.with(|e| e.as_ref().is_some_and(|e| e.vpn));
+    view! {
+        <g
+            class=class
+            class:selected=selected
+            data-testid=format!("edge-{id}")
+            data-from=move || edge.with(|e| e.as_ref().map(|e| e.from.clone()))
+            data-to=move || edge.with(|e| e.as_ref().map(|e| e.to.clone()))
+            tabindex="0"
+            role="button"
+            aria-label=move || edge.with(|e| e.as_ref().map(|e| format!("{} {}", if e.vpn { "VPN connection" } else { "Peering" }, e.label)))
+            on:pointerdown=|ev: web_sys::PointerEvent| ev.stop_propagation()
+            on:click=move |_| store.select_only(&click_id)
+            on:contextmenu=move |ev: web_sys::MouseEvent| hooks.context(MenuTarget::Edge(menu_id.clone()), &ev)
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                hooks.key(MenuTarget::Edge(key_id.clone()), &ev, |_| store.select_only(&key_id))
+            }
+        >
+            <title>{move || edge.with(|e| e.as_ref().map(|e| e.label.clone()))}</title>
+            <polyline class="edge-hit" points=points />
+            <rect class="edge-label-box" rx="6" x=move || label_box().x y=move || label_box().y width=move || label_box().w height=move || label_box().h />
+            <Show when=vpn>
+                <g class="lock" transform=move || { let b = label_box(); format!("translate({} {})", b.x + 7.0, b.y + 4.0) }>
+                    <path d="M3 7 V5 A4 4 0 0 1 11 5 V7" />
+                    <rect x="1" y="7" width="12" height="9" rx="2" />
+                </g>
+            </Show>
+            <text class="edge-label" x=move || { let b = label_box(); b.x + b.w / 2.0 + if vpn() { 9.0 } else { 0.0 } } y=move || label_box().y + 16.5 text-anchor="middle">
+                {move || edge.with(|e| e.as_ref().map(|e| e.short.clone()))}
+            </text>
+        </g>
+    }
+    .into_any()
 }
 
 /// The answered path's lines, under the cards and gates so they never hide text.

@@ -30,9 +30,27 @@ try {
       await page.getByTestId('matrix').waitFor();
       cells = await page.getByTestId('matrix-cell').count();
     }
-    // The region to drag: the first space's header.
-    const header = page.getByTestId(`region-${doc.spaces[0].id}`).locator('.region-header');
-    const box = await header.boundingBox();
+    // The region to drag: the first space's header, zoomed in (with the wheel, over the region)
+    // until the header is as tall as a person would grab it; the press must land on the header,
+    // or the gesture would pan the canvas instead of dragging.
+    const region = page.getByTestId(`region-${doc.spaces[0].id}`);
+    const head = region.locator('.region-head');
+    let box = await head.boundingBox();
+    for (let k = 0; k < 60 && box.height < 20; k++) {
+      await page.mouse.move(box.x + 20, box.y + box.height / 2);
+      await page.mouse.wheel(0, -100);
+      await page.waitForTimeout(10);
+      box = await head.boundingBox();
+    }
+    const x = box.x + 24;
+    const y = box.y + box.height / 2;
+    const onHeader = await page.evaluate(([x, y]) => !!document.elementFromPoint(x, y)?.closest('.region-header'), [x, y]);
+    if (!onHeader) throw new Error(`the press at (${x}, ${y}) is not on the region's header`);
+    const before = await head.getAttribute('x');
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    // Frames are counted from the press to the last move: the drag itself, not the drop (which
+    // is an edit, after which the view re-evaluates once).
     await page.evaluate(() => {
       window.__frames = [];
       let last = 0;
@@ -43,19 +61,22 @@ try {
       };
       requestAnimationFrame(tick);
     });
-    const x = box.x + 40;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
     const moves = 90;
     for (let i = 1; i <= moves; i++) {
       await page.mouse.move(x + i * 3, y + Math.sin(i / 8) * 40);
     }
+    const frames = await page.evaluate(
+      () =>
+        new Promise((done) =>
+          requestAnimationFrame(() => {
+            window.__stop = true;
+            done(window.__frames);
+          }),
+        ),
+    );
     await page.mouse.up();
-    const frames = await page.evaluate(() => {
-      window.__stop = true;
-      return window.__frames;
-    });
+    const after = await head.getAttribute('x');
+    if (after === before) throw new Error('the region did not move: the drag was not measured');
     const sorted = [...frames].sort((a, b) => a - b);
     const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
     const dropped = frames.filter((f) => f > 25).length;
