@@ -24,8 +24,10 @@ enum Gesture {
     /// Moving a region: pointer start (canvas units), the offset so far, and the session's view
     /// before the gesture froze it (a click that moves nothing gives it back).
     Drag { start: (f64, f64), dx: f64, dy: f64, prior: ViewBox },
-    /// Panning the view: pointer start (screen pixels), the view box at the start, and the view before.
-    Pan { start: (f64, f64), view: (f64, f64, f64, f64), prior: ViewBox },
+    /// Panning the view: pointer start (screen pixels), the view box at the start, how far the
+    /// picture has moved so far (canvas units), and the view before. While the pointer moves the
+    /// picture is shifted by a transform; the view box changes once, when the pointer is released.
+    Pan { start: (f64, f64), view: (f64, f64, f64, f64), by: (f64, f64), prior: ViewBox },
     /// Dragging a connection out of a region: where the pointer is now (canvas units).
     Connect { to: (f64, f64), prior: ViewBox },
 }
@@ -329,6 +331,11 @@ pub fn Canvas() -> impl IntoView {
         (now, hops)
     });
     let vb = move || geometry.with(|l| view_box(&store, l));
+    // The picture's shift while the view is panned (one transform, not a new view box per move).
+    let panned = Memo::new(move |_| match gesture.get() {
+        Some((_, Gesture::Pan { by, .. })) if by != (0.0, 0.0) => Some(format!("translate({:.1} {:.1})", by.0, by.1)),
+        _ => None,
+    });
     let view_box_attr = Memo::new(move |_| {
         let v = vb();
         format!("{:.1} {:.1} {:.1} {:.1}", v.0, v.1, v.2, v.3)
@@ -351,11 +358,11 @@ pub fn Canvas() -> impl IntoView {
                 let p = now();
                 gesture.set(Some((id, Gesture::Drag { start, dx: p.0 - start.0, dy: p.1 - start.1, prior })));
             }
-            Gesture::Pan { start, view, .. } => {
+            Gesture::Pan { start, view, prior, .. } => {
                 let s = screen_scale(&svg, view);
                 let dx = (ev.client_x() as f64 - start.0) / s;
                 let dy = (ev.client_y() as f64 - start.1) / s;
-                store.viewport.set(Some((view.0 - dx, view.1 - dy, view.2, view.3)));
+                gesture.set(Some((id, Gesture::Pan { start, view, by: (dx, dy), prior })));
             }
             Gesture::Connect { prior, .. } => gesture.set(Some((id, Gesture::Connect { to: now(), prior }))),
         }
@@ -376,10 +383,11 @@ pub fn Canvas() -> impl IntoView {
                 store.viewport.set(prior);
                 store.select_only(&id);
             }
-            Gesture::Pan { view, prior, .. } => {
-                let moved =
-                    store.viewport.get_untracked().is_some_and(|v| (v.0 - view.0).abs() + (v.1 - view.1).abs() > 1.0);
-                if !moved {
+            Gesture::Pan { view, by, prior, .. } => {
+                let moved = by.0.abs() + by.1.abs() > 1.0;
+                if moved {
+                    store.viewport.set(Some((view.0 - by.0, view.1 - by.1, view.2, view.3)));
+                } else {
                     // A click on the background: clear the selection; the view is as before.
                     store.viewport.set(prior);
                     store.selection.set(Vec::new());
@@ -406,7 +414,7 @@ pub fn Canvas() -> impl IntoView {
         store.viewport.set(Some(view));
         let _ = svg.set_pointer_capture(ev.pointer_id());
         let start = (ev.client_x() as f64, ev.client_y() as f64);
-        gesture.set(Some((String::new(), Gesture::Pan { start, view, prior })));
+        gesture.set(Some((String::new(), Gesture::Pan { start, view, by: (0.0, 0.0), prior })));
     };
 
     // A press with the main button on a region's header (drag) or connect handle (connect):
@@ -494,6 +502,7 @@ pub fn Canvas() -> impl IntoView {
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-bad" />
                     </marker>
                 </defs>
+                <g class="picture" transform=panned>
                 <For each=move || region_ids.get() key=|id| id.clone() let:id>
                     <RegionBack id=id geometry=placed shifts=shifts hooks=hooks />
                 </For>
@@ -507,6 +516,7 @@ pub fn Canvas() -> impl IntoView {
                 {move || connecting.get().map(|((x1, y1), (x2, y2))| view! {
                     <line class="connecting" data-testid="connecting" x1=x1 y1=y1 x2=x2 y2=y2 />
                 })}
+                </g>
             </svg>
             <div class="canvas-tools">
                 <button type="button" title="Re-lay everything in the order traffic flows (undo brings it back)" data-testid="tidy"

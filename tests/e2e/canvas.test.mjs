@@ -20,6 +20,7 @@ const EXAMPLES = [
   'internal-routing',
   'peering',
   'vpn',
+  'aws',
   'fir',
   'limits',
 ];
@@ -553,6 +554,43 @@ test('adding networks never moves the ones already shown', async () => {
       }
       await checkCanvas(page, `after ${add}`);
     }
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('panning follows the pointer and moves the view once, on release; a click on the background clears the selection', async () => {
+  const page = await open();
+  try {
+    await openExample(page, 'default');
+    const canvas = page.getByTestId('canvas');
+    const region = page.getByTestId('region-hq').locator('.region-box');
+    const c = await canvas.boundingBox();
+    // A point on the background, left of every region.
+    let x = c.x + 4;
+    const y = c.y + c.height - 60;
+    assert.equal(await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.dataset.testid, [x, y]), 'canvas');
+    const before = await region.boundingBox();
+    const viewBefore = await canvas.getAttribute('viewBox');
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 120, y - 80, { steps: 5 });
+    const during = await region.boundingBox();
+    assert.ok(Math.abs(during.x - before.x - 120) < 2 && Math.abs(during.y - before.y + 80) < 2, 'the picture follows the pointer');
+    assert.equal(await canvas.getAttribute('viewBox'), viewBefore, 'the view box waits for the release');
+    await page.mouse.up();
+    const after = await region.boundingBox();
+    assert.ok(Math.abs(after.x - during.x) < 2 && Math.abs(after.y - during.y) < 2, 'nothing jumps on release');
+    assert.notEqual(await canvas.getAttribute('viewBox'), viewBefore, 'the view moved');
+    assert.equal(await page.locator('g.picture').getAttribute('transform'), null, 'no shift is left');
+    // A click without a move clears the selection and leaves the view.
+    await page.getByTestId('region-hq').locator('.region-header').click();
+    assert.equal(await page.locator('.region.selected').count(), 1);
+    const view = await canvas.getAttribute('viewBox');
+    await page.mouse.click(x, y);
+    assert.equal(await page.locator('.region.selected').count(), 0, 'the selection is cleared');
+    assert.equal(await canvas.getAttribute('viewBox'), view);
     assert.deepEqual(page.errors, []);
   } finally {
     await page.context().close();
