@@ -53,3 +53,8 @@ fn cli_has_no_web_dependency() {
 fn canvas_geometry_has_no_web_dependency() {
     assert_no_web("spacetrace-canvas");
 }
+
+#[test]
+fn importer_has_no_web_dependency() {
+    assert_no_web("spacetrace-import");
+}
