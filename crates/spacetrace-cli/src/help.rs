@@ -10,6 +10,7 @@ Commands:
   matrix FILE [--json | --list | --csv]
                                 every source against every destination service
   diff BEFORE AFTER [--json]    the pairs whose answer differs between two scenarios
+  import FILE...                Heroku CLI and AWS CLI JSON output into a scenario (to stdout)
   cidr BLOCK...                 describe CIDR blocks (network, range, size, RFC 1918)
   help [COMMAND]                show this message, or a command's
 
@@ -33,12 +34,14 @@ REF names one end of a question, by ID or name (an ID wins; case is ignored if n
             --from client:office-wifi --to hostname:api --port 443
 
 Exit codes:
-  0  success: check passed, ask connected, matrix printed, diff found no change
+  0  success: check passed, ask connected, matrix printed, diff found no change, import wrote
+     a scenario (its warnings on standard error)
   1  check: an error diagnostic, or a saved question did not answer as expected
      cidr: a block was refused
      diff: a pair changed
   2  bad usage, an unknown REF, a question Spacetrace does not model, or a file that cannot be
-     read or is not a scenario (missing, not UTF-8, over 4 MiB, not JSON, unsupported version)
+     read or is not a scenario (missing, not UTF-8, over 4 MiB, not JSON, unsupported version);
+     import: a file that cannot be read or is not an output it imports
   3  ask: the connection is blocked
 
 See docs/cli.md for more.";
@@ -130,6 +133,32 @@ matrix is cut (more than 8,388,608 pairs) is named in a line under the files.
 
 Exit codes: 0 no pair changed; 1 a pair changed; 2 bad usage, or a file that cannot be read or
 is not a scenario.";
+
+pub const IMPORT: &str = "\
+Usage: spacetrace import FILE... > scenario.json
+
+Reads the JSON output of Heroku CLI and AWS CLI commands and writes one Spacetrace scenario
+(format version 2) to standard output. Each FILE is recognised from its shape:
+
+  heroku  spaces:info, spaces:peerings, spaces:peerings:info, spaces:vpn:info,
+          spaces:vpn:connections, spaces:topology, spaces:trusted-ips, apps:info (with --json)
+  aws ec2 describe-vpcs, describe-subnets, describe-route-tables, describe-security-groups,
+          describe-network-acls, describe-vpc-peering-connections, describe-instances,
+          describe-network-interfaces, describe-nat-gateways, describe-internet-gateways,
+          describe-prefix-lists, describe-vpn-connections, describe-customer-gateways
+
+The files make one scenario: the space's peering and AWS's peering with the same pcx- ID are
+one peering; instances land in their subnets with their security groups; the topology gives
+process types their dynos. What Spacetrace does not model (transit gateways, endpoints, IPv6,
+ICMP rules, AWS site-to-site VPNs...) is named on standard error, one warning a line, with the
+file and the JSON path. VPN pre-shared keys and customer gateway configurations are never
+written. - reads standard input (once); at most 200 files of up to 32 MiB each.
+
+Example: spacetrace import space.json peerings.json vpcs.json subnets.json > scenario.json
+         spacetrace check scenario.json
+
+Exit codes: 0 imported (with or without warnings); 2 bad usage, or a file that cannot be read,
+is not JSON, is not an output Spacetrace imports, or is a Spacetrace scenario already.";
 
 pub const CIDR: &str = "\
 Usage: spacetrace cidr BLOCK...

@@ -11,6 +11,7 @@ mod ask;
 mod check;
 mod diff;
 mod help;
+mod import;
 mod matrix;
 mod refs;
 mod scenario;
@@ -77,11 +78,12 @@ fn run(args: &[String]) -> Output {
         Some("ask") => ask::run(rest),
         Some("matrix") => matrix::run(rest),
         Some("diff") => diff::run(rest),
+        Some("import") => import::run(rest),
         Some("cidr") => cidr(rest),
         Some("help" | "--help" | "-h") => help_for(rest),
         Some(other) => Output::usage(
             format!(
-                "spacetrace: unknown command {}; valid commands: check, ask, matrix, diff, cidr, help",
+                "spacetrace: unknown command {}; valid commands: check, ask, matrix, diff, import, cidr, help",
                 text::quoted(other)
             ),
             help::USAGE,
@@ -97,11 +99,12 @@ fn help_for(topic: &[String]) -> Output {
         Some("ask") => Output::ok(help::ASK),
         Some("matrix") => Output::ok(help::MATRIX),
         Some("diff") => Output::ok(help::DIFF),
+        Some("import") => Output::ok(help::IMPORT),
         Some("cidr") => Output::ok(help::CIDR),
         Some("help") => Output::ok(help::USAGE),
         Some(other) => Output::usage(
             format!(
-                "spacetrace help: no command {}; valid commands: check, ask, matrix, diff, cidr, help",
+                "spacetrace help: no command {}; valid commands: check, ask, matrix, diff, import, cidr, help",
                 text::quoted(other)
             ),
             help::USAGE,
@@ -198,7 +201,7 @@ mod tests {
     fn nonsense_arguments_list_the_valid_commands() {
         let o = run_words(&["frobnicate"]);
         assert_eq!(o.code, BAD_USAGE);
-        assert!(o.err.contains("valid commands: check, ask, matrix, diff, cidr, help"), "{}", o.err);
+        assert!(o.err.contains("valid commands: check, ask, matrix, diff, import, cidr, help"), "{}", o.err);
         assert_eq!(run(&[]).code, BAD_USAGE);
         let o = run_words(&["help", "frobnicate"]);
         assert_eq!(o.code, BAD_USAGE);
@@ -219,6 +222,7 @@ mod tests {
             "matrix FILE",
             "--csv",
             "diff BEFORE AFTER",
+            "import FILE...",
             "cidr BLOCK",
             "APP/PROCESS",
             "host:NAME",
@@ -241,6 +245,7 @@ mod tests {
             ("ask", help::ASK),
             ("matrix", help::MATRIX),
             ("diff", help::DIFF),
+            ("import", help::IMPORT),
             ("cidr", help::CIDR),
         ] {
             assert_eq!(run_words(&["help", command]).out, text);

@@ -28,25 +28,42 @@ pub fn load(command: &str, path: &str) -> Result<Checked, String> {
 
 /// The file's text, at most [`MAX_DOCUMENT_BYTES`] long.
 fn read(path: &str) -> Result<String, String> {
-    let limit = MAX_DOCUMENT_BYTES as u64 + 1;
+    read_text(path, MAX_DOCUMENT_BYTES).map_err(|e| match e {
+        Unreadable::TooLarge(bytes) => too_large(bytes),
+        Unreadable::Other(why) => why,
+    })
+}
+
+/// Why a file could not be read.
+pub enum Unreadable {
+    /// Longer than the limit: its size in bytes (at least the limit plus one).
+    TooLarge(usize),
+    /// Missing, a directory, not UTF-8…: the reason, for a message.
+    Other(String),
+}
+
+/// The text of `path` (`-` is standard input), at most `max` bytes long.
+pub fn read_text(path: &str, max: usize) -> Result<String, Unreadable> {
+    let other = |why: String| Unreadable::Other(why);
+    let limit = max as u64 + 1;
     let mut bytes = Vec::new();
     let mut size_hint = None;
     let result = if path == "-" {
         std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
     } else {
-        let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+        let file = std::fs::File::open(path).map_err(|e| other(io_reason(&e)))?;
         size_hint = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len() as usize);
-        if size_hint.is_some_and(|n| n > MAX_DOCUMENT_BYTES) {
-            return Err(too_large(size_hint.unwrap_or_default()));
+        if size_hint.is_some_and(|n| n > max) {
+            return Err(Unreadable::TooLarge(size_hint.unwrap_or_default()));
         }
         file.take(limit).read_to_end(&mut bytes)
     };
-    result.map_err(|e| io_reason(&e))?;
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(too_large(size_hint.unwrap_or(bytes.len()).max(bytes.len())));
+    result.map_err(|e| other(io_reason(&e)))?;
+    if bytes.len() > max {
+        return Err(Unreadable::TooLarge(size_hint.unwrap_or(bytes.len()).max(bytes.len())));
     }
     String::from_utf8(bytes)
-        .map_err(|e| format!("it is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+        .map_err(|e| other(format!("it is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))
 }
 
 fn too_large(bytes: usize) -> String {
