@@ -288,6 +288,10 @@ fn bench(root: &Path) -> Result<(), String> {
         }
     })?;
 
+    // Importing Heroku and AWS CLI output (spacetrace-import) of a generated account, natively.
+    println!("\n\u{25B6} import of Heroku and AWS CLI output (native, release profile)");
+    let import = import_figure(root, &cargo)?;
+
     let find_wasm = |name: &str| wasm.iter().find(|(n, _)| n == name).map(|(_, m)| *m);
     let find_native = |name: &str| native.iter().find(|(n, _)| *n == name).and_then(|(_, m)| *m);
     let per_question = |m: Measured| m.questions.filter(|q| *q > 0).map(|q| m.ns / q as f64);
@@ -360,10 +364,30 @@ fn bench(root: &Path) -> Result<(), String> {
             if d.cells > 0 { format!("({} cells drawn)", thousands(d.cells)) } else { String::new() }
         );
     }
+    println!("\n  {import}  (target \u{2264} 100 ms; wasm not measured yet)");
     if rows.iter().any(|r| r.2.is_none()) || drags.len() < 2 {
         return Err("some figures are missing (see above)".into());
     }
     Ok(())
+}
+
+/// Time importing a generated account of 2,000 objects (`spacetrace-import`'s `bench_import`
+/// example) and return its line, `import 2,000 objects: N ms (native; …)`.
+fn import_figure(root: &Path, cargo: &str) -> Result<String, String> {
+    let out = Command::new(cargo)
+        .args(["run", "--quiet", "--release", "-p", "spacetrace-import", "--example", "bench_import", "--", "2000"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("could not time the import: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("import ")).map(str::to_owned);
+    match line {
+        Some(line) if out.status.success() => {
+            println!("{line}");
+            Ok(line)
+        }
+        _ => Err(format!("could not time the import: {}", String::from_utf8_lossy(&out.stderr).trim())),
+    }
 }
 
 /// Criterion's estimate for one benchmark: its slope if it has one, else its mean (what criterion
