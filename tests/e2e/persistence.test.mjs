@@ -549,7 +549,10 @@ test('pictures for slides: a standalone SVG with the regions, and a PNG', async 
     assert.ok(!text.includes('var(--'), 'custom properties are resolved');
     assert.ok(!text.includes('class="card app selected"') && !/\bselected\b/.test(text), 'no selection');
     const canvasTitles = await page.locator('[data-testid=canvas] .region-title').allTextContents();
-    const parsed = await page.evaluate((text) => {
+    // The file is read in a blank page: the app's own page refuses inline styles (its
+    // Content-Security-Policy), and a document parsed there would inherit that policy.
+    const blank = await page.context().newPage();
+    const parsed = await blank.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
       const root = doc.documentElement;
       return {
@@ -569,7 +572,7 @@ test('pictures for slides: a standalone SVG with the regions, and a PNG', async 
     assert.equal(parsed.regions, canvasTitles.length);
     assert.match(parsed.fill, /fill:\s*rgb\(/);
     // It renders on its own, as an image.
-    const size = await page.evaluate(async (text) => {
+    const size = await blank.evaluate(async (text) => {
       const img = new Image();
       img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
       await img.decode();

@@ -45,8 +45,6 @@ struct SpaceAcc {
     space: Space,
     /// The space's own VPC ID (from `spaces:peerings:info`).
     vpc_id: Option<String>,
-    /// Made with the defaults, no `spaces:info` giving it.
-    placeholder: bool,
 }
 
 impl SpaceAcc {
@@ -98,8 +96,15 @@ pub(crate) fn merge(d: Drafts, files: &[&str], w: &mut Warnings) -> Document {
             },
             origin: s.origin,
             vpc_id: None,
-            placeholder: false,
         });
+    }
+
+    // Spaces apps:info names that no spaces:info describes, before files that name none are
+    // tied to a space.
+    for a in &d.apps {
+        if let Some(name) = &a.space {
+            space_named(&mut spaces, name, &a.origin, w);
+        }
     }
 
     // ----- Heroku facts, each tied to a space -----
@@ -704,14 +709,7 @@ fn space_for(spaces: &mut Vec<SpaceAcc>, f: &FactDraft, w: &mut Warnings) -> usi
 fn space_named(spaces: &mut Vec<SpaceAcc>, name: &str, origin: &Origin, w: &mut Warnings) -> usize {
     match spaces.iter().position(|s| s.space.name == name) {
         Some(i) => i,
-        // An app's space with no spaces:info: the placeholder made for unnamed facts is it.
-        None => match spaces.iter().position(|s| s.placeholder && s.space.name == UNNAMED_SPACE) {
-            Some(i) => {
-                spaces[i].space.name = name.to_owned();
-                i
-            }
-            None => placeholder(spaces, name, origin, w),
-        },
+        None => placeholder(spaces, name, origin, w),
     }
 }
 
@@ -724,7 +722,6 @@ fn placeholder(spaces: &mut Vec<SpaceAcc>, name: &str, origin: &Origin, w: &mut 
         origin: origin.clone(),
         space: Space { name: name.to_owned(), ..Space::default() },
         vpc_id: None,
-        placeholder: true,
     });
     spaces.len() - 1
 }
@@ -808,5 +805,71 @@ impl Ids {
             }
             n += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Input, What, import};
+
+    fn run(files: &[(&str, &str)]) -> crate::Imported {
+        let inputs: Vec<Input<'_>> = files.iter().map(|(name, text)| Input { name, text }).collect();
+        import(&inputs).unwrap()
+    }
+
+    #[test]
+    fn an_app_named_like_its_space_gets_another_id() {
+        let imported = run(&[
+            ("space.json", r#"{"name": "acme", "cidr": "10.0.0.0/16", "generation": "cedar"}"#),
+            ("app.json", r#"{"app": {"name": "acme", "space": {"name": "acme"}}, "dynos": [{"type": "web"}]}"#),
+        ]);
+        let space = &imported.document.spaces[0];
+        assert_eq!(
+            (space.id.as_str(), space.apps[0].id.as_str(), space.apps[0].name.as_str()),
+            ("acme", "acme-2", "acme")
+        );
+        assert!(
+            imported.warnings.iter().any(|w| w.what == What::IdRenamed { from: "acme".into(), to: "acme-2".into() })
+        );
+        assert!(spacetrace_engine::check(&imported.document).errors().next().is_none());
+    }
+
+    #[test]
+    fn the_space_an_app_names_holds_the_files_that_name_none() {
+        let imported = run(&[
+            (
+                "topology.json",
+                r#"{"version": 1, "apps": [{"id": "a1", "domains": ["api.herokuapp.com"], "formations": []}]}"#,
+            ),
+            ("app.json", r#"{"app": {"id": "a1", "name": "api", "space": {"name": "prod"}}}"#),
+        ]);
+        let names: Vec<&str> = imported.document.spaces.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["prod"]);
+        assert_eq!(imported.document.spaces[0].apps.len(), 1);
+        let created: Vec<&What> =
+            imported.warnings.iter().map(|w| &w.what).filter(|w| matches!(w, What::SpaceCreated { .. })).collect();
+        assert_eq!(created, [&What::SpaceCreated { space: "prod".into() }]);
+    }
+
+    #[test]
+    fn dyno_subnets_come_from_dyno_addresses_outside_the_default_ones() {
+        let imported = run(&[
+            ("space.json", r#"{"name": "prod", "cidr": "10.0.0.0/16", "generation": "cedar"}"#),
+            (
+                "topology.json",
+                r#"{"apps": [{"id": "a1", "formations": [{"process_type": "web", "dynos": [{"private_ip": "10.0.40.7"}]}]}]}"#,
+            ),
+        ]);
+        assert_eq!(imported.document.spaces[0].dyno_subnets.as_deref(), Some(&["10.0.32.0/20".to_owned()][..]));
+    }
+
+    #[test]
+    fn objects_of_an_undescribed_vpc_are_left_out_with_a_warning() {
+        let imported = run(&[(
+            "subnets.json",
+            r#"{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-9", "CidrBlock": "10.9.0.0/24"}]}"#,
+        )]);
+        assert!(imported.document.vpcs.is_empty());
+        assert_eq!(imported.warnings[0].what, What::OutsideKnownVpc { id: "subnet-1".into(), vpc: "vpc-9".into() });
     }
 }
