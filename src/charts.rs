@@ -3,8 +3,9 @@
 //! coloured by its share of connected pairs and labelled with the share and the counts) and a bar
 //! chart of the blocked pairs by blocking rule. Each can be downloaded as SVG or PNG.
 //!
-//! Plotters writes the SVG text; the browser measures text for it (on wasm32 plotters asks the
-//! page for text sizes, so no font feature is compiled in). Colours are the app's palette, read
+//! Plotters writes the SVG text; the app measures text with a canvas's `measureText` and places
+//! every label itself (plotters' own measuring on wasm32 writes a `style` attribute, which the
+//! Content-Security-Policy refuses), so no font feature is compiled in. Colours are the app's palette, read
 //! from the stylesheet for the current theme, so the charts match the page and stay legible in
 //! the dark theme; a download is the picture as shown. Every colour comes with a number or a mark.
 
@@ -16,6 +17,7 @@ use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::model::Model;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::store::{Notice, Shared, Theme, use_store};
 
@@ -23,9 +25,6 @@ use crate::store::{Notice, Shared, Theme, use_store};
 const FONT: &str = "system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, DejaVu Sans, sans-serif";
 /// Plotters' SVG backend writes `font-size` as the requested size divided by 1.24.
 const FONT_SCALE: f64 = 1.24;
-/// Plotters measures bold text as regular (it asks the page with `font-style: bold`), so bold
-/// widths are widened by this much.
-const BOLD_WIDTH: f64 = 1.1;
 /// PNGs are drawn at twice the SVG's size, for slides.
 const PNG_SCALE: f64 = 2.0;
 
@@ -84,8 +83,8 @@ impl Palette {
         let Ok(probe) = document.create_element("span") else { return fallback };
         let _ = body.append_child(&probe);
         let read = |var: &str, or: RGBColor| -> RGBColor {
-            let _ = probe.set_attribute(
-                "style",
+            crate::export::set_style(
+                &probe,
                 &format!("position:absolute;visibility:hidden;color-scheme:{scheme};color:var({var})"),
             );
             window
@@ -210,13 +209,27 @@ fn style(px: f64, bold: bool, color: &RGBColor) -> TextStyle<'static> {
     font.color(color)
 }
 
-/// The width of `text` in pixels as drawn at `px`, measured by the browser.
+thread_local! {
+    /// A 2D context kept for measuring text (it is never drawn on or attached to the page).
+    static MEASURE: Option<web_sys::CanvasRenderingContext2d> = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        .and_then(|c| c.get_context("2d").ok().flatten())
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+}
+
+/// The width of `text` in pixels as drawn at `px`, measured by the browser with a canvas's
+/// `measureText` (no element is laid out or styled, so the Content-Security-Policy allows it, as
+/// it would not allow plotters' own measuring, which writes a `style` attribute). Chart code
+/// never asks plotters to measure: it places every label itself.
 fn width(px: f64, bold: bool, text: &str) -> f64 {
-    let s = style(px, bold, &BLACK);
-    // The browser measures at the requested size; the SVG draws it 1.24 times smaller.
-    let w =
-        s.font.box_size(text).map(|(w, _)| f64::from(w) / FONT_SCALE).unwrap_or(text.chars().count() as f64 * px * 0.6);
-    if bold { w * BOLD_WIDTH } else { w }
+    let measured = MEASURE.with(|m| {
+        let m = m.as_ref()?;
+        m.set_font(&format!("{}{px}px {FONT}", if bold { "bold " } else { "" }));
+        m.measure_text(text).ok().map(|t| t.width())
+    });
+    measured.unwrap_or(text.chars().count() as f64 * px * if bold { 0.66 } else { 0.6 })
 }
 
 /// `text` cut to `max` pixels at `px`, with an ellipsis when cut.
@@ -534,20 +547,23 @@ pub fn rule_bars(model: &Model, s: &Summary, p: &Palette) -> Chart {
             .y_label_area_size(label_w)
             .x_label_area_size(38)
             .build_cartesian_2d(0u32..x_max, 0f64..n as f64)?;
+        // The x axis, its grid and its labels, placed here (plotters' mesh would measure text).
         let rule_style = style(12.0, false, &p.muted);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(6)
-            .x_label_formatter(&|v| format!("{v}"))
-            .x_desc("blocked pairs")
-            .axis_desc_style(rule_style.clone())
-            .label_style(rule_style.clone())
-            .axis_style(p.border)
-            .light_line_style(p.surface)
-            .bold_line_style(p.border.mix(0.6))
-            .draw()?;
+        let step = nice_step(x_max);
+        for v in (0..=x_max).step_by(step as usize) {
+            let (x, top_y) = chart.backend_coord(&(v, n as f64));
+            let (_, bottom_y) = chart.backend_coord(&(v, 0.0));
+            root.draw(&PathElement::new(vec![(x, top_y), (x, bottom_y)], p.border.mix(0.6).stroke_width(1)))?;
+            root.draw(&Text::new(format!("{v}"), (x, bottom_y + 6), rule_style.pos(Pos::new(HPos::Center, VPos::Top))))?;
+        }
+        let (x0, axis_y) = chart.backend_coord(&(0, 0.0));
+        let (x1, _) = chart.backend_coord(&(x_max, 0.0));
+        root.draw(&PathElement::new(vec![(x0, axis_y), (x1, axis_y)], p.border.stroke_width(1)))?;
+        root.draw(&Text::new(
+            "blocked pairs",
+            ((x0 + x1) / 2, axis_y + 22),
+            rule_style.pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
         let bar = p.bad;
         for (i, &(rule, k)) in s.rules.iter().enumerate() {
             // The first (most) rule at the top.
@@ -570,6 +586,14 @@ pub fn rule_bars(model: &Model, s: &Summary, p: &Palette) -> Chart {
         Ok(())
     });
     Chart { svg, width: w as u32, height: h as u32, title, description }
+}
+
+/// A step for about five axis labels up to `max`: 1, 2 or 5 times a power of ten.
+fn nice_step(max: u32) -> u32 {
+    let rough = (f64::from(max) / 5.0).max(1.0);
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|s| *s >= rough).unwrap_or(10.0 * power);
+    (step as u32).max(1)
 }
 
 /// Download a chart as `<stem>-<suffix>.svg`.
@@ -600,16 +624,12 @@ pub fn Charts(matrix: Memo<Option<Shared<Matrix>>>) -> impl IntoView {
         let png_id = format!("chart-{which}-png");
         // A figure asks for its chart's width (two share a row only when both fit) and for most of
         // its height, so a large network's chart scrolls rather than shrinking out of legibility.
-        let size = move || {
-            drawn.with(|d| {
-                d.as_ref().map(|d| {
-                    let c = pick(d);
-                    format!("flex-basis:{}px;height:max(100%, {:.0}px)", c.width, f64::from(c.height) * 0.85 + 40.0)
-                })
-            })
-        };
+        // (Set through the CSSOM, which the Content-Security-Policy allows, not as a style attribute.)
+        let basis = move || drawn.with(|d| d.as_ref().map(|d| format!("{}px", pick(d).width)));
+        let height =
+            move || drawn.with(|d| d.as_ref().map(|d| format!("max(100%, {:.0}px)", f64::from(pick(d).height) * 0.85 + 40.0)));
         view! {
-            <figure class="chart" style=size aria-labelledby=format!("chart-{which}-title")>
+            <figure class="chart" style:flex-basis=basis style:height=height aria-labelledby=format!("chart-{which}-title")>
                 <figcaption class="chart-head">
                     <h3 id=format!("chart-{which}-title")>{heading}</h3>
                     <button type="button" class="chart-download" data-testid=svg_id

@@ -71,10 +71,7 @@ pub fn svg(store: &Store, scale: f64) -> Result<(String, f64, f64), String> {
 
     // Compute styles where the theme applies: inside the app, out of sight.
     let holder = document.create_element("div").map_err(|_| NO_CANVAS)?;
-    let _ = holder.set_attribute(
-        "style",
-        "position:fixed;left:-20000px;top:0;width:1200px;height:800px;overflow:hidden;pointer-events:none",
-    );
+    set_style(&holder, "position:fixed;left:-20000px;top:0;width:1200px;height:800px;overflow:hidden;pointer-events:none");
     let _ = holder.set_attribute("aria-hidden", "true");
     let _ = holder.append_child(&copy);
     let _ = app.append_child(&holder);
@@ -100,7 +97,7 @@ pub fn svg(store: &Store, scale: f64) -> Result<(String, f64, f64), String> {
         .unwrap_or_else(|| "#ffffff".into());
     holder.remove();
     for (el, style) in styled {
-        let _ = el.set_attribute("style", &style);
+        set_style(&el, &style);
         for attr in ["tabindex", "role", "data-testid", "data-region-kind", "aria-label"] {
             let _ = el.remove_attribute(attr);
         }
@@ -132,6 +129,17 @@ pub fn svg(store: &Store, scale: f64) -> Result<(String, f64, f64), String> {
     let text =
         web_sys::XmlSerializer::new().map_err(|_| NO_CANVAS)?.serialize_to_string(&copy).map_err(|_| NO_CANVAS)?;
     Ok((format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"), pw, ph))
+}
+
+/// Give an element (HTML or SVG) an inline style through the CSSOM, which the page's
+/// Content-Security-Policy allows (a `style` attribute written as text is refused); the
+/// serialised copy still carries it as its `style` attribute.
+pub fn set_style(el: &Element, css: &str) {
+    if let Some(style) =
+        js_sys::Reflect::get(el, &"style".into()).ok().and_then(|s| s.dyn_into::<web_sys::CssStyleDeclaration>().ok())
+    {
+        style.set_css_text(css);
+    }
 }
 
 /// Export the canvas as `<name>.svg`.

@@ -21,10 +21,11 @@ const TYPES = {
 };
 
 /**
- * Serve `dir` (a Trunk release build) under the path `prefix` on 127.0.0.1, on a free port.
- * Resolves to { url, close }. Paths outside `dir` are refused.
+ * Serve `dir` (a Trunk release build) under the path `prefix` on 127.0.0.1, on a free port, with
+ * extra response `headers` (for example a Content-Security-Policy). Resolves to { url, close }.
+ * Paths outside `dir` are refused.
  */
-export async function serveDist(dir, prefix = '/') {
+export async function serveDist(dir, prefix = '/', headers = {}) {
   // `cargo xtask test` builds into its own folders (so a running `cargo xtask serve` cannot clash)
   // and names them here; run by hand, the tests use dist/ and dist-subpath/.
   const named = { dist: process.env.SPACETRACE_DIST, 'dist-subpath': process.env.SPACETRACE_DIST_SUBPATH };
@@ -44,7 +45,7 @@ export async function serveDist(dir, prefix = '/') {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
