@@ -1,5 +1,6 @@
-//! `cargo xtask <task>`: Spacetrace's build tasks. Each task first installs what it is missing
-//! (only from the package registries) and skips what is already there at the pinned version.
+//! `cargo xtask <task>`: Spacetrace's build tasks. Each installs what it is missing (only from
+//! the package registries) and skips what is already there at the pinned version; `test` installs
+//! each tool just before the first step that needs it and runs every step it can.
 //!
 //! Tasks:
 //!   serve        serve the app at http://127.0.0.1:8080 (debug build, live reload)
@@ -60,6 +61,11 @@ fn dist(root: &Path, public_url: &str, out: &str) -> Result<(), String> {
     let tools = Tools::new(root)?;
     tools.ensure_for_build()?;
     tools.ensure_npm()?;
+    dist_with(&tools, root, public_url, out)
+}
+
+/// A release build with the tools already installed.
+fn dist_with(tools: &Tools, root: &Path, public_url: &str, out: &str) -> Result<(), String> {
     tools.run(
         Command::new("trunk").args(["build", "--release", "--public-url", public_url, "--dist", out]).current_dir(root),
     )?;
@@ -70,6 +76,47 @@ fn dist(root: &Path, public_url: &str, out: &str) -> Result<(), String> {
 struct Steps {
     started: Instant,
     done: Vec<(String, f64)>,
+}
+
+/// The test task's steps, each run when its turn comes: an install runs just before the first
+/// step that needs it, a failed one is said with its way out, and every step that does not need
+/// it still runs before the task fails.
+struct Plan {
+    steps: Steps,
+    /// The installs tried so far: name, and why it failed.
+    installs: Vec<(&'static str, Option<String>)>,
+    failures: Vec<String>,
+}
+
+impl Plan {
+    /// Try an install once; later steps needing it ask `ready`.
+    fn install(&mut self, name: &'static str, f: impl FnOnce() -> Result<(), String>) {
+        if self.installs.iter().any(|(n, _)| *n == name) {
+            return;
+        }
+        let r = self.steps.run(&format!("install {name} if missing"), f).err();
+        if let Some(e) = &r {
+            eprintln!("\n{e}");
+            self.failures.push(e.clone());
+        }
+        self.installs.push((name, r));
+    }
+
+    /// Run a step unless an install it needs failed (then say which, and go on).
+    fn step(&mut self, name: &str, needs: &[&str], f: impl FnOnce() -> Result<(), String>) {
+        let missing: Vec<&str> =
+            needs.iter().copied().filter(|n| self.installs.iter().any(|(i, e)| i == n && e.is_some())).collect();
+        if !missing.is_empty() {
+            let why = format!("{name}: not run, it needs {}, which could not be installed", missing.join(" and "));
+            println!("\n\u{25B6} {why}");
+            self.failures.push(why);
+            return;
+        }
+        if let Err(e) = self.steps.run(name, f) {
+            eprintln!("\n{e}");
+            self.failures.push(e);
+        }
+    }
 }
 
 /// Test counts read from the runners' own summary lines, added up over the whole task.
@@ -133,17 +180,20 @@ impl Steps {
 }
 
 fn test(root: &Path) -> Result<(), String> {
-    let mut steps = Steps { started: Instant::now(), done: Vec::new() };
     let tools = Tools::new(root)?;
-    steps.run("install what is missing", || tools.ensure_all())?;
+    let mut plan =
+        Plan { steps: Steps { started: Instant::now(), done: Vec::new() }, installs: Vec::new(), failures: Vec::new() };
     let cargo = |args: &[&str]| {
         let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         c.args(args).current_dir(root);
         c
     };
-    steps.run("rules file matches the team's shared copy", || rules_in_sync(root))?;
-    steps.run("format check", || tools.run(&mut cargo(&["fmt", "--all", "--check"])))?;
-    steps.run("clippy (native crates)", || {
+    let mut tally = Tally::default();
+    // What needs nothing beyond Rust runs first, so a machine without apt-get or npm still
+    // checks the format, lints and runs the native tests.
+    plan.step("rules file matches the team's shared copy", &[], || rules_in_sync(root));
+    plan.step("format check", &[], || tools.run(&mut cargo(&["fmt", "--all", "--check"])));
+    plan.step("clippy (native crates)", &[], || {
         tools.run(&mut cargo(&[
             "clippy",
             "--workspace",
@@ -154,8 +204,12 @@ fn test(root: &Path) -> Result<(), String> {
             "-D",
             "warnings",
         ]))
-    })?;
-    steps.run("clippy (app, wasm32)", || {
+    });
+    plan.step("native tests", &[], || {
+        run_counted(&tools, &mut cargo(&["test", "--workspace", "--exclude", "spacetrace-app"]), &mut tally)
+    });
+    plan.install("the wasm32 target", || tools.ensure_wasm_target());
+    plan.step("clippy (app, wasm32)", &["the wasm32 target"], || {
         tools.run(&mut cargo(&[
             "clippy",
             "-p",
@@ -167,32 +221,52 @@ fn test(root: &Path) -> Result<(), String> {
             "-D",
             "warnings",
         ]))
-    })?;
-    let mut tally = Tally::default();
-    steps.run("native tests", || {
-        run_counted(&tools, &mut cargo(&["test", "--workspace", "--exclude", "spacetrace-app"]), &mut tally)
-    })?;
-    steps.run("wasm-bindgen tests in headless Chromium", || {
-        let mut c = cargo(&["test", "-p", "spacetrace-app", "--target", "wasm32-unknown-unknown"]);
-        c.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-        run_counted(&tools, &mut c, &mut tally)
-    })?;
-    // Builds of its own, so that a `cargo xtask serve` running beside the tests cannot clash.
-    steps.run("release build (target/e2e/dist)", || dist(root, "/", E2E_DIST))?;
-    steps.run("release build under a sub-path (target/e2e/dist-subpath)", || {
-        dist(root, "/teaching/spacetrace/", E2E_DIST_SUBPATH)
-    })?;
-    steps.run("end-to-end tests (Playwright, headless Chromium)", || {
+    });
+    plan.install("wasm-bindgen-cli", || tools.ensure_wasm_bindgen());
+    plan.install("Chromium", || tools.ensure_chromium());
+    plan.step(
+        "wasm-bindgen tests in headless Chromium",
+        &["the wasm32 target", "wasm-bindgen-cli", "Chromium"],
+        || {
+            let mut c = cargo(&["test", "-p", "spacetrace-app", "--target", "wasm32-unknown-unknown"]);
+            c.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+                .env("CHROMEDRIVER", tools::chromedriver())
+                .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", tools.webdriver_json()?)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+            run_counted(&tools, &mut c, &mut tally)
+        },
+    );
+    plan.install("npm packages", || tools.ensure_npm());
+    plan.install("trunk", || tools.ensure_trunk());
+    // Builds of their own, so that a `cargo xtask serve` running beside the tests cannot clash.
+    let build = ["the wasm32 target", "wasm-bindgen-cli", "npm packages", "trunk"];
+    plan.step("release build (target/e2e/dist)", &build, || dist_with(&tools, root, "/", E2E_DIST));
+    plan.step("release build under a sub-path (target/e2e/dist-subpath)", &build, || {
+        dist_with(&tools, root, "/teaching/spacetrace/", E2E_DIST_SUBPATH)
+    });
+    let built = plan.failures.iter().all(|f| !f.starts_with("release build"));
+    plan.step("end-to-end tests (Playwright, headless Chromium)", &["npm packages", "Chromium"], || {
+        if !built {
+            return Err("not run: a release build failed (see above)".into());
+        }
         let mut c = Command::new("node");
         c.args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
             .current_dir(root.join("tests/e2e"))
             .env("SPACETRACE_DIST", E2E_DIST)
-            .env("SPACETRACE_DIST_SUBPATH", E2E_DIST_SUBPATH);
+            .env("SPACETRACE_DIST_SUBPATH", E2E_DIST_SUBPATH)
+            .env("CHROMIUM", tools::chromium());
         run_counted(&tools, &mut c, &mut tally)
-    })?;
-
+    });
+    let steps = &plan.steps;
+    if !plan.failures.is_empty() {
+        println!("\nWall time by step:");
+        for (name, secs) in &steps.done {
+            println!("  {secs:>7.1} s  {name}");
+        }
+        println!("\ntests: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
+        let list: Vec<String> = plan.failures.iter().map(|f| format!("  \u{2716} {f}")).collect();
+        return Err(format!("{} step(s) failed:\n{}", plan.failures.len(), list.join("\n")));
+    }
     println!("\nAll checks passed. Wall time by step:");
     for (name, secs) in &steps.done {
         println!("  {secs:>7.1} s  {name}");
@@ -250,7 +324,8 @@ fn bench(root: &Path) -> Result<(), String> {
     c.args(["test", "--release", "-p", "spacetrace-bench-wasm", "--target", "wasm32-unknown-unknown"])
         .args(["--", "--nocapture"])
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("CHROMEDRIVER", tools::chromedriver())
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", tools.webdriver_json()?)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
         .current_dir(root);
     tools.run_lines(&mut c, |line| {

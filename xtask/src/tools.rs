@@ -10,8 +10,23 @@ use std::{env, fs};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_OPT_VERSION: &str = "132";
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Debian's Chromium and ChromeDriver; `CHROMIUM` and `CHROMEDRIVER` override them everywhere
+/// (the wasm tests, the end-to-end tests, the benchmarks).
+const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
+const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The Chromium the tests drive: `CHROMIUM`, or Debian's.
+pub fn chromium() -> PathBuf {
+    env::var_os("CHROMIUM").filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(|| DEFAULT_CHROMIUM.into())
+}
+
+/// The ChromeDriver the wasm tests use: `CHROMEDRIVER`, or Debian's.
+pub fn chromedriver() -> PathBuf {
+    env::var_os("CHROMEDRIVER")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| DEFAULT_CHROMEDRIVER.into())
+}
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 pub struct Tools {
@@ -83,24 +98,36 @@ impl Tools {
         self.ensure_npm()
     }
 
-    fn ensure_wasm_target(&self) -> Result<(), String> {
+    /// The Rust target the app and its tests compile for.
+    pub fn ensure_wasm_target(&self) -> Result<(), String> {
         let installed = self.output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
         if installed.lines().any(|l| l.trim() == WASM_TARGET) {
             return skip(&format!("Rust target {WASM_TARGET}"));
         }
-        self.run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+        self.run(Command::new("rustup").args(["target", "add", WASM_TARGET])).map_err(|e| {
+            way_out(
+                &format!("the Rust target {WASM_TARGET}"),
+                &format!("rustup target add {WASM_TARGET}"),
+                &e,
+                "install rustup (https://rustup.rs) or add the target with your Rust installation's own tool",
+            )
+        })
     }
 
-    fn ensure_trunk(&self) -> Result<(), String> {
+    /// Trunk, which builds and serves the app.
+    pub fn ensure_trunk(&self) -> Result<(), String> {
         let want = format!("trunk {TRUNK_VERSION}");
         if self.output("trunk", &["--version"]).as_deref() == Some(want.as_str()) {
             return skip(&want);
         }
         println!("Installing {want} from crates.io (about 9 minutes on 2 cores)\u{2026}");
+        let cmd = format!("cargo install --locked trunk --version {TRUNK_VERSION}");
         self.run(Command::new("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))
+            .map_err(|e| way_out(&want, &cmd, &e, &format!("run `{cmd}` yourself to see why, or put {want} on PATH")))
     }
 
-    fn ensure_wasm_bindgen(&self) -> Result<(), String> {
+    /// wasm-bindgen-cli at Cargo.lock's version (Trunk's and the wasm tests' runner).
+    pub fn ensure_wasm_bindgen(&self) -> Result<(), String> {
         let version = self.locked_wasm_bindgen()?;
         self.check_trunk_toml_pin(&version)?;
         let want = format!("wasm-bindgen {version}");
@@ -114,7 +141,16 @@ impl Tools {
             "Installing wasm-bindgen-cli {version} (Cargo.lock's wasm-bindgen) from crates.io (about 3 minutes)\u{2026}"
         );
         // Not --locked: the CLI's own lock file wants a webpki-roots version the registry lacks.
+        let cmd = format!("cargo install wasm-bindgen-cli --version ={version}");
         self.run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &format!("={version}")]))
+            .map_err(|e| {
+                way_out(
+                    &format!("wasm-bindgen-cli {version}"),
+                    &cmd,
+                    &e,
+                    &format!("run `{cmd}` yourself to see why, or put wasm-bindgen and wasm-bindgen-test-runner {version} on PATH"),
+                )
+            })
     }
 
     /// The wasm-bindgen version Cargo.lock resolved.
@@ -146,8 +182,23 @@ impl Tools {
         }
     }
 
-    fn ensure_chromium(&self) -> Result<(), String> {
-        if !(Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists()) {
+    /// Chromium and its ChromeDriver, the same version: `CHROMIUM` and `CHROMEDRIVER` if set
+    /// (then nothing is installed), else Debian's, installed with apt-get when missing.
+    pub fn ensure_chromium(&self) -> Result<(), String> {
+        let (browser, driver) = (chromium(), chromedriver());
+        let chosen = env::var_os("CHROMIUM").is_some_and(|v| !v.is_empty())
+            || env::var_os("CHROMEDRIVER").is_some_and(|v| !v.is_empty());
+        let missing = |p: &Path| !p.exists();
+        if chosen && (missing(&browser) || missing(&driver)) {
+            return Err(format!(
+                "CHROMIUM / CHROMEDRIVER name {} and {}, and {} missing. Way out: point them at a \
+                 Chromium and its matching ChromeDriver, or unset them to use Debian's.",
+                browser.display(),
+                driver.display(),
+                if missing(&browser) && missing(&driver) { "both are" } else { "one is" }
+            ));
+        }
+        if missing(&browser) || missing(&driver) {
             println!("Installing Debian's chromium and chromium-driver (about a minute)\u{2026}");
             let is_root = self.output("id", &["-u"]).as_deref() == Some("0");
             let apt = |args: &[&str]| {
@@ -161,21 +212,47 @@ impl Tools {
                 c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
                 c
             };
-            self.run(&mut apt(&["update"]))?;
-            self.run(&mut apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]))?;
+            let cmd = format!("{}apt-get install chromium chromium-driver", if is_root { "" } else { "sudo " });
+            self.run(&mut apt(&["update"]))
+                .and_then(|()| {
+                    self.run(&mut apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]))
+                })
+                .map_err(|e| {
+                    way_out(
+                        "Chromium and ChromeDriver (for the browser tests)",
+                        &cmd,
+                        &e,
+                        "install them yourself, or set CHROMIUM and CHROMEDRIVER to a Chromium and its matching ChromeDriver",
+                    )
+                })?;
         }
         // chromium prints "Chromium 156.0.8078.79 built on Debian…", chromedriver "ChromeDriver 156.0.8078.79 (…)".
-        let version = |program: &str| {
-            self.output(program, &["--version"]).and_then(|v| v.split_whitespace().nth(1).map(str::to_owned))
+        let version = |program: &Path| {
+            self.output(&program.to_string_lossy(), &["--version"])
+                .and_then(|v| v.split_whitespace().nth(1).map(str::to_owned))
         };
-        match (version(CHROMIUM), version(CHROMEDRIVER)) {
+        match (version(&browser), version(&driver)) {
             (Some(a), Some(b)) if a == b => skip(&format!("Chromium and ChromeDriver {a}")),
             (a, b) => Err(format!(
-                "Chromium ({}) and ChromeDriver ({}) must be the same version: apt-get install --only-upgrade chromium chromium-driver",
+                "Chromium ({}, {}) and ChromeDriver ({}, {}) must be the same version. Way out: \
+                 apt-get install --only-upgrade chromium chromium-driver, or set CHROMIUM and CHROMEDRIVER",
+                browser.display(),
                 a.unwrap_or_else(|| "not working".into()),
+                driver.display(),
                 b.unwrap_or_else(|| "not working".into())
             )),
         }
+    }
+
+    /// A capabilities file for wasm-bindgen-test-runner naming the Chromium to drive (it reads
+    /// the path in `WASM_BINDGEN_TEST_WEBDRIVER_JSON`), under `target/`.
+    pub fn webdriver_json(&self) -> Result<PathBuf, String> {
+        let path = self.root.join("target/webdriver.json");
+        let text =
+            format!("{{\"goog:chromeOptions\": {{\"binary\": {}}}}}\n", json_string(&chromium().to_string_lossy()));
+        fs::create_dir_all(self.root.join("target")).map_err(|e| format!("cannot create target/: {e}"))?;
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(path)
     }
 
     /// `npm ci` in tests/e2e (playwright-core and binaryen's wasm-opt), unless already done for this lock file.
@@ -188,7 +265,14 @@ impl Tools {
             skip("npm packages in tests/e2e")?;
         } else {
             println!("Installing npm packages in tests/e2e (npm ci)\u{2026}");
-            self.run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
+            self.run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir)).map_err(|e| {
+                way_out(
+                    "the npm packages of tests/e2e (playwright-core, and binaryen's wasm-opt for release builds)",
+                    "npm ci (in tests/e2e)",
+                    &e,
+                    "install Node.js 20 or later with npm, then run `npm ci` in tests/e2e",
+                )
+            })?;
             fs::write(&stamp, &lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
         }
         let wasm_opt = self.output("wasm-opt", &["--version"]).unwrap_or_default();
@@ -200,6 +284,26 @@ impl Tools {
             ))
         }
     }
+}
+
+/// A failed install, said so that a person knows what is missing, what was tried, and what to do.
+fn way_out(what: &str, command: &str, error: &str, instead: &str) -> String {
+    format!("could not install {what}: `{command}` failed ({error}). Way out: {instead}.")
+}
+
+/// `s` as a JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn skip(what: &str) -> Result<(), String> {

@@ -926,8 +926,9 @@ impl Checker {
 
     fn acl_rules(&mut self, id: &str, dir: &str, rules: &[doc::AclRule]) -> Vec<AclRule> {
         let mut out: Vec<AclRule> = Vec::new();
+        let mut numbers = std::collections::BTreeSet::new();
         for (i, r) in rules.iter().enumerate() {
-            if out.iter().any(|o| o.number == r.number) {
+            if numbers.contains(&r.number) {
                 self.push(Diagnostic::error(K::DuplicateAclRuleNumber { number: r.number }).at(
                     "network ACL",
                     id,
