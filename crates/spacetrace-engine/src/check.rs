@@ -939,6 +939,7 @@ impl Checker {
             let ports = self.port_range("network ACL", id, &format!("{dir}[{i}].ports"), &r.ports);
             let cidr = self.cidr("network ACL", id, &format!("{dir}[{i}].cidr"), &r.cidr);
             if let (Some(ports), Some(cidr)) = (ports, cidr) {
+                numbers.insert(r.number);
                 out.push(AclRule { number: r.number, protocol: r.protocol, ports, cidr, action: r.action });
             }
         }
