@@ -1,9 +1,17 @@
 //! Applying a suggested configuration change to a document: the "apply" button. The result is a
 //! new document; the input is never changed. Changes to the question, and "no configuration
 //! allows this", are not configuration changes and are refused.
+//!
+//! A fix names objects by ID, as the checked model holds them. A document may hold more than one
+//! object with an ID (an error the checker reports, keeping the first it meets and leaving the
+//! others out): the change is made to the very object the model holds, found by the model's
+//! identity (its space, VPC or remote network), never to one the checker left out.
+
+use std::collections::BTreeMap;
 
 use ipnet::IpNet;
 
+use crate::check::{Checked, check};
 use crate::cidr::parse_cidr;
 use crate::doc::{self, Document, PeeringStatus, TunnelStatus};
 use crate::trace::{Direction, Fix};
@@ -17,40 +25,95 @@ pub enum ApplyError {
     Missing { id: String },
 }
 
+/// The objects of a document, as the checked model holds them.
+struct Held<'c> {
+    checked: &'c Checked,
+}
+
+impl Held<'_> {
+    /// The app with this ID the model holds, in the document.
+    fn app<'d>(&self, doc: &'d mut Document, id: &str) -> Option<&'d mut doc::App> {
+        let m = &self.checked.model;
+        let app = m.app(m.find_app(id)?);
+        let list = match app.space {
+            Some(s) => {
+                // Top-level IDs: the first object with an ID is the one the checker holds.
+                let space = &m.space(s).id;
+                &mut doc.spaces.iter_mut().find(|x| x.id == *space)?.apps
+            }
+            None => &mut doc.common_runtime_apps,
+        };
+        list.iter_mut().find(|a| a.id == id)
+    }
+
+    /// The VPC (in the document) that holds the checked object `id` of a kind `has` finds.
+    fn vpc<'d>(&self, doc: &'d mut Document, has: impl Fn(&crate::model::Vpc) -> bool) -> Option<&'d mut doc::Vpc> {
+        let vpc = self.checked.model.vpcs.iter().find(|v| has(v))?;
+        doc.vpcs.iter_mut().find(|v| v.id == vpc.id)
+    }
+
+    fn route_table<'d>(&self, doc: &'d mut Document, id: &str) -> Option<&'d mut doc::RouteTable> {
+        let vpc = self.vpc(doc, |v| v.route_tables.iter().any(|r| r.id == id))?;
+        vpc.route_tables.iter_mut().find(|r| r.id == id)
+    }
+
+    fn security_group<'d>(&self, doc: &'d mut Document, id: &str) -> Option<&'d mut doc::SecurityGroup> {
+        let vpc = self.vpc(doc, |v| v.security_groups.iter().any(|g| g.id == id))?;
+        vpc.security_groups.iter_mut().find(|g| g.id == id)
+    }
+
+    fn network_acl<'d>(&self, doc: &'d mut Document, id: &str) -> Option<&'d mut doc::NetworkAcl> {
+        let vpc = self.vpc(doc, |v| v.network_acls.iter().any(|a| a.id == id))?;
+        vpc.network_acls.iter_mut().find(|a| a.id == id)
+    }
+
+    /// The ports list of the host, remote host or external service `id`.
+    fn listener<'d>(&self, doc: &'d mut Document, id: &str) -> Option<&'d mut Vec<doc::Listen>> {
+        let m = &self.checked.model;
+        if let Some(h) = m.find_host(id) {
+            let vpc = &m.vpc(m.host(h).vpc).id;
+            let v = doc.vpcs.iter_mut().find(|x| x.id == *vpc)?;
+            return v.hosts.iter_mut().find(|x| x.id == id).map(|x| &mut x.ports);
+        }
+        if let Some(h) = m.find_remote_host(id) {
+            let remote = &m.remote(m.remote_host(h).remote).id;
+            let r = doc.remote_networks.iter_mut().find(|x| x.id == *remote)?;
+            return r.hosts.iter_mut().find(|x| x.id == id).map(|x| &mut x.ports);
+        }
+        m.find_service(id)?;
+        doc.external_services.iter_mut().find(|x| x.id == id).map(|x| &mut x.ports)
+    }
+
+    fn holds_space(&self, id: &str) -> bool {
+        self.checked.model.spaces.iter().any(|x| x.id == id)
+    }
+
+    fn holds_vpc(&self, id: &str) -> bool {
+        self.checked.model.vpcs.iter().any(|x| x.id == id)
+    }
+}
+
 /// Apply one fix, returning the changed document.
 pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
+    if !fix.is_configuration_change() {
+        return Err(ApplyError::NotAConfigurationChange);
+    }
+    let checked = check(document);
+    let held = Held { checked: &checked };
     let mut doc = document.clone();
     let missing = |id: &str| ApplyError::Missing { id: id.to_owned() };
     match fix {
         Fix::AddRoute { route_table, destination, target } => {
-            let rt = doc
-                .vpcs
-                .iter_mut()
-                .flat_map(|v| v.route_tables.iter_mut())
-                .find(|r| r.id == *route_table)
-                .ok_or_else(|| missing(route_table))?;
+            let rt = held.route_table(&mut doc, route_table).ok_or_else(|| missing(route_table))?;
             rt.routes.push(doc::Route { destination: destination.to_string(), target: target.clone() });
         }
         Fix::ReplaceRoute { route_table, destination, target } => {
-            let rt = doc
-                .vpcs
-                .iter_mut()
-                .flat_map(|v| v.route_tables.iter_mut())
-                .find(|r| r.id == *route_table)
-                .ok_or_else(|| missing(route_table))?;
-            // The first route for the destination is the one that decides (as checking reads it).
-            let same = |text: &str| matches!(parse_cidr(text), Ok((IpNet::V4(n), _)) if n == *destination);
-            let route = rt.routes.iter_mut().find(|r| same(&r.destination)).ok_or_else(|| missing(route_table))?;
-            route.target = target.clone();
+            let rt = held.route_table(&mut doc, route_table).ok_or_else(|| missing(route_table))?;
+            replace_route(rt, *destination, target).ok_or_else(|| missing(route_table))?;
         }
         Fix::AddSecurityGroupRule { group, direction, protocol, ports, cidrs } => {
             let allows_all = doc.omitted_outbound_allows_all();
-            let sg = doc
-                .vpcs
-                .iter_mut()
-                .flat_map(|v| v.security_groups.iter_mut())
-                .find(|g| g.id == *group)
-                .ok_or_else(|| missing(group))?;
+            let sg = held.security_group(&mut doc, group).ok_or_else(|| missing(group))?;
             let rules = match direction {
                 Direction::Inbound => &mut sg.inbound,
                 // A group given no outbound rules keeps what it allowed (everything, from version 2).
@@ -64,17 +127,20 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
                 cidr: c.to_string(),
             }));
         }
-        Fix::AddAclRule { acl, direction, number, protocol, ports, cidr } => {
-            let a = doc
-                .vpcs
-                .iter_mut()
-                .flat_map(|v| v.network_acls.iter_mut())
-                .find(|a| a.id == *acl)
-                .ok_or_else(|| missing(acl))?;
+        Fix::AddAclRule { acl, direction, number, protocol, ports, cidr, renumber } => {
+            let a = held.network_acl(&mut doc, acl).ok_or_else(|| missing(acl))?;
             let rules = match direction {
                 Direction::Inbound => &mut a.inbound,
                 Direction::Outbound => &mut a.outbound,
             };
+            // Every rule of an old number takes its new one at once (so 1 → 2 and 2 → 3 do not
+            // both move the rule numbered 1).
+            let to: BTreeMap<u32, u32> = renumber.iter().map(|r| (r.from, r.to)).collect();
+            for r in rules.iter_mut() {
+                if let Some(n) = to.get(&r.number) {
+                    r.number = *n;
+                }
+            }
             rules.push(doc::AclRule {
                 number: *number,
                 protocol: *protocol,
@@ -88,33 +154,31 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
             p.status = PeeringStatus::Active;
         }
         Fix::CreatePeering { space, vpc } => {
-            if !doc.spaces.iter().any(|s| s.id == *space) {
-                return Err(missing(space));
-            }
-            if !doc.vpcs.iter().any(|v| v.id == *vpc) {
-                return Err(missing(vpc));
-            }
-            // Drop a deleted peering between the two, then add an active one.
-            doc.peerings.retain(|p| !(p.space == *space && p.vpc == *vpc && p.status == PeeringStatus::Deleted));
-            let id = unused_id(&doc, &format!("pcx-{vpc}"));
-            doc.peerings.push(doc::Peering {
-                id,
-                space: space.clone(),
-                vpc: vpc.clone(),
-                status: PeeringStatus::Active,
-                extra: Default::default(),
-            });
+            create_peering(&held, &mut doc, space, vpc)?;
         }
-        Fix::AddTrustedRange { space, cidr } => {
+        Fix::CreatePeeringWithRoute { space, vpc, route_table, destination, replace } => {
+            let id = create_peering(&held, &mut doc, space, vpc)?;
+            let rt = held.route_table(&mut doc, route_table).ok_or_else(|| missing(route_table))?;
+            if *replace {
+                replace_route(rt, *destination, &id).ok_or_else(|| missing(route_table))?;
+            } else {
+                rt.routes.push(doc::Route { destination: destination.to_string(), target: id });
+            }
+        }
+        Fix::AddTrustedRanges { space, cidrs } => {
             let s = doc.spaces.iter_mut().find(|s| s.id == *space).ok_or_else(|| missing(space))?;
-            s.trusted_ip_ranges.get_or_insert_with(Vec::new).push(cidr.to_string());
+            // A space that lists no ranges trusts 0.0.0.0/0 (TIP-DEFAULT); listing some replaces
+            // that, so the default is listed first and keeps admitting what it did.
+            let ranges =
+                s.trusted_ip_ranges.get_or_insert_with(|| vec![crate::check::DEFAULT_TRUSTED_RANGE.to_owned()]);
+            ranges.extend(cidrs.iter().map(|c| c.to_string()));
         }
         Fix::AddToAllowlist { service, cidrs } => {
             let s = doc.external_services.iter_mut().find(|s| s.id == *service).ok_or_else(|| missing(service))?;
             s.allowlist.get_or_insert_with(Vec::new).extend(cidrs.iter().map(|c| c.to_string()));
         }
         Fix::ScaleProcess { app, process, dynos } => {
-            let a = find_app(&mut doc, app).ok_or_else(|| missing(app))?;
+            let a = held.app(&mut doc, app).ok_or_else(|| missing(app))?;
             match a.process_types.iter_mut().find(|p| p.name == *process) {
                 Some(p) => p.dynos = *dynos,
                 None => a.process_types.push(doc::ProcessType {
@@ -126,28 +190,13 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
             }
         }
         Fix::ListenOnPort { target, process: Some(process), port } => {
-            let a = find_app(&mut doc, target).ok_or_else(|| missing(target))?;
+            let a = held.app(&mut doc, target).ok_or_else(|| missing(target))?;
             let p = a.process_types.iter_mut().find(|p| p.name == *process).ok_or_else(|| missing(process))?;
             p.ports.push(doc::Listen { protocol: port.protocol, port: port.port });
         }
         Fix::ListenOnPort { target, process: None, port } => {
-            let listen = doc::Listen { protocol: port.protocol, port: port.port };
-            let ports = doc
-                .vpcs
-                .iter_mut()
-                .flat_map(|v| v.hosts.iter_mut())
-                .find(|h| h.id == *target)
-                .map(|h| &mut h.ports)
-                .or_else(|| {
-                    doc.remote_networks
-                        .iter_mut()
-                        .flat_map(|r| r.hosts.iter_mut())
-                        .find(|h| h.id == *target)
-                        .map(|h| &mut h.ports)
-                })
-                .or_else(|| doc.external_services.iter_mut().find(|s| s.id == *target).map(|s| &mut s.ports))
-                .ok_or_else(|| missing(target))?;
-            ports.push(listen);
+            let ports = held.listener(&mut doc, target).ok_or_else(|| missing(target))?;
+            ports.push(doc::Listen { protocol: port.protocol, port: port.port });
         }
         Fix::BringTunnelUp { vpn } => {
             let v = doc.vpns.iter_mut().find(|v| v.id == *vpn).ok_or_else(|| missing(vpn))?;
@@ -171,24 +220,25 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
             );
         }
         Fix::CreateVpn { space, remote } => {
-            if !doc.spaces.iter().any(|s| s.id == *space) {
+            if !held.holds_space(space) {
                 return Err(missing(space));
             }
-            let r = doc.remote_networks.iter().find(|r| r.id == *remote).ok_or_else(|| missing(remote))?;
+            // The remote network as checked: its readable CIDRs and public address.
+            let r = checked.model.remotes.iter().find(|r| r.id == *remote).ok_or_else(|| missing(remote))?;
             let vpn = doc::Vpn {
                 id: unused_id(&doc, &format!("vpn-{remote}")),
-                name: format!("VPN to {}", if r.name.is_empty() { &r.id } else { &r.name }),
+                name: format!("VPN to {}", r.name),
                 space: space.clone(),
                 remote_network: remote.clone(),
-                customer_gateway: r.public_egress_ip.clone().unwrap_or_default(),
-                routable_cidrs: r.cidrs.clone(),
+                customer_gateway: r.public_egress_ip.map(|a| a.to_string()).unwrap_or_default(),
+                routable_cidrs: r.cidrs.iter().map(|c| c.to_string()).collect(),
                 tunnel_status: TunnelStatus::Up,
                 extra: Default::default(),
             };
             doc.vpns.push(vpn);
         }
         Fix::RecreateWithInternalRouting { app } => {
-            let a = find_app(&mut doc, app).ok_or_else(|| missing(app))?;
+            let a = held.app(&mut doc, app).ok_or_else(|| missing(app))?;
             a.internal_routing = true;
         }
         Fix::UsePort { .. } | Fix::UseHostname { .. } | Fix::UseDynoAddress { .. } | Fix::NoConfiguration { .. } => {
@@ -198,8 +248,38 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
     Ok(doc)
 }
 
-fn find_app<'d>(doc: &'d mut Document, id: &str) -> Option<&'d mut doc::App> {
-    doc.common_runtime_apps.iter_mut().chain(doc.spaces.iter_mut().flat_map(|s| s.apps.iter_mut())).find(|a| a.id == id)
+/// Point the table's route for `destination` (the first listed, the one checking reads) at `target`.
+fn replace_route(rt: &mut doc::RouteTable, destination: ipnet::Ipv4Net, target: &str) -> Option<()> {
+    let same = |text: &str| matches!(parse_cidr(text), Ok((IpNet::V4(n), _)) if n == destination);
+    let route = rt.routes.iter_mut().find(|r| same(&r.destination))?;
+    route.target = target.to_owned();
+    Some(())
+}
+
+/// Peer `vpc` with `space`, accepted. A deleted peering between the two makes way for the new one
+/// (a new connection, so a new ID: routes to the deleted one stay blackholes); it is replaced
+/// where it stands, so nothing after it in the document moves. Returns the new peering's ID.
+fn create_peering(held: &Held<'_>, doc: &mut Document, space: &str, vpc: &str) -> Result<String, ApplyError> {
+    let missing = |id: &str| ApplyError::Missing { id: id.to_owned() };
+    if !held.holds_space(space) {
+        return Err(missing(space));
+    }
+    if !held.holds_vpc(vpc) {
+        return Err(missing(vpc));
+    }
+    let id = unused_id(doc, &format!("pcx-{vpc}"));
+    let peering = doc::Peering {
+        id: id.clone(),
+        space: space.to_owned(),
+        vpc: vpc.to_owned(),
+        status: PeeringStatus::Active,
+        extra: Default::default(),
+    };
+    match doc.peerings.iter_mut().find(|p| p.space == space && p.vpc == vpc && p.status == PeeringStatus::Deleted) {
+        Some(deleted) => *deleted = peering,
+        None => doc.peerings.push(peering),
+    }
+    Ok(id)
 }
 
 /// Every ID in the document.

@@ -23,6 +23,8 @@ pub const MAX_OBJECTS: usize = 5_000;
 pub const MAX_NAME: usize = 200;
 /// At most this many trusted IP ranges per space (TIP-LIMIT).
 pub const MAX_TRUSTED_RANGES: usize = 20;
+/// What a space that lists no trusted IP ranges trusts (TIP-DEFAULT).
+pub const DEFAULT_TRUSTED_RANGE: &str = "0.0.0.0/0";
 /// At most this many VPCs peered to one space (PEER-LIMIT).
 pub const MAX_PEERINGS: usize = 5;
 /// `$PORT` when the document does not say.
@@ -445,6 +447,7 @@ impl Checker {
             reserved,
             trusted,
             trusted_defaulted,
+            trusted_listed: d.trusted_ip_ranges.as_ref().map_or(0, Vec::len),
             outbound_ips,
             apps: Vec::new(),
             addons: Vec::new(),
@@ -496,7 +499,13 @@ impl Checker {
             }
             self.extras(&p.extra, KIND, id);
             let ports = self.ports(KIND, id, &format!("{field}.ports"), &p.ports);
-            processes.push(Process { name: p.name.clone(), dynos: p.dynos.min(10_000), ports, address: None });
+            processes.push(Process {
+                name: p.name.clone(),
+                dynos: p.dynos.min(10_000),
+                ports,
+                address: None,
+                address_once_scaled: None,
+            });
         }
         if d.web_port == Some(0) {
             self.push(Diagnostic::error(K::PortZero).at(KIND, id, "web_port"));
@@ -1121,41 +1130,24 @@ impl Checker {
         for s in 0..self.model.spaces.len() {
             let space = &self.model.spaces[s];
             let subnets = space.dyno_subnets.clone();
-            let cidr = space.cidr;
             let apps = space.apps.clone();
             let mut n: u32 = 0;
-            let mut endpoint_offset: u32 = 10;
             for a in apps {
                 let app = &mut self.model.apps[a.ix()];
                 for p in &mut app.processes {
-                    if p.dynos > 0 && !subnets.is_empty() {
+                    if !subnets.is_empty() {
+                        // A process scaled to zero has no address yet: the one it gets once scaled
+                        // to one dyno (the processes before it keep theirs) is kept aside.
                         let subnet = subnets[(n as usize) % subnets.len()];
                         let offset = 4 + n / subnets.len() as u32;
-                        p.address = Some(Ipv4Addr::from(u32::from(subnet.network()).saturating_add(offset)));
+                        let address = Ipv4Addr::from(u32::from(subnet.network()).saturating_add(offset));
+                        p.address_once_scaled = Some(address);
+                        p.address = (p.dynos > 0).then_some(address);
                     }
                     n += p.dynos.min(64);
                 }
-                if app.internal_routing {
-                    // An address in the space CIDR outside the dyno subnets (IR-PEER-ROUTE-16),
-                    // searched within the CIDR only, so a full or tiny space ends the search.
-                    let base = u32::from(cidr.network());
-                    let last = u32::from(cidr.broadcast());
-                    let mut found = None;
-                    while let Some(candidate) = base.checked_add(endpoint_offset).filter(|c| *c < last) {
-                        let addr = Ipv4Addr::from(candidate);
-                        match subnets.iter().find(|s| s.contains(&addr)) {
-                            // Skip the whole dyno subnet at once.
-                            Some(s) => endpoint_offset = (u32::from(s.broadcast()) - base).saturating_add(1),
-                            None => {
-                                endpoint_offset += 1;
-                                found = Some(addr);
-                                break;
-                            }
-                        }
-                    }
-                    app.ir_endpoint = found;
-                }
             }
+            self.model.assign_ir_endpoints(SpaceIx(s as u32));
         }
         for app in self.model.apps.iter_mut().filter(|a| a.space.is_none()) {
             for p in &mut app.processes {
@@ -1163,6 +1155,7 @@ impl Checker {
                     // A /30 inside 172.16.0.0/12 per dyno (DYNO-INTERFACE); the dyno is its second address.
                     let base = u32::from(Ipv4Addr::new(172, 16, 0, 0));
                     p.address = Some(Ipv4Addr::from(base + ((cr_counter % (1 << 18)) << 2) + 2));
+                    p.address_once_scaled = p.address;
                 }
                 cr_counter += p.dynos.max(1);
             }

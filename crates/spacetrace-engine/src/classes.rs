@@ -354,7 +354,9 @@ fn col_key(m: &Model, svc: &ServiceEnd) -> ColKey {
                     runtime: runtime(m, app.space),
                     exists: p.is_some(),
                     dynos: p.is_some_and(|p| p.dynos > 0),
-                    address: p.is_some_and(|p| p.address.is_some()),
+                    // A process scaled to zero is reached, from a VPC host, at the address it
+                    // gets once scaled.
+                    address: p.is_some_and(|p| p.address_once_scaled.is_some()),
                     listens: app.listens(process, protocol, port),
                 }
             }
@@ -392,7 +394,9 @@ fn col_key(m: &Model, svc: &ServiceEnd) -> ColKey {
 /// The address a host's outbound security groups are asked about for this destination.
 fn col_target(m: &Model, dst: Dst) -> Option<IpAddr> {
     match dst {
-        Dst::DynoAddress { app, process } => m.apps.get(app.ix())?.processes.get(process)?.address.map(IpAddr::V4),
+        Dst::DynoAddress { app, process } => {
+            m.apps.get(app.ix())?.processes.get(process)?.address_once_scaled.map(IpAddr::V4)
+        }
         Dst::Hostname(b) => m.apps.get(b.ix())?.ir_endpoint.map(IpAddr::V4),
         _ => None,
     }

@@ -51,6 +51,8 @@ trait Sink {
     fn seen(&mut self, f: impl FnOnce() -> SeenAs);
     fn suggest(&mut self, rule: R, fixes: impl FnOnce() -> Vec<Fix>);
     fn assume(&mut self, a: Assumption);
+    /// The step that blocked, where it is recorded (a full trace).
+    fn blocked_at(&self) -> Option<StepRef>;
 }
 
 #[derive(Default)]
@@ -88,6 +90,9 @@ impl Sink for Full {
             self.assumed.push(a);
         }
     }
+    fn blocked_at(&self) -> Option<StepRef> {
+        self.blocked_at
+    }
 }
 
 struct Quick;
@@ -98,6 +103,9 @@ impl Sink for Quick {
     fn seen(&mut self, _: impl FnOnce() -> SeenAs) {}
     fn suggest(&mut self, _: R, _: impl FnOnce() -> Vec<Fix>) {}
     fn assume(&mut self, _: Assumption) {}
+    fn blocked_at(&self) -> Option<StepRef> {
+        None
+    }
 }
 
 /// A public source address as a filter sees it.
@@ -147,21 +155,29 @@ fn via_hostname(app: &App, process: Option<&Process>) -> Vec<Fix> {
     }
 }
 
-/// The number for a new ACL allow rule that must come before a denying rule (or at the end).
 /// The highest rule number AWS accepts in a network ACL.
 const ACL_MAX_NUMBER: u32 = 32766;
 
-/// A free rule number for an allow rule that decides before `decision`: below the deny that
-/// matched (the highest free number under it), or anywhere when only the implicit deny matched
-/// (ten past the highest rule within AWS's range, else the first free number). `None` when no
-/// free number comes first (a deny numbered 1, or every number under it taken). Bounded: it looks
-/// at no more numbers than there are rules, plus one.
+/// A free rule number for an allow rule that decides before `decision` (`rules` sorted by number,
+/// as the model keeps them): below the deny that matched (the highest free number under it), or
+/// anywhere when only the implicit deny matched (ten past the highest rule within AWS's range,
+/// else the first free number). `None` when no free number comes first (a deny numbered 1, or
+/// every number under it taken). One pass over the rules.
 fn free_acl_number(rules: &[AclRule], decision: AclDecision) -> Option<u32> {
-    let taken = |n: u32| rules.iter().any(|r| r.number == n);
+    let taken = |n: u32| rules.binary_search_by_key(&n, |r| r.number).is_ok();
     match decision {
         AclDecision::Denied { number } => {
-            let top = number.checked_sub(1)?.min(ACL_MAX_NUMBER);
-            (1..=top).rev().take(rules.len() + 1).find(|&n| !taken(n))
+            let mut free = number.checked_sub(1)?.min(ACL_MAX_NUMBER);
+            for r in rules.iter().rev() {
+                if r.number > free {
+                    continue;
+                }
+                if r.number < free || free == 0 {
+                    break;
+                }
+                free -= 1;
+            }
+            (free >= 1).then_some(free)
         }
         AclDecision::ImplicitDeny | AclDecision::Allowed { .. } => {
             let highest = rules.iter().map(|r| r.number).filter(|&n| n <= ACL_MAX_NUMBER).max();
@@ -169,9 +185,94 @@ fn free_acl_number(rules: &[AclRule], decision: AclDecision) -> Option<u32> {
             if after <= ACL_MAX_NUMBER && !taken(after) {
                 return Some(after);
             }
-            (1..=ACL_MAX_NUMBER).take(rules.len() + 1).find(|&n| !taken(n))
+            let mut free = 1;
+            for r in rules.iter().filter(|r| r.number >= 1) {
+                if r.number > free {
+                    break;
+                }
+                free = r.number + 1;
+            }
+            (free <= ACL_MAX_NUMBER).then_some(free)
         }
     }
+}
+
+/// Where a new allow rule goes so that it decides before `decision` (`rules` sorted by number):
+/// a free number ([`free_acl_number`]), else the deny's own number (1 at least), the deny and
+/// the rules numbered right after it moving up one each to make room; their order, and so what
+/// they decide, is kept. `None` when that would push a rule past AWS's highest number.
+fn acl_slot(rules: &[AclRule], decision: AclDecision) -> Option<(u32, Vec<AclRenumber>)> {
+    if let Some(n) = free_acl_number(rules, decision) {
+        return Some((n, Vec::new()));
+    }
+    let AclDecision::Denied { number: deny } = decision else { return None };
+    let first = rules.iter().position(|r| r.number == deny)?;
+    let number = deny.max(1);
+    if number > ACL_MAX_NUMBER {
+        return None;
+    }
+    let mut renumber = Vec::new();
+    let mut previous = number;
+    for r in &rules[first..] {
+        if r.number > previous {
+            break;
+        }
+        let to = previous + 1;
+        if to > ACL_MAX_NUMBER {
+            return None;
+        }
+        renumber.push(AclRenumber { from: r.number, to });
+        previous = to;
+    }
+    Some((number, renumber))
+}
+
+/// The suggested fixes, each vetted by the gesture's policy ([`crate::policy::fix_refusal`]): a
+/// change the platform would refuse is dropped, and when none is left, the answer says that no
+/// configuration allows it, with what to do instead.
+fn vetted(m: &Model, fixes: Vec<Fix>) -> Vec<Fix> {
+    let mut kept = Vec::with_capacity(fixes.len());
+    let mut refused = None;
+    for fix in fixes {
+        match crate::policy::fix_refusal(m, &fix) {
+            None => kept.push(fix),
+            Some(r) => {
+                refused.get_or_insert((r, fix));
+            }
+        }
+    }
+    if kept.is_empty()
+        && let Some((refusal, fix)) = refused
+    {
+        kept.push(Fix::NoConfiguration { workaround: instead_of_refused(m, &refusal, &fix) });
+    }
+    kept
+}
+
+/// What to do when the platform refuses the change that would connect.
+fn instead_of_refused(m: &Model, refusal: &crate::policy::Refusal, fix: &Fix) -> Option<Workaround> {
+    use crate::policy::RefusalKind as K;
+    Some(match &refusal.kind {
+        K::PeeringOnFir { space } | K::VpnOnFir { space } | K::TrustedIpsOnFir { space } | K::ShieldOnFir { space } => {
+            Workaround::UseCedarSpace { space: space.clone() }
+        }
+        K::PeeringVpcNotPrivate { vpc, .. } | K::PeeringOverlap { vpc, .. } => {
+            Workaround::RenumberVpc { vpc: vpc.clone() }
+        }
+        K::PeeringLimit { space, .. } => Workaround::RaisePeeringLimit { space: space.clone() },
+        K::TrustedIpLimit { space, max } => Workaround::FreeTrustedRanges {
+            space: space.clone(),
+            listed: m.spaces.iter().find(|s| s.id == *space).map_or(0, |s| s.trusted_listed),
+            max: *max,
+            cidrs: match fix {
+                Fix::AddTrustedRanges { cidrs, .. } => cidrs.clone(),
+                _ => Vec::new(),
+            },
+        },
+        K::AlreadyPeered { .. } | K::InternalRoutingAfterCreation { .. } | K::InternalRoutingNotCedar { .. } => {
+            return None;
+        }
+    })
 }
 
 struct Ev<'m, S> {
@@ -196,7 +297,8 @@ impl<'m, S: Sink> Ev<'m, S> {
     /// Record a blocking step and its fixes; the caller returns the `Stop`.
     fn stop(&mut self, rule: R, detail: impl FnOnce() -> Detail, fixes: impl FnOnce() -> Vec<Fix>) -> Stop {
         self.s.step(rule, Decision::Block, detail);
-        self.s.suggest(rule, fixes);
+        let m = self.m;
+        self.s.suggest(rule, || vetted(m, fixes()));
         Stop(rule)
     }
 
@@ -409,17 +511,29 @@ impl<'m, S: Sink> Ev<'m, S> {
             source: src.to_source(),
             missing: missing.clone(),
         });
+        let m = self.m;
+        // Every outbound IP must be admitted: one change adds all that are missing.
         self.s.suggest(R::TipFilter, || {
             if missing.is_empty() {
                 Self::no_config(None)
             } else {
-                missing.iter().map(|cidr| Fix::AddTrustedRange { space: space_id.clone(), cidr: *cidr }).collect()
+                vetted(m, vec![Fix::AddTrustedRanges { space: space_id, cidrs: missing }])
             }
         });
-        // A peered VPC or VPN-connected network could use Internal Routing instead.
+        // A peered VPC or VPN-connected network could use Internal Routing instead, where the
+        // private path then gets further than this (the platform allowing it).
         if let (Some(a), Src::Host(_) | Src::RemoteHost(_)) = (recreate, self.q.src()) {
-            let id = self.m.app(a).id.clone();
-            self.s.suggest(R::IrAtCreation, || vec![Fix::RecreateWithInternalRouting { app: id }]);
+            let (q, here) = (self.q, self.s.blocked_at());
+            self.s.suggest(R::IrAtCreation, || {
+                let fix = Fix::RecreateWithInternalRouting { app: m.app(a).id.clone() };
+                if crate::policy::fix_refusal(m, &fix).is_some() {
+                    return Vec::new();
+                }
+                let recreated = evaluate(&m.with_internal_routing(a), &q);
+                let at = |s: Option<StepRef>| s.map(|s| (s.hop, s.step));
+                let further = recreated.verdict == Verdict::Connected || at(recreated.blocked_at) > at(here);
+                if further { vec![fix] } else { Vec::new() }
+            });
         }
         Err(Stop(R::TipFilter))
     }
@@ -663,8 +777,15 @@ impl<'m, S: Sink> Ev<'m, S> {
         Ok(())
     }
 
-    /// Find the peering a space uses to reach a VPC, or explain why there is none.
-    fn peering_to(&mut self, s: SpaceIx, v: VpcIx) -> Result<&'m Peering, Stop> {
+    /// Find the peering a space uses to reach a VPC, or explain why there is none. `from_host`:
+    /// the traffic comes from this VPC host to this space address, so a new peering needs its
+    /// route too (the host's route table decides first).
+    fn peering_to(
+        &mut self,
+        s: SpaceIx,
+        v: VpcIx,
+        from_host: Option<(&'m Host, Ipv4Addr)>,
+    ) -> Result<&'m Peering, Stop> {
         let m = self.m;
         let (space, vpc) = (m.space(s), m.vpc(v));
         let Some(pix) = best_peering(m, s, v) else {
@@ -691,7 +812,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             return Err(self.stop(
                 R::PeerAccepted,
                 || Detail::NoPeering { vpc: vpc.name.clone() },
-                || vec![Fix::CreatePeering { space: space.id.clone(), vpc: vpc.id.clone() }],
+                || vec![create_peering(m, space, vpc, from_host)],
             ));
         };
         let peering = m.peering(pix);
@@ -715,7 +836,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 || Detail::PeeringState { peering: peering.id.clone(), status },
                 || match status {
                     PeeringStatus::PendingAcceptance => vec![Fix::AcceptPeering { peering: peering.id.clone() }],
-                    _ => vec![Fix::CreatePeering { space: space.id.clone(), vpc: vpc.id.clone() }],
+                    _ => vec![create_peering(m, space, vpc, from_host)],
                 },
             ));
         }
@@ -803,18 +924,17 @@ impl<'m, S: Sink> Ev<'m, S> {
             } else {
                 let cidr = IpNet::V4(space.cidr);
                 // The fix is worked out only when a full trace is asked for.
-                return self.block(R::PeerNacl, detail, || {
-                    free_acl_number(rules, decision)
-                        .map(|number| Fix::AddAclRule {
-                            acl: acl.id.clone(),
-                            direction: dir,
-                            number,
-                            protocol: rule_protocol(protocol),
-                            ports,
-                            cidr,
-                        })
-                        .into_iter()
-                        .collect()
+                return self.block(R::PeerNacl, detail, || match acl_slot(rules, decision) {
+                    Some((number, renumber)) => vec![Fix::AddAclRule {
+                        acl: acl.id.clone(),
+                        direction: dir,
+                        number,
+                        protocol: rule_protocol(protocol),
+                        ports,
+                        cidr,
+                        renumber,
+                    }],
+                    None => Self::no_config(Some(Workaround::RenumberAcl { acl: acl.id.clone() })),
                 });
             }
         }
@@ -952,7 +1072,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         }
         let Some(src_addr) = self.dyno_address(a, p) else { return Err(Stop(R::PsCidrs)) };
-        let peering = self.peering_to(s, host.vpc)?;
+        let peering = self.peering_to(s, host.vpc, None)?;
         self.primary_cidr(host)?;
         self.route_back(host, space, peering, src_addr, false)?;
         self.acl(host, space, IpAddr::V4(src_addr), Direction::Inbound)?;
@@ -1000,20 +1120,33 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         }
         self.pass(R::VpnTunnelUp, || Detail::Tunnel { vpn: vpn.name.clone(), up: true });
+        let overlaps = |c: &IpNet| match c {
+            IpNet::V4(n) => n.contains(&space.cidr) || space.cidr.contains(n),
+            IpNet::V6(_) => false,
+        };
         let matched = vpn.routable_cidrs.iter().find(|c| c.contains(&remote_addr)).copied();
         let Some(routable) = matched else {
-            let cidr = remote.cidrs.iter().find(|c| c.contains(&remote_addr)).copied().unwrap_or(host_net(remote_addr));
+            // The remote network's CIDR, or the address alone where that CIDR overlaps the space;
+            // an address inside the space cannot be routed at all (VPN-NO-OVERLAP).
+            let cidr = remote
+                .cidrs
+                .iter()
+                .find(|c| c.contains(&remote_addr) && !overlaps(c))
+                .copied()
+                .unwrap_or(host_net(remote_addr));
             return self.block(
                 R::VpnRoutableCidrs,
                 || Detail::Routable { address: remote_addr, matched: None },
-                || vec![Fix::AddRoutableCidr { vpn: vpn.id.clone(), cidr }],
+                || {
+                    if overlaps(&cidr) {
+                        Self::no_config(Some(Workaround::RenumberRemote { remote: remote.id.clone() }))
+                    } else {
+                        vec![Fix::AddRoutableCidr { vpn: vpn.id.clone(), cidr }]
+                    }
+                },
             );
         };
-        let overlaps = match routable {
-            IpNet::V4(n) => n.contains(&space.cidr) || space.cidr.contains(&n),
-            IpNet::V6(_) => false,
-        };
-        if overlaps {
+        if overlaps(&routable) {
             return self.block(
                 R::VpnNoOverlap,
                 || Detail::RoutableOverlap { cidr: routable, space_cidr: space.cidr },
@@ -1090,16 +1223,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         };
         self.s.hop(ComponentKind::ExternalService, &service.id, || service.name.clone());
         let listen = Port { protocol: self.q.protocol(), port: self.q.port() };
-        if !service.ports.contains(&listen) {
-            return self.block(
-                rule,
-                || Detail::NotListening { name: service.name.clone(), port: listen, listening: service.ports.clone() },
-                || match service.ports.first() {
-                    Some(p) => vec![Fix::UsePort { port: p.port }],
-                    None => vec![Fix::ListenOnPort { target: service.id.clone(), process: None, port: listen }],
-                },
-            );
-        }
+        // The allowlist filters the connection before it reaches a port, so it decides first.
         if let Some(list) = &service.allowlist {
             let open = list.iter().any(is_everything);
             match src {
@@ -1145,13 +1269,27 @@ impl<'m, S: Sink> Ev<'m, S> {
                 }
                 Public::Net(_) | Public::Unknown => {}
             }
+        }
+        if let Some(list) = &service.allowlist {
+            let open = list.iter().any(is_everything);
             self.pass(rule, || Detail::Allowlist {
                 service: service.name.clone(),
                 admitted: true,
                 missing: Vec::new(),
                 open,
             });
-        } else {
+        }
+        if !service.ports.contains(&listen) {
+            return self.block(
+                rule,
+                || Detail::NotListening { name: service.name.clone(), port: listen, listening: service.ports.clone() },
+                || match service.ports.first() {
+                    Some(p) => vec![Fix::UsePort { port: p.port }],
+                    None => vec![Fix::ListenOnPort { target: service.id.clone(), process: None, port: listen }],
+                },
+            );
+        }
+        if service.allowlist.is_none() {
             self.pass(rule, || Detail::Listening { name: service.name.clone(), port: listen });
         }
         self.s.seen(|| seen_public(src));
@@ -1245,8 +1383,10 @@ impl<'m, S: Sink> Ev<'m, S> {
             Dst::DynoAddress { app: b, process: bp } => {
                 let t = self.peered_network_to_dyno(b)?;
                 let space = m.space(t);
-                // A process scaled to 0 has no address: the destination hop says so.
-                let Some(dyno) = self.dyno_address(b, bp) else {
+                // A process scaled to 0 has no address yet: the path is walked to the one it gets
+                // once scaled, and the destination hop says it runs nothing (a dyno subnet-less
+                // space gives none: the destination hop says so at once).
+                let Some(dyno) = m.app(b).processes.get(bp).and_then(|p| p.address_once_scaled) else {
                     return self.dyno_destination(b, bp, R::PsPrivateNetwork);
                 };
                 self.host_to_space(host, t, dyno)?;
@@ -1324,7 +1464,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             self.route_back(host, space, m.peering(p), target, ir)?;
             self.acl(host, space, IpAddr::V4(target), Direction::Outbound)?;
         }
-        self.peering_to(t, host.vpc)?;
+        self.peering_to(t, host.vpc, Some((host, target)))?;
         self.primary_cidr(host)?;
         Ok(())
     }
@@ -1373,12 +1513,25 @@ impl<'m, S: Sink> Ev<'m, S> {
     }
 }
 
+/// How the route table `rt` of `vpc` must change so that `addr`, a space address, goes through a
+/// peering by longest-prefix match (`found` is the route that decides today): `(destination,
+/// false)` to add a route for `destination`, the space CIDR (or `addr` alone, were it outside
+/// it), where no route or a less specific one decides; `(destination, true)` to point the
+/// deciding route at the peering instead, where it is as specific or more (a blackhole, a
+/// gateway, another peering would keep winning over an added route). `None` when the `local`
+/// route decides, which cannot be changed: the VPC overlaps the space.
+fn route_change(space: &Space, addr: Ipv4Addr, found: Option<RouteHit<'_>>) -> Option<(Ipv4Net, bool)> {
+    let wanted = if space.cidr.contains(&addr) { space.cidr } else { Ipv4Net::from(addr) };
+    match found {
+        None => Some((wanted, false)),
+        Some(hit) if hit.destination.prefix_len() < wanted.prefix_len() => Some((wanted, false)),
+        Some(RouteHit { index: Some(_), destination, .. }) => Some((destination, true)),
+        Some(RouteHit { index: None, .. }) => None,
+    }
+}
+
 /// A change to the route table `rt` of `vpc` after which `addr`, a space address, goes through
-/// `peering` by longest-prefix match (`found` is the route that decides today). With no route, or
-/// a less specific one, add the space CIDR (or `addr` alone, were it outside it). A route as
-/// specific as that or more (a blackhole, a gateway, another peering) would keep winning over the
-/// added route, so point that route at the peering instead. The `local` route cannot be changed:
-/// the VPC overlaps the space.
+/// `peering` ([`route_change`]).
 fn route_fix(
     vpc: &Vpc,
     rt: &RouteTable,
@@ -1387,17 +1540,47 @@ fn route_fix(
     addr: Ipv4Addr,
     found: Option<RouteHit<'_>>,
 ) -> Vec<Fix> {
-    let wanted = if space.cidr.contains(&addr) { space.cidr } else { Ipv4Net::from(addr) };
-    let add = || vec![Fix::AddRoute { route_table: rt.id.clone(), destination: wanted, target: peering.id.clone() }];
-    match found {
-        None => add(),
-        Some(hit) if hit.destination.prefix_len() < wanted.prefix_len() => add(),
-        Some(RouteHit { index: Some(_), destination, .. }) => {
-            vec![Fix::ReplaceRoute { route_table: rt.id.clone(), destination, target: peering.id.clone() }]
-        }
-        Some(RouteHit { index: None, .. }) => {
-            vec![Fix::NoConfiguration { workaround: Some(Workaround::RenumberVpc { vpc: vpc.id.clone() }) }]
-        }
+    let (route_table, target) = (rt.id.clone(), peering.id.clone());
+    vec![match route_change(space, addr, found) {
+        Some((destination, false)) => Fix::AddRoute { route_table, destination, target },
+        Some((destination, true)) => Fix::ReplaceRoute { route_table, destination, target },
+        None => Fix::NoConfiguration { workaround: Some(Workaround::RenumberVpc { vpc: vpc.id.clone() }) },
+    }]
+}
+
+/// A new peering between `space` and `vpc`; from a host of the VPC, with its route
+/// ([`peering_with_route`]).
+fn create_peering(m: &Model, space: &Space, vpc: &Vpc, from_host: Option<(&Host, Ipv4Addr)>) -> Fix {
+    match from_host {
+        Some((host, addr)) => peering_with_route(m, space, host, addr),
+        None => Fix::CreatePeering { space: space.id.clone(), vpc: vpc.id.clone() },
+    }
+}
+
+/// For traffic from `host` to `addr` in `space`, which has no peering with the host's VPC: the
+/// peering together with the route that sends `addr` through it, since the host's route table
+/// decides before the peering does.
+fn peering_with_route(m: &Model, space: &Space, host: &Host, addr: Ipv4Addr) -> Fix {
+    let vpc = m.vpc(host.vpc);
+    let subnet = &vpc.subnets[host.subnet];
+    let Some(rt_ix) = subnet.route_table else {
+        return Fix::NoConfiguration {
+            workaround: Some(Workaround::PeerAndAssociateRouteTable {
+                space: space.id.clone(),
+                vpc: vpc.id.clone(),
+                subnet: subnet.id.clone(),
+            }),
+        };
+    };
+    match route_change(space, addr, vpc.route(rt_ix, addr)) {
+        Some((destination, replace)) => Fix::CreatePeeringWithRoute {
+            space: space.id.clone(),
+            vpc: vpc.id.clone(),
+            route_table: vpc.route_tables[rt_ix].id.clone(),
+            destination,
+            replace,
+        },
+        None => Fix::NoConfiguration { workaround: Some(Workaround::RenumberVpc { vpc: vpc.id.clone() }) },
     }
 }
 

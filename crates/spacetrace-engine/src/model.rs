@@ -134,6 +134,9 @@ pub struct Process {
     pub ports: Vec<Port>,
     /// The address of the first dyno (`<name>.1`), when one runs.
     pub address: Option<Ipv4Addr>,
+    /// The address the first dyno has once the process runs: `address` when it runs; for a space
+    /// process scaled to zero, the one scaling it to one dyno would give it.
+    pub address_once_scaled: Option<Ipv4Addr>,
 }
 
 impl Process {
@@ -201,6 +204,8 @@ pub struct Space {
     pub trusted: Vec<IpNet>,
     /// Whether the trusted ranges are the default `0.0.0.0/0` (TIP-DEFAULT).
     pub trusted_defaulted: bool,
+    /// How many trusted IP ranges the document lists, readable or not (what TIP-LIMIT counts).
+    pub trusted_listed: usize,
     pub outbound_ips: Vec<IpAddr>,
     pub apps: Vec<AppIx>,
     pub addons: Vec<AddonIx>,
@@ -612,6 +617,50 @@ impl Model {
     }
     pub fn addon(&self, a: AddonIx) -> &Addon {
         &self.addons[a.ix()]
+    }
+
+    /// Give the internally routed apps of space `s` their private endpoints, in app order: the
+    /// first free addresses of the space CIDR outside the dyno subnets (IR-PEER-ROUTE-16),
+    /// searched within the CIDR only, so a full or tiny space ends the search.
+    pub(crate) fn assign_ir_endpoints(&mut self, s: SpaceIx) {
+        let Some(space) = self.spaces.get(s.ix()) else { return };
+        let (cidr, subnets, apps) = (space.cidr, space.dyno_subnets.clone(), space.apps.clone());
+        let base = u32::from(cidr.network());
+        let last = u32::from(cidr.broadcast());
+        let mut offset: u32 = 10;
+        for a in apps {
+            let Some(app) = self.apps.get_mut(a.ix()) else { continue };
+            if !app.internal_routing {
+                app.ir_endpoint = None;
+                continue;
+            }
+            let mut found = None;
+            while let Some(candidate) = base.checked_add(offset).filter(|c| *c < last) {
+                let addr = Ipv4Addr::from(candidate);
+                match subnets.iter().find(|n| n.contains(&addr)) {
+                    // Skip the whole dyno subnet at once.
+                    Some(n) => offset = (u32::from(n.broadcast()) - base).saturating_add(1),
+                    None => {
+                        offset += 1;
+                        found = Some(addr);
+                        break;
+                    }
+                }
+            }
+            app.ir_endpoint = found;
+        }
+    }
+
+    /// This model with the space app `a` recreated with Internal Routing, as checking the
+    /// document so changed would give it (its endpoint, and those of the apps after it).
+    pub fn with_internal_routing(&self, a: AppIx) -> Model {
+        let mut m = self.clone();
+        let Some(app) = m.apps.get_mut(a.ix()) else { return m };
+        let Some(s) = app.space else { return m };
+        app.internal_routing = true;
+        app.internal_routing_requested = true;
+        m.assign_ir_endpoints(s);
+        m
     }
 
     /// The peering between a space and a VPC, if one exists (the first, if several).

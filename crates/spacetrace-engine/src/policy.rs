@@ -1,13 +1,17 @@
 //! What the platform refuses at the gesture: the builder asks before it changes the document,
-//! and shows the refusal's rule and explanation instead of making the change.
+//! and shows the refusal's rule and explanation instead of making the change. Suggested fixes are
+//! vetted by the same functions ([`fix_refusal`]), so the engine never suggests a change the
+//! platform would refuse.
 
 use ipnet::IpNet;
 use serde::Serialize;
 
 use crate::capabilities::{self, Feature, PeeringRefusal};
 use crate::check::{MAX_PEERINGS, MAX_TRUSTED_RANGES, check};
-use crate::doc::{Document, PeeringStatus};
+use crate::doc::{Document, Generation, PeeringStatus};
+use crate::model::{Model, SpaceIx, VpcIx};
 use crate::rules::RuleId;
+use crate::trace::Fix;
 
 /// A refused gesture: the rules it breaks (the most specific first) and what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -62,7 +66,12 @@ pub fn can_peer(doc: &Document, space: &str, vpc: &str) -> Result<(), Refusal> {
         // Nothing to peer: the edit itself refuses a missing object.
         return Ok(());
     };
-    let (s, v) = (crate::model::SpaceIx(s as u32), crate::model::VpcIx(v as u32));
+    can_peer_in(m, SpaceIx(s as u32), VpcIx(v as u32))
+}
+
+/// [`can_peer`] for the spaces and VPCs of a checked model.
+pub fn can_peer_in(m: &Model, s: SpaceIx, v: VpcIx) -> Result<(), Refusal> {
+    let (space, vpc) = (m.space(s).id.as_str(), m.vpc(v).id.as_str());
     let refusal = capabilities::peering_refusal(m, s, v, PeeringStatus::Active);
     let refuse = |r: PeeringRefusal| {
         let kind = match r {
@@ -96,9 +105,13 @@ pub fn can_peer(doc: &Document, space: &str, vpc: &str) -> Result<(), Refusal> {
 /// May a VPN connection be created for `space`?
 pub fn can_connect_vpn(doc: &Document, space: &str) -> Result<(), Refusal> {
     if let Some(rules) = refused(doc, space, Feature::Vpn) {
-        return Err(Refusal { rules: rules.to_vec(), kind: RefusalKind::VpnOnFir { space: space.to_owned() } });
+        return Err(vpn_on_fir(space, rules));
     }
     Ok(())
+}
+
+fn vpn_on_fir(space: &str, rules: &[RuleId]) -> Refusal {
+    Refusal { rules: rules.to_vec(), kind: RefusalKind::VpnOnFir { space: space.to_owned() } }
 }
 
 /// May Internal Routing be chosen for an app? Only when the app is being created, in a Cedar space.
@@ -109,8 +122,15 @@ pub fn can_choose_internal_routing(
     space: Option<&str>,
     creating: bool,
 ) -> Result<(), Refusal> {
-    let rules = match space.and_then(|s| doc.spaces.iter().find(|x| x.id == s)) {
-        Some(s) => capabilities::refusal(s.generation, s.shield, Feature::InternalRouting),
+    let kind = space.and_then(|s| doc.spaces.iter().find(|x| x.id == s)).map(|s| (s.generation, s.shield));
+    internal_routing(app, kind, creating)
+}
+
+/// Internal Routing for `app`, in a space of this generation and type (`None`: the Common
+/// Runtime), chosen at creation or not.
+fn internal_routing(app: &str, space: Option<(Generation, bool)>, creating: bool) -> Result<(), Refusal> {
+    let rules = match space {
+        Some((generation, shield)) => capabilities::refusal(generation, shield, Feature::InternalRouting),
         None => Some(capabilities::refusal_outside_spaces(Feature::InternalRouting)),
     };
     if let Some(rules) = rules {
@@ -130,7 +150,13 @@ pub fn can_choose_internal_routing(
 
 /// May `space` have custom trusted IP ranges, `count` of them?
 pub fn can_set_trusted_ranges(doc: &Document, space: &str, count: usize) -> Result<(), Refusal> {
-    if let Some(rules) = refused(doc, space, Feature::CustomTrustedIps) {
+    trusted_ranges(space, refused(doc, space, Feature::CustomTrustedIps), count)
+}
+
+/// Custom trusted IP ranges, `count` of them, on `space`; `refused`: the rules that refuse custom
+/// ranges there, if any.
+fn trusted_ranges(space: &str, refused: Option<&[RuleId]>, count: usize) -> Result<(), Refusal> {
+    if let Some(rules) = refused {
         return Err(Refusal { rules: rules.to_vec(), kind: RefusalKind::TrustedIpsOnFir { space: space.to_owned() } });
     }
     if count > MAX_TRUSTED_RANGES {
@@ -148,6 +174,38 @@ pub fn can_be_shield(doc: &Document, space: &str) -> Result<(), Refusal> {
         return Err(Refusal { rules: rules.to_vec(), kind: RefusalKind::ShieldOnFir { space: space.to_owned() } });
     }
     Ok(())
+}
+
+/// Would the platform refuse this suggested change to the checked `model`? The gesture's own
+/// answer for the same change: creating a peering ([`can_peer_in`]), adding trusted IP ranges
+/// (TIP-FIR, TIP-LIMIT, counting the ranges the document lists), recreating an app with
+/// Internal Routing (a Cedar space app, chosen at its creation), creating a VPN connection. Other
+/// changes the platform never refuses. An object the model does not hold refuses nothing here:
+/// applying the change refuses it.
+pub fn fix_refusal(model: &Model, fix: &Fix) -> Option<Refusal> {
+    let space = |id: &str| model.spaces.iter().position(|s| s.id == id).map(|s| SpaceIx(s as u32));
+    match fix {
+        Fix::CreatePeering { space: s, vpc: v } | Fix::CreatePeeringWithRoute { space: s, vpc: v, .. } => {
+            let v = model.vpcs.iter().position(|x| x.id == *v).map(|v| VpcIx(v as u32))?;
+            can_peer_in(model, space(s)?, v).err()
+        }
+        Fix::AddTrustedRanges { space: s, cidrs } => {
+            let sp = model.space(space(s)?);
+            // The default range, once ranges are listed, is listed too.
+            let listed = if sp.trusted_defaulted { 1 } else { sp.trusted_listed };
+            trusted_ranges(s, sp.refusal(Feature::CustomTrustedIps), listed + cidrs.len()).err()
+        }
+        Fix::RecreateWithInternalRouting { app } => {
+            let a = model.find_app(app)?;
+            let kind = model.app(a).space.map(|s| (model.space(s).generation, model.space(s).shield));
+            internal_routing(app, kind, true).err()
+        }
+        Fix::CreateVpn { space: s, .. } => {
+            let sp = model.space(space(s)?);
+            sp.refusal(Feature::Vpn).map(|rules| vpn_on_fir(s, rules))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -692,16 +692,33 @@ pub fn fix(f: &Fix) -> String {
             if *direction == Direction::Inbound { "from" } else { "to" },
             list(cidrs.iter().map(|c| c.to_string()))
         ),
-        Fix::AddAclRule { acl, direction, number, protocol, ports: p, cidr } => format!(
-            "Add {} rule {number} to {acl}: allow {} {} {} {cidr}.",
-            dir(*direction),
-            rule_protocol(*protocol),
-            ports(*p),
-            if *direction == Direction::Inbound { "from" } else { "to" }
-        ),
+        Fix::AddAclRule { acl, direction, number, protocol, ports: p, cidr, renumber } => {
+            let add = format!(
+                "Add {} rule {number} to {acl}: allow {} {} {} {cidr}",
+                dir(*direction),
+                rule_protocol(*protocol),
+                ports(*p),
+                if *direction == Direction::Inbound { "from" } else { "to" }
+            );
+            if renumber.is_empty() {
+                format!("{add}.")
+            } else {
+                let moves = list(renumber.iter().map(|r| format!("{} to {}", r.from, r.to)));
+                let rules = if renumber.len() == 1 { "rule" } else { "rules" };
+                format!("{add}, after renumbering {} {rules} {moves} to make room.", dir(*direction))
+            }
+        }
         Fix::AcceptPeering { peering } => format!("Accept the peering {peering}."),
         Fix::CreatePeering { space, vpc } => format!("Peer {vpc} with {space}, then accept the peering."),
-        Fix::AddTrustedRange { space, cidr } => format!("Add {cidr} to the trusted IP ranges of {space}."),
+        Fix::CreatePeeringWithRoute { space, vpc, route_table, destination, replace: false } => format!(
+            "Peer {vpc} with {space}, accept the peering, and add the route {destination} \u{2192} the new peering to {route_table}."
+        ),
+        Fix::CreatePeeringWithRoute { space, vpc, route_table, destination, replace: true } => format!(
+            "Peer {vpc} with {space}, accept the peering, and in {route_table} point the route {destination} at the new peering."
+        ),
+        Fix::AddTrustedRanges { space, cidrs } => {
+            format!("Add {} to the trusted IP ranges of {space}.", list(cidrs.iter().map(|c| c.to_string())))
+        }
         Fix::AddToAllowlist { service, cidrs } => {
             format!("Add {} to the allowlist of {service}.", list(cidrs.iter().map(|c| c.to_string())))
         }
@@ -726,6 +743,9 @@ pub fn fix(f: &Fix) -> String {
         Fix::UseDynoAddress { app, process } => format!("Connect to the address of a {process} dyno of {app} instead."),
         Fix::NoConfiguration { workaround } => match workaround {
             None => "No configuration allows this.".to_owned(),
+            // Says itself what cannot be done, and no more: another change may still connect.
+            Some(w @ Workaround::FreeTrustedRanges { .. }) => workaround_text(w),
+            Some(w) if takes_several_changes(w) => format!("No single change connects this. {}", workaround_text(w)),
             Some(w) => format!("No configuration allows this. {}", workaround_text(w)),
         },
     }
@@ -737,7 +757,10 @@ pub fn fix_in(model: &Model, f: &Fix) -> String {
     let n = |id: &String| object_name(model, id);
     let named = match f.clone() {
         Fix::CreatePeering { space, vpc } => Fix::CreatePeering { space: n(&space), vpc: n(&vpc) },
-        Fix::AddTrustedRange { space, cidr } => Fix::AddTrustedRange { space: n(&space), cidr },
+        Fix::CreatePeeringWithRoute { space, vpc, route_table, destination, replace } => {
+            Fix::CreatePeeringWithRoute { space: n(&space), vpc: n(&vpc), route_table, destination, replace }
+        }
+        Fix::AddTrustedRanges { space, cidrs } => Fix::AddTrustedRanges { space: n(&space), cidrs },
         Fix::AddToAllowlist { service, cidrs } => Fix::AddToAllowlist { service: n(&service), cidrs },
         Fix::ScaleProcess { app, process, dynos } => Fix::ScaleProcess { app: n(&app), process, dynos },
         Fix::ListenOnPort { target, process, port } => Fix::ListenOnPort { target: n(&target), process, port },
@@ -767,6 +790,13 @@ pub fn fix_in(model: &Model, f: &Fix) -> String {
                 Workaround::UseCedarSpace { space } => Workaround::UseCedarSpace { space: n(&space) },
                 Workaround::OnlyWebFromOutside { app, process } => {
                     Workaround::OnlyWebFromOutside { app: n(&app), process }
+                }
+                Workaround::FreeTrustedRanges { space, listed, max, cidrs } => {
+                    Workaround::FreeTrustedRanges { space: n(&space), listed, max, cidrs }
+                }
+                Workaround::RenumberAcl { acl } => Workaround::RenumberAcl { acl },
+                Workaround::PeerAndAssociateRouteTable { space, vpc, subnet } => {
+                    Workaround::PeerAndAssociateRouteTable { space: n(&space), vpc: n(&vpc), subnet: n(&subnet) }
                 }
             };
             Fix::NoConfiguration { workaround: Some(w) }
@@ -816,6 +846,12 @@ pub fn step(s: &Step) -> String {
     }
 }
 
+/// Whether the way around is configuration the platform allows, only not one change Spacetrace
+/// can make (renumbering, two changes that connect only together).
+fn takes_several_changes(w: &Workaround) -> bool {
+    matches!(w, Workaround::RenumberAcl { .. } | Workaround::PeerAndAssociateRouteTable { .. })
+}
+
 fn workaround_text(w: &Workaround) -> String {
     match w {
         Workaround::ProxyInVpc { vpc } => format!("Run a proxy or load balancer inside {vpc}."),
@@ -837,6 +873,23 @@ fn workaround_text(w: &Workaround) -> String {
         Workaround::UseCedarSpace { space } => format!("This needs a Cedar space; {space} is Fir."),
         Workaround::OnlyWebFromOutside { app, process } => format!(
             "From here only {app}'s web process can be reached, through the router at its hostname: serve this through web instead of connecting to {process} directly."
+        ),
+        Workaround::FreeTrustedRanges { space, listed, max, cidrs } => {
+            let full = match listed.cmp(max) {
+                std::cmp::Ordering::Greater => format!("which lists {listed}, more than the {max} the platform allows"),
+                std::cmp::Ordering::Equal => format!("which already lists the {max} the platform allows"),
+                std::cmp::Ordering::Less => format!("which lists {listed} of the {max} the platform allows"),
+            };
+            format!(
+                "No trusted IP range can be added to {space}, {full}: remove or merge some to make room for {}.",
+                list(cidrs.iter().map(|c| c.to_string()))
+            )
+        }
+        Workaround::RenumberAcl { acl } => {
+            format!("Renumber the rules of {acl}: no rule number is left where an allow would decide first.")
+        }
+        Workaround::PeerAndAssociateRouteTable { space, vpc, subnet } => format!(
+            "Peer {vpc} with {space}, and associate with {subnet} a route table that routes the space through the new peering."
         ),
     }
 }
@@ -985,6 +1038,68 @@ pub fn diff_summary(s: &crate::diff::Summary) -> String {
 mod tests {
     use super::*;
     use crate::cidr::describe_cidr;
+
+    /// The changes that keep their promise by doing more than one thing say all of it; where no
+    /// single change works, the answer says so.
+    #[test]
+    fn fixes_say_everything_they_change() {
+        use crate::trace::AclRenumber;
+        let net = |t: &str| t.parse::<ipnet::IpNet>().unwrap();
+        assert_eq!(
+            fix(&Fix::AddTrustedRanges {
+                space: "factory".into(),
+                cidrs: vec![net("52.50.1.1/32"), net("52.50.1.2/32")]
+            }),
+            "Add 52.50.1.1/32 and 52.50.1.2/32 to the trusted IP ranges of factory."
+        );
+        let acl = |renumber: Vec<AclRenumber>| Fix::AddAclRule {
+            acl: "acl-db".into(),
+            direction: Direction::Inbound,
+            number: 1,
+            protocol: RuleProtocol::Tcp,
+            ports: PortRange::single(5432),
+            cidr: net("10.0.0.0/16"),
+            renumber,
+        };
+        assert_eq!(fix(&acl(Vec::new())), "Add inbound rule 1 to acl-db: allow TCP port 5432 from 10.0.0.0/16.");
+        assert_eq!(
+            fix(&acl(vec![AclRenumber { from: 1, to: 2 }, AclRenumber { from: 2, to: 3 }])),
+            "Add inbound rule 1 to acl-db: allow TCP port 5432 from 10.0.0.0/16, after renumbering inbound rules 1 to 2 and 2 to 3 to make room."
+        );
+        let peer = |replace| Fix::CreatePeeringWithRoute {
+            space: "s".into(),
+            vpc: "v".into(),
+            route_table: "rtb".into(),
+            destination: "10.0.0.0/16".parse().unwrap(),
+            replace,
+        };
+        assert_eq!(
+            fix(&peer(false)),
+            "Peer v with s, accept the peering, and add the route 10.0.0.0/16 \u{2192} the new peering to rtb."
+        );
+        assert_eq!(
+            fix(&peer(true)),
+            "Peer v with s, accept the peering, and in rtb point the route 10.0.0.0/16 at the new peering."
+        );
+        let none = |w| fix(&Fix::NoConfiguration { workaround: Some(w) });
+        assert_eq!(
+            none(Workaround::FreeTrustedRanges {
+                space: "hub".into(),
+                listed: 20,
+                max: 20,
+                cidrs: vec![net("203.0.113.9/32")]
+            }),
+            "No trusted IP range can be added to hub, which already lists the 20 the platform allows: remove or merge some to make room for 203.0.113.9/32."
+        );
+        assert_eq!(
+            none(Workaround::RenumberAcl { acl: "acl-db".into() }),
+            "No single change connects this. Renumber the rules of acl-db: no rule number is left where an allow would decide first."
+        );
+        assert_eq!(
+            none(Workaround::PeerAndAssociateRouteTable { space: "s".into(), vpc: "v".into(), subnet: "sn".into() }),
+            "No single change connects this. Peer v with s, and associate with sn a route table that routes the space through the new peering."
+        );
+    }
 
     #[test]
     fn counts_read_naturally() {

@@ -385,6 +385,21 @@ pub enum Workaround {
     UseCedarSpace { space: String },
     /// Only `web` is reachable from outside its space, through the router at the app's hostname.
     OnlyWebFromOutside { app: String, process: String },
+    /// The space lists `listed` trusted IP ranges and the platform allows `max` (TIP-LIMIT): remove
+    /// or merge some to make room for these.
+    FreeTrustedRanges { space: String, listed: usize, max: usize, cidrs: Vec<IpNet> },
+    /// No rule number is left where an allow would decide first: renumber the ACL's rules.
+    RenumberAcl { acl: String },
+    /// Peer the VPC with the space, and give the subnet a route table that routes the space
+    /// through the peering: two changes, neither of which connects alone.
+    PeerAndAssociateRouteTable { space: String, vpc: String, subnet: String },
+}
+
+/// A network ACL rule given another number, to make room for a new rule before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AclRenumber {
+    pub from: u32,
+    pub to: u32,
 }
 
 /// A change that would connect, or the statement that no configuration allows it.
@@ -409,6 +424,8 @@ pub enum Fix {
         ports: PortRange,
         cidrs: Vec<IpNet>,
     },
+    /// Add an allow rule numbered `number`, after giving the rules in `renumber` their new
+    /// numbers (each rule of that number in that direction moves; empty when `number` is free).
     AddAclRule {
         acl: String,
         direction: Direction,
@@ -416,6 +433,8 @@ pub enum Fix {
         protocol: RuleProtocol,
         ports: PortRange,
         cidr: IpNet,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        renumber: Vec<AclRenumber>,
     },
     AcceptPeering {
         peering: String,
@@ -424,9 +443,22 @@ pub enum Fix {
         space: String,
         vpc: String,
     },
-    AddTrustedRange {
+    /// Create and accept the peering, and make `route_table` send `destination` through it: add
+    /// that route, or (`replace`) point the table's route for `destination` at the new peering.
+    /// Traffic from the VPC meets its route table before the peering, so a peering alone would
+    /// only move the block to the route table.
+    CreatePeeringWithRoute {
         space: String,
-        cidr: IpNet,
+        vpc: String,
+        route_table: String,
+        destination: Ipv4Net,
+        replace: bool,
+    },
+    /// Add every one of these to the space's trusted IP ranges (a space's outbound IPs are
+    /// admitted only if all of them are, so they come as one change).
+    AddTrustedRanges {
+        space: String,
+        cidrs: Vec<IpNet>,
     },
     AddToAllowlist {
         service: String,
@@ -475,7 +507,9 @@ pub enum Fix {
         app: String,
         process: String,
     },
-    /// No configuration allows this.
+    /// No change Spacetrace can make connects this: no configuration allows it, or (as
+    /// `workaround` says) it takes more than one change, or room the platform's limits do not
+    /// leave. The typed "no fix works".
     NoConfiguration {
         workaround: Option<Workaround>,
     },

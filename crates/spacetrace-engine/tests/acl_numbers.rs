@@ -2,7 +2,9 @@
 //! deny it must beat, never a loop. A shared link once froze the tab: an ACL holding rule
 //! number 4294967295 whose decision was the implicit deny sent the number search into an
 //! endless loop, reached from the matrix. And an added rule once duplicated the deny it should
-//! precede (deny at 1 → "rule 1") or came after it (deny at 0 → "rule 1").
+//! precede (deny at 1 → "rule 1") or came after it (deny at 0 → "rule 1"); then, with no free
+//! number before the deny, the answer offered nothing at all. Now it makes room: the deny and the
+//! rules right after it move up one.
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -10,7 +12,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use spacetrace_engine::doc::Document;
 use spacetrace_engine::matrix::Matrix;
-use spacetrace_engine::trace::Fix;
+use spacetrace_engine::trace::{AclRenumber, Fix};
 use spacetrace_engine::{Query, Verdict, check, evaluate};
 
 /// The peering example with the search host's ACL given these inbound rules.
@@ -35,18 +37,19 @@ fn finishes<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'stati
     rx.recv_timeout(Duration::from_secs(120)).unwrap_or_else(|_| panic!("{what} did not finish"))
 }
 
-/// The suggested ACL rule numbers of the search question: (numbers, the question moves forward
-/// once each is applied).
-fn search_fixes(d: &Document) -> Vec<(u32, bool)> {
+/// The suggested ACL rules of the search question: (number, renumbering, the question moves
+/// forward once it is applied and the check adds no error).
+fn search_fixes_renumbering(d: &Document) -> Vec<(u32, Vec<AclRenumber>, bool)> {
     let c = check(d);
     let q = c.questions.iter().find(|q| q.id == "q-web-search").and_then(|q| q.query).expect("the search question");
     let t = evaluate(&c.model, &q);
     assert_eq!(t.verdict, Verdict::Blocked);
+    assert!(!t.suggestions.is_empty(), "a blocked answer suggests something");
     let blocked = t.blocked_at.map(|b| (b.hop, b.step)).expect("blocked");
     t.suggestions
         .iter()
         .filter_map(|s| match &s.fix {
-            Fix::AddAclRule { number, .. } => {
+            Fix::AddAclRule { number, renumber, .. } => {
                 let after = spacetrace_engine::apply::apply(d, &s.fix).expect("applies");
                 let c2 = check(&after);
                 let q2 =
@@ -55,9 +58,22 @@ fn search_fixes(d: &Document) -> Vec<(u32, bool)> {
                 let t2 = evaluate(&c2.model, &q2);
                 let forward =
                     t2.verdict == Verdict::Connected || t2.blocked_at.map(|b| (b.hop, b.step)) > Some(blocked);
-                Some((*number, forward))
+                let clean = c2.errors().count() == c.errors().count();
+                Some((*number, renumber.clone(), forward && clean))
             }
             _ => None,
+        })
+        .collect()
+}
+
+/// The suggested ACL rule numbers of the search question: (numbers, the question moves forward
+/// once each is applied), for rules added without renumbering.
+fn search_fixes(d: &Document) -> Vec<(u32, bool)> {
+    search_fixes_renumbering(d)
+        .into_iter()
+        .map(|(n, renumber, forward)| {
+            assert!(renumber.is_empty(), "rule {n} renumbers {renumber:?}");
+            (n, forward)
         })
         .collect()
 }
@@ -92,14 +108,37 @@ fn an_added_rule_comes_before_the_deny_it_must_beat() {
 }
 
 #[test]
-fn no_rule_is_offered_where_no_number_comes_before_the_deny() {
-    // Deny at 1 or at 0: no rule number comes first, so adding a rule cannot help; the answer
-    // offers no rule that would duplicate the deny's number or come after it.
-    for number in [1, 0] {
-        let d = peering_with(json!([rule(number, "9200", "deny")]));
-        assert_eq!(search_fixes(&d), Vec::new(), "deny at {number}");
-    }
-    // Every number under the deny taken: none offered either.
-    let d = peering_with(json!([rule(1, "1-2", "allow"), rule(2, "3-4", "allow"), rule(3, "9200", "deny")]));
-    assert_eq!(search_fixes(&d), Vec::new());
+fn where_no_number_comes_before_the_deny_the_rule_makes_room() {
+    let moves = |pairs: &[(u32, u32)]| pairs.iter().map(|&(from, to)| AclRenumber { from, to }).collect::<Vec<_>>();
+    // Deny at 1: the allow takes 1, the deny moves to 2 (never a second rule 1).
+    let d = peering_with(json!([rule(1, "9200", "deny")]));
+    assert_eq!(search_fixes_renumbering(&d), vec![(1, moves(&[(1, 2)]), true)]);
+    // Deny at 0: no number AWS accepts comes before it; the allow takes 1 and the deny 2 (never
+    // a rule 1 after the deny).
+    let d = peering_with(json!([rule(0, "9200", "deny")]));
+    assert_eq!(search_fixes_renumbering(&d), vec![(1, moves(&[(0, 2)]), true)]);
+    // Every number under the deny taken: the deny and the rule right after it move up one.
+    let d = peering_with(json!([
+        rule(1, "1-2", "allow"),
+        rule(2, "3-4", "allow"),
+        rule(3, "9200", "deny"),
+        rule(4, "9300", "allow"),
+        rule(10, "9400", "allow")
+    ]));
+    assert_eq!(search_fixes_renumbering(&d), vec![(3, moves(&[(3, 4), (4, 5)]), true)]);
+    // Deny at 32766 with every number under it taken would need a number past AWS's last: the
+    // answer says no single change does it, rather than offering a rule that cannot be made.
+    let rules: Vec<Value> = (1..=32766)
+        .map(|n| rule(n, if n == 32766 { "9200" } else { "1-2" }, if n == 32766 { "deny" } else { "allow" }))
+        .collect();
+    let d = peering_with(Value::Array(rules));
+    let c = check(&d);
+    let q = c.questions.iter().find(|q| q.id == "q-web-search").and_then(|q| q.query).unwrap();
+    let t = evaluate(&c.model, &q);
+    assert_eq!(t.verdict, Verdict::Blocked);
+    assert!(
+        matches!(&t.suggestions[..], [s] if matches!(&s.fix, Fix::NoConfiguration { workaround: Some(spacetrace_engine::trace::Workaround::RenumberAcl { .. }) })),
+        "{:?}",
+        t.suggestions
+    );
 }

@@ -2104,3 +2104,234 @@ proptest! {
         prop_assert_eq!(a.cells, b.cells);
     }
 }
+
+// ----- a suggested fix keeps its promise (issue 10, item 9) ---------------------------------------
+
+mod support {
+    pub mod promise;
+}
+
+/// A small VPC with one host (`{id}-host`, listening on TCP 5432, its group open both ways) in a
+/// subnet whose route table routes nothing: a place to ask about from a space it is not peered with.
+fn bare_vpc(id: &str, cidr: &str) -> Vpc {
+    let net: Ipv4Net = cidr.parse().unwrap_or_default();
+    let subnet = net.subnets(24.max(net.prefix_len())).ok().and_then(|mut s| s.next()).unwrap_or(net);
+    let host = Ipv4Addr::from(u32::from(subnet.network()).saturating_add(5));
+    serde_json::from_value(serde_json::json!({
+        "id": id, "primary_cidr": cidr,
+        "route_tables": [{ "id": format!("{id}-rtb"), "routes": [] }],
+        "security_groups": [{
+            "id": format!("{id}-sg"),
+            "inbound": [{ "protocol": "all", "ports": "all", "cidr": "0.0.0.0/0" }],
+            "outbound": [{ "protocol": "all", "ports": "all", "cidr": "0.0.0.0/0" }]
+        }],
+        "subnets": [{ "id": format!("{id}-sn"), "cidr": subnet.to_string(), "route_table": format!("{id}-rtb") }],
+        "hosts": [{
+            "id": format!("{id}-host"), "subnet": format!("{id}-sn"), "address": host.to_string(),
+            "security_groups": [format!("{id}-sg")], "ports": [{ "protocol": "tcp", "port": 5432 }]
+        }]
+    }))
+    .expect("a VPC")
+}
+
+/// Push a generated document into the corners where a suggested fix once broke its promise,
+/// each now and then: a space with several outbound IPs; an app whose ID another app (in another
+/// space, or in the Common Runtime) also has; a trusted IP list at the limit (19, 20 or 21); a
+/// network ACL whose first rule is a deny for the whole space, numbered 0, 1, 32766, or 3 with 1
+/// and 2 taken; a space with five peerings and an unpeered VPC besides; and unpeered VPCs that
+/// overlap the space or are not private.
+fn stress(mut d: Document, g: &mut Gen) -> Document {
+    if !d.spaces.is_empty() && g.chance(60) {
+        let s = g.below(d.spaces.len());
+        let n = 2 + g.below(2);
+        d.spaces[s].outbound_ips = (1..=n).map(|i| format!("52.50.1.{i}")).collect();
+    }
+    let mut apps: Vec<(Option<usize>, usize)> = (0..d.common_runtime_apps.len()).map(|a| (None, a)).collect();
+    for (s, space) in d.spaces.iter().enumerate() {
+        apps.extend((0..space.apps.len()).map(|a| (Some(s), a)));
+    }
+    if apps.len() >= 2 && g.chance(40) {
+        let (from, to) = (g.pick(&apps), g.pick(&apps));
+        if from != to {
+            let id = match from {
+                (None, a) => d.common_runtime_apps[a].id.clone(),
+                (Some(s), a) => d.spaces[s].apps[a].id.clone(),
+            };
+            match to {
+                (None, a) => d.common_runtime_apps[a].id = id,
+                (Some(s), a) => d.spaces[s].apps[a].id = id,
+            }
+        }
+    }
+    if !d.spaces.is_empty() && g.chance(40) {
+        let s = g.below(d.spaces.len());
+        let count = MAX_TRUSTED_RANGES - 1 + g.below(3);
+        let ranges = d.spaces[s].trusted_ip_ranges.get_or_insert_with(Vec::new);
+        ranges.truncate(count);
+        while ranges.len() < count {
+            ranges.push(format!("192.0.2.{}/32", ranges.len()));
+        }
+    }
+    let acls: Vec<(usize, usize)> =
+        d.vpcs.iter().enumerate().flat_map(|(v, vpc)| (0..vpc.network_acls.len()).map(move |a| (v, a))).collect();
+    // Mostly an ACL some subnet uses, where the deny can matter.
+    let used: Vec<(usize, usize)> = acls
+        .iter()
+        .copied()
+        .filter(|(v, a)| {
+            let vpc = &d.vpcs[*v];
+            vpc.subnets.iter().any(|s| s.network_acl.as_ref() == Some(&vpc.network_acls[*a].id))
+        })
+        .collect();
+    if let Some((v, a)) = pick_preferring(g, &used, &acls).filter(|_| g.chance(60)) {
+        let cidr = g.text(&["0.0.0.0/0", "0.0.0.0/0", "10.0.0.0/8", "10.0.0.0/16", "10.2.0.0/16", "172.20.0.0/16"]);
+        let deny = |number: u32, cidr: &str| AclRule {
+            number,
+            protocol: RuleProtocol::All,
+            ports: "all".to_owned(),
+            cidr: cidr.to_owned(),
+            action: Action::Deny,
+        };
+        let acl = &mut d.vpcs[v].network_acls[a];
+        let rules = if g.chance(50) { &mut acl.inbound } else { &mut acl.outbound };
+        rules.retain(|r| r.number > 3 && r.number != 32766);
+        match g.below(4) {
+            0 => rules.push(deny(0, &cidr)),
+            1 => rules.push(deny(1, &cidr)),
+            2 => rules.push(deny(32766, &cidr)),
+            _ => {
+                for n in [1, 2] {
+                    rules.push(AclRule { number: n, ports: "1-2".to_owned(), action: Action::Allow, ..deny(n, &cidr) });
+                }
+                rules.push(deny(3, &cidr));
+            }
+        }
+    }
+    if let Some(space) = d.spaces.first().map(|s| s.id.clone())
+        && g.chance(30)
+    {
+        d.peerings.retain(|p| p.space != space);
+        for i in 0..6 {
+            let id = format!("vpc-full-{i}");
+            d.vpcs.push(bare_vpc(&id, &format!("10.{}.0.0/16", 110 + i)));
+            if i < 5 {
+                d.peerings.push(Peering {
+                    id: format!("pcx-full-{i}"),
+                    space: space.clone(),
+                    vpc: id,
+                    status: if g.chance(20) { PeeringStatus::PendingAcceptance } else { PeeringStatus::Active },
+                    extra: Default::default(),
+                });
+            }
+        }
+    }
+    if let Some(space) = d.spaces.first()
+        && g.chance(40)
+    {
+        let overlap = space.cidr.clone().unwrap_or_else(|| "10.0.0.0/16".to_owned());
+        d.vpcs.push(bare_vpc("vpc-overlap", &overlap));
+        d.vpcs.push(bare_vpc("vpc-public", "52.10.0.0/16"));
+    }
+    d
+}
+
+/// A generated document (tidy half the time) pushed into the corners above.
+fn stressed_document() -> impl Strategy<Value = Document> {
+    (prop_oneof![document(), tidy_document()], proptest::collection::vec(any::<u32>(), 32))
+        .prop_map(|(d, change)| stress(d, &mut Gen::new(&change)))
+}
+
+/// What the promise property met, to show the generator reaches every corner.
+#[derive(Debug, Default)]
+struct Met {
+    /// One trusted-range change admitting several outbound IPs at once.
+    several_outbound_ips: usize,
+    /// An ACL rule that makes room by renumbering.
+    acl_renumbered: usize,
+    /// A change to an app whose ID the document gives more than one app.
+    app_id_held_twice: usize,
+    /// Trusted IP ranges at the limit: no single change.
+    trusted_full: usize,
+    /// A sixth peering refused: no single change.
+    peering_limit: usize,
+    /// A peering to an overlapping or public VPC refused.
+    peering_vpc_refused: usize,
+    /// A peering from a host, created with its route.
+    peering_with_route: usize,
+    /// Recreating an app with Internal Routing.
+    internal_routing: usize,
+}
+
+impl Met {
+    fn count(&mut self, doc: &Document, fix: &spacetrace_engine::trace::Fix) {
+        use spacetrace_engine::trace::{Fix, Workaround};
+        let app_twice = |id: &str| {
+            let cr = doc.common_runtime_apps.iter().filter(|a| a.id == id).count();
+            cr + doc.spaces.iter().flat_map(|s| &s.apps).filter(|a| a.id == id).count() > 1
+        };
+        match fix {
+            Fix::AddTrustedRanges { cidrs, .. } if cidrs.len() > 1 => self.several_outbound_ips += 1,
+            Fix::AddAclRule { renumber, .. } if !renumber.is_empty() => self.acl_renumbered += 1,
+            Fix::ScaleProcess { app, .. } | Fix::ListenOnPort { target: app, process: Some(_), .. }
+                if app_twice(app) =>
+            {
+                self.app_id_held_twice += 1
+            }
+            Fix::RecreateWithInternalRouting { app } => {
+                self.internal_routing += 1;
+                if app_twice(app) {
+                    self.app_id_held_twice += 1;
+                }
+            }
+            Fix::CreatePeeringWithRoute { .. } => self.peering_with_route += 1,
+            Fix::NoConfiguration { workaround: Some(Workaround::FreeTrustedRanges { .. }) } => self.trusted_full += 1,
+            Fix::NoConfiguration { workaround: Some(Workaround::RaisePeeringLimit { .. }) } => self.peering_limit += 1,
+            Fix::NoConfiguration { workaround: Some(Workaround::RenumberVpc { .. }) } => self.peering_vpc_refused += 1,
+            _ => {}
+        }
+    }
+}
+
+/// A suggested fix keeps its promise: applied, every configuration change suggested for a
+/// blocked question (every saved question, every pair of the matrix) lets the question connect
+/// or block strictly later (a later hop, or a later step of the same hop), and the check of the
+/// changed document adds no error; a blocked answer with no such change says that no single
+/// change connects it. Over generated documents pushed into the corners where this once failed
+/// ([`stress`]), which the test shows it reaches.
+#[test]
+fn suggested_fixes_keep_their_promise() {
+    use proptest::test_runner::TestRunner;
+    use std::cell::RefCell;
+    let met = RefCell::new(Met::default());
+    let mut runner = TestRunner::new(config(256));
+    let result = runner.run(&stressed_document(), |doc| {
+        let checked = check(&doc);
+        let m = Matrix::new(&checked.model);
+        let questions = checked.questions.iter().filter_map(|q| q.query).chain(cells(&m).map(|(_, _, q)| q));
+        for q in questions {
+            if evaluate(&checked.model, &q).verdict == Verdict::Blocked {
+                for s in &evaluate(&checked.model, &q).suggestions {
+                    met.borrow_mut().count(&doc, &s.fix);
+                }
+            }
+            let problems = support::promise::question_problems(&doc, &checked, &q);
+            prop_assert!(problems.is_empty(), "{:?}:\n{}", q, problems.join("\n"));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let met = met.into_inner();
+    let reached = [
+        met.several_outbound_ips,
+        met.acl_renumbered,
+        met.app_id_held_twice,
+        met.trusted_full,
+        met.peering_limit,
+        met.peering_vpc_refused,
+        met.peering_with_route,
+        met.internal_routing,
+    ];
+    assert!(reached.iter().all(|n| *n > 0), "a corner the generator does not reach: {met:#?}");
+}

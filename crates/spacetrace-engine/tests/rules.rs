@@ -396,7 +396,7 @@ fn tip_filter_admits_only_trusted_ranges() {
     assert_connected(&v, &t, "TIP-FILTER");
     let t = ask(&v, json!({ "client": "home" }), json!({ "hostname": "api" }), 443);
     assert_blocked_by(&v, &t, "TIP-FILTER");
-    let wanted = Fix::AddTrustedRange { space: "sp".into(), cidr: "203.0.113.9/32".parse().unwrap() };
+    let wanted = Fix::AddTrustedRanges { space: "sp".into(), cidrs: vec!["203.0.113.9/32".parse().unwrap()] };
     assert!(t.suggestions.iter().any(|s| s.fix == wanted), "{t:#?}");
     // Another space's stable outbound IPs can be trusted.
     let mut v = base();
