@@ -115,8 +115,8 @@ fn refused(incoming: Incoming) -> String {
 fn bad_files_are_refused_with_a_sentence_that_names_the_problem() {
     let malformed = refused(classify_text("{\"name\": \"x\","));
     assert!(malformed.starts_with("This is not a Spacetrace scenario: EOF while parsing"), "{malformed}");
-    let version = refused(classify_text("{\"version\": 2, \"name\": \"From the future\"}"));
-    assert!(version.contains("format version 2") && version.contains("version 1 only"), "{version}");
+    let version = refused(classify_text("{\"version\": 3, \"name\": \"From the future\"}"));
+    assert!(version.contains("format version 3, but this Spacetrace reads versions 1 and 2 only"), "{version}");
     let deep = format!("{{\"name\": \"deep\", \"x_extra\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
     let deep = refused(classify_text(&deep));
     assert!(deep.contains("recursion limit exceeded"), "{deep}");

@@ -294,7 +294,7 @@ test('undo and redo: add, move (a whole drag), attach and delete are one step ea
 const oversized = Buffer.concat([Buffer.from('{"name": "big"'), Buffer.alloc(4.5 * 1024 * 1024, 0x20), Buffer.from('}')]);
 const BAD_FILES = [
   ['malformed.json', '{"version": 1, "name": "half', /^This is not a Spacetrace scenario: EOF while parsing a string \(line 1, column \d+\)\.$/],
-  ['future.json', '{"version": 2, "name": "From the future"}', /format version 2, but this Spacetrace reads version 1 only/],
+  ['future.json', '{"version": 3, "name": "From the future"}', /format version 3, but this Spacetrace reads versions 1 and 2 only/],
   ['deep.json', `{"name": "deep", "x_more": ${'['.repeat(20000)}${']'.repeat(20000)}}`, /recursion limit exceeded/],
   ['big.json', oversized, /^The file is 4\.5 MiB long; Spacetrace opens scenarios of up to 4\.0 MiB\.$/],
   ['picture.json', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe]), /^This file is not text/],
