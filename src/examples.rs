@@ -10,6 +10,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("internal-routing", include_str!("../scenarios/internal-routing.json")),
     ("peering", include_str!("../scenarios/peering.json")),
     ("vpn", include_str!("../scenarios/vpn.json")),
+    ("aws", include_str!("../scenarios/aws.json")),
     ("fir", include_str!("../scenarios/fir.json")),
     ("limits", include_str!("../scenarios/limits.json")),
 ];

@@ -19,6 +19,7 @@ const EXAMPLES = [
   'internal-routing',
   'peering',
   'vpn',
+  'aws',
   'fir',
   'limits',
 ];

@@ -9,7 +9,7 @@ import { releaseBuild, newPage, screenshot, ROOT } from './support.mjs';
 
 const app = releaseBuild();
 
-const EXAMPLES = ['default', 'common-runtime', 'private-space', 'trusted-ips', 'internal-routing', 'peering', 'vpn', 'fir', 'limits'];
+const EXAMPLES = ['default', 'common-runtime', 'private-space', 'trusted-ips', 'internal-routing', 'peering', 'vpn', 'aws', 'fir', 'limits'];
 
 async function open(options = {}) {
   const page = await newPage(app.browser, options);

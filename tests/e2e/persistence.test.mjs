@@ -9,7 +9,7 @@ import { releaseBuild, newPage, screenshot, ROOT, SCREENSHOTS } from './support.
 const app = releaseBuild();
 
 const DEFAULT_JSON = await readFile(join(ROOT, 'scenarios/default.json'), 'utf8');
-const EXAMPLES = ['default', 'common-runtime', 'private-space', 'trusted-ips', 'internal-routing', 'peering', 'vpn', 'fir', 'limits'];
+const EXAMPLES = ['default', 'common-runtime', 'private-space', 'trusted-ips', 'internal-routing', 'peering', 'vpn', 'aws', 'fir', 'limits'];
 
 /** A fresh browser context (empty storage) on `url`. Alert-style dialogs are recorded, not accepted. */
 async function open(url = app.server.url) {
