@@ -43,6 +43,8 @@ pub enum NewObject {
     },
     Client,
     Service,
+    /// A prefix list (format version 2), with no entries yet.
+    PrefixList,
 }
 
 /// A whole object with new values, replacing the one with the same ID. Children edited elsewhere
@@ -60,6 +62,8 @@ pub enum Object {
     Vpn(doc::Vpn),
     Client(doc::InternetClient),
     Service(doc::ExternalService),
+    /// A prefix list's name and entries (its ID is changed by [`Edit::RenamePrefixList`]).
+    PrefixList(doc::PrefixList),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +92,12 @@ pub enum Edit {
     SaveQuestion(doc::Question),
     DeleteQuestion(String),
     Rename(String),
+    /// Give a prefix list another ID; the security group rules that named it name it by the new
+    /// one. An ID another object has, or a blank one, changes nothing.
+    RenamePrefixList {
+        from: String,
+        to: String,
+    },
     Replace(Box<Document>),
     /// Forget every position the person gave, so the automatic layout places everything again.
     Tidy,
@@ -145,6 +155,7 @@ pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> 
         },
         Edit::DeleteQuestion(id) => d.questions.retain(|q| q.id != *id),
         Edit::Rename(name) => d.name = name.clone(),
+        Edit::RenamePrefixList { from, to } => rename_prefix_list(&mut d, from, to.trim()),
         Edit::Replace(doc) => d = (**doc).clone(),
     }
     if !matches!(edit, Edit::Tidy | Edit::Replace(_)) {
@@ -338,6 +349,10 @@ fn add(d: &mut Document, new: &NewObject) -> Result<(), Refusal> {
                 ..Default::default()
             });
         }
+        NewObject::PrefixList => {
+            let id = unused_id(d, &format!("pl-{}", d.prefix_lists.len() + 1));
+            d.prefix_lists.push(doc::PrefixList { name: id.clone(), id, ..Default::default() });
+        }
         NewObject::Service => {
             let id = unused_id(d, &format!("service-{}", count_of(d, "service-")));
             d.external_services.push(doc::ExternalService {
@@ -424,10 +439,28 @@ fn delete(d: &mut Document, list: &[String]) {
     }
     d.internet_clients.retain(|c| !g(&c.id));
     d.external_services.retain(|c| !g(&c.id));
+    // Rules that named a deleted prefix list are kept: the checker says they name nothing.
+    d.prefix_lists.retain(|p| !g(&p.id));
     d.peerings.retain(|p| !g(&p.id) && !g(&p.space) && !g(&p.vpc));
     d.vpc_peerings.retain(|p| !g(&p.id) && !g(&p.vpc) && !g(&p.peer_vpc));
     d.vpns.retain(|v| !g(&v.id) && !g(&v.space) && !g(&v.remote_network));
     d.questions.retain(|q| !g(&q.id) && !question_mentions(q, &gone));
+}
+
+fn rename_prefix_list(d: &mut Document, from: &str, to: &str) {
+    if to.is_empty() || to == from || ids(d).contains(&to) || !d.prefix_lists.iter().any(|p| p.id == from) {
+        return;
+    }
+    for p in d.prefix_lists.iter_mut().filter(|p| p.id == from) {
+        p.id = to.to_owned();
+    }
+    let groups = d.vpcs.iter_mut().flat_map(|v| v.security_groups.iter_mut());
+    for g in groups {
+        let outbound = g.outbound.iter_mut().flatten();
+        for rule in g.inbound.iter_mut().chain(outbound).filter(|r| r.cidr.trim() == from) {
+            rule.cidr = to.to_owned();
+        }
+    }
 }
 
 fn update(d: &mut Document, object: &Object) -> Result<(), Refusal> {
@@ -521,6 +554,11 @@ fn update(d: &mut Document, object: &Object) -> Result<(), Refusal> {
         Object::Service(new) => {
             if let Some(s) = d.external_services.iter_mut().find(|s| s.id == new.id) {
                 *s = new.clone();
+            }
+        }
+        Object::PrefixList(new) => {
+            if let Some(p) = d.prefix_lists.iter_mut().find(|p| p.id == new.id) {
+                *p = new.clone();
             }
         }
     }
@@ -639,6 +677,44 @@ mod tests {
         app.internal_routing = true;
         let refused = apply_edit(&d, &Edit::Update(Object::App(app))).unwrap_err();
         assert_eq!(refused.rules, vec![RuleId::IrAtCreation]);
+    }
+
+    /// Prefix lists are added, edited, renamed (with the rules that name them) and deleted as
+    /// edits, and a rule naming one is read by the engine.
+    #[test]
+    fn prefix_lists_are_edited_and_renamed_with_their_rules() {
+        let mut d = crate::examples::load(include_str!("../scenarios/aws.json"));
+        d = apply_edit(&d, &Edit::Add(NewObject::PrefixList)).unwrap();
+        let added = d.prefix_lists.last().unwrap().clone();
+        assert_eq!((added.id.as_str(), added.entries.len()), ("pl-2", 0));
+        let mut edited = added.clone();
+        edited.name = "office".into();
+        edited.entries = vec!["198.51.100.0/24".into()];
+        d = apply_edit(&d, &Edit::Update(Object::PrefixList(edited.clone()))).unwrap();
+        assert_eq!(d.prefix_lists[1], edited);
+
+        // Renaming the dyno ranges' list renames the rules that name it, so the answers stay.
+        let renamed =
+            apply_edit(&d, &Edit::RenamePrefixList { from: "pl-0dynos".into(), to: " pl-0heroku ".into() }).unwrap();
+        assert_eq!(renamed.prefix_lists[0].id, "pl-0heroku");
+        let db = &renamed.vpcs[0].security_groups[0];
+        assert_eq!(db.inbound[0].cidr, "pl-0heroku");
+        assert_eq!(db.inbound[1].cidr, "sg-0etl", "other rules are left alone");
+        let checked = spacetrace_engine::check(&renamed);
+        assert!(checked.errors().next().is_none(), "{:?}", checked.diagnostics);
+        let graded = spacetrace_engine::lab::grade(&checked);
+        assert!(graded.iter().all(|q| q.passed()), "every question still answers as it expects");
+
+        // An ID another object has, or a blank one, changes nothing.
+        for to in ["sg-0db", "pl-2", "  "] {
+            assert_eq!(apply_edit(&d, &Edit::RenamePrefixList { from: "pl-0dynos".into(), to: to.into() }).unwrap(), d);
+        }
+
+        // Deleting a list keeps the rules that named it; the checker says they name nothing.
+        let deleted = apply_edit(&d, &Edit::Delete(vec!["pl-0dynos".into()])).unwrap();
+        assert_eq!(deleted.prefix_lists.len(), 1);
+        assert_eq!(deleted.vpcs[0].security_groups[0].inbound[0].cidr, "pl-0dynos");
+        assert!(spacetrace_engine::check(&deleted).errors().next().is_some());
     }
 
     #[test]

@@ -36,6 +36,22 @@ pub fn cidr_lines(s: &str) -> Option<String> {
     s.lines().map(str::trim).filter(|l| !l.is_empty()).find_map(cidr_text)
 }
 
+/// A prefix list's ID: security group rules name it by an ID starting with `pl-`.
+pub fn prefix_list_id_text(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        Some("Give it an ID, like pl-0abc123.".into())
+    } else if t.chars().any(char::is_whitespace) {
+        Some(format!("\u{201c}{t}\u{201d} has a space in it; an ID is one word, like pl-0abc123."))
+    } else if !t.starts_with("pl-") || t == "pl-" {
+        Some(format!(
+            "\u{201c}{t}\u{201d}: security group rules name a prefix list by an ID starting with pl-, like pl-0abc123."
+        ))
+    } else {
+        None
+    }
+}
+
 pub fn address_text(s: &str) -> Option<String> {
     if s.trim().parse::<std::net::IpAddr>().is_ok() {
         None
@@ -108,6 +124,7 @@ pub fn format_ports(list: &[spacetrace_engine::doc::Listen]) -> String {
 
 /// A labelled text input. `value` is read when the field is drawn and whenever the document
 /// changes; `commit` receives valid text when the person leaves the field or presses Enter.
+/// `also` is a second validator for what depends on the document (an ID already taken).
 #[component]
 pub fn TextField(
     #[prop(into)] label: String,
@@ -117,10 +134,12 @@ pub fn TextField(
     commit: Callback<String>,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] multiline: bool,
+    #[prop(optional)] also: Option<Callback<String, Option<String>>>,
 ) -> impl IntoView {
     // What the person is typing; `None` shows the document's value (so undo and other edits show).
     let draft = RwSignal::new(None::<String>);
     let text = move || draft.get().unwrap_or_else(|| value.get());
+    let validate = move |t: &str| validate(t).or_else(|| also.and_then(|c| c.run(t.to_owned())));
     let error = move || validate(&text());
     let id = format!("field-{test_id}");
     let err_id = format!("{id}-error");

@@ -417,6 +417,12 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
     };
     let (show_rt, show_sg, show_acl) = (show.clone(), show.clone(), show);
     let back = id.clone();
+    // Version 2 on, a group given no outbound list allows all outbound traffic; in version 1, none.
+    let omitted_outbound_allows_all = Memo::new(move |_| store.doc.with(|d| d.omitted_outbound_allows_all()));
+    // The prefix lists shown: all of them for the whole VPC, those a focused group names.
+    let focused_group = focus.clone().filter(|f| {
+        store.doc.with_untracked(|d| d.vpcs.iter().flat_map(|v| v.security_groups.iter()).any(|g| g.id == *f))
+    });
     view! {
         {header("AWS VPC", title, id.clone())}
         {focus.clone().map(|part| view! {
@@ -440,26 +446,61 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
         })}
         {move || current.get().map(|v| {
             let (show_rt, show_sg, show_acl) = (show_rt.clone(), show_sg.clone(), show_acl.clone());
+            let main = v.main_route_table.clone();
             let tables = v.route_tables.iter().enumerate().filter(|(_, rt)| show_rt(&rt.id)).map(|(i, rt)| {
                 let routes = rt.routes.clone();
+                let label = if main.as_deref() == Some(rt.id.as_str()) {
+                    format!("Routes of {}, the main route table (destination -> target)", rt.name)
+                } else {
+                    format!("Routes of {} (destination -> target)", rt.name)
+                };
                 view! {
-                    <TextField label=format!("Routes of {} (destination -> target)", rt.name) test_id=format!("routes-{}", rt.id) multiline=true
+                    <TextField label=label test_id=format!("routes-{}", rt.id) multiline=true
+                        hint="A target is local, a peering (pcx-\u{2026}), a gateway (igw-\u{2026}, nat-\u{2026}, vgw-\u{2026}) or blackhole."
                         value=Signal::derive(move || format_routes(&routes))
                         validate=|s| parse_routes(s).err()
                         commit=Callback::new(move |s: String| if let Ok(r) = parse_routes(&s) { commit(&|v: &mut doc::Vpc| if let Some(t) = v.route_tables.get_mut(i) { t.routes = r.clone() }) }) />
                 }
             }).collect_view();
+            let allows_all = omitted_outbound_allows_all.get();
             let groups = v.security_groups.iter().enumerate().filter(|(_, sg)| show_sg(&sg.id)).map(|(i, sg)| {
                 let (inb, outb) = (sg.inbound.clone(), sg.outbound.clone().unwrap_or_default());
+                // No outbound list: all outbound traffic in version 2, nothing in version 1.
+                let all_out = sg.outbound.is_none() && allows_all;
+                let outbound = if all_out {
+                    view! {
+                        <p class="hint small" data-testid=format!("sg-out-default-{}", sg.id)>
+                            "Outbound: all traffic to anywhere (all all to 0.0.0.0/0), as AWS creates a group. Untick to list rules instead."
+                        </p>
+                    }.into_any()
+                } else {
+                    let hint = if sg.outbound.is_none() {
+                        "None listed: in a version 1 scenario that allows nothing out."
+                    } else {
+                        "Empty allows nothing out."
+                    };
+                    view! {
+                        <TextField label=format!("{} outbound (protocol ports to a CIDR block, sg-\u{2026} or pl-\u{2026})", sg.name) test_id=format!("sg-out-{}", sg.id) multiline=true
+                            hint=hint
+                            value=Signal::derive(move || format_sg(&outb, "to"))
+                            validate=|s| parse_sg(s, "to").err()
+                            commit=Callback::new(move |s: String| if let Ok(r) = parse_sg(&s, "to") { commit(&|v: &mut doc::Vpc| if let Some(g) = v.security_groups.get_mut(i) && !(r.is_empty() && g.outbound.is_none()) { g.outbound = Some(r.clone()) }) }) />
+                    }.into_any()
+                };
                 view! {
-                    <TextField label=format!("{} inbound (protocol ports from CIDR)", sg.name) test_id=format!("sg-in-{}", sg.id) multiline=true
+                    <TextField label=format!("{} inbound (protocol ports from a CIDR block, sg-\u{2026} or pl-\u{2026})", sg.name) test_id=format!("sg-in-{}", sg.id) multiline=true
                         value=Signal::derive(move || format_sg(&inb, "from"))
                         validate=|s| parse_sg(s, "from").err()
                         commit=Callback::new(move |s: String| if let Ok(r) = parse_sg(&s, "from") { commit(&|v: &mut doc::Vpc| if let Some(g) = v.security_groups.get_mut(i) { g.inbound = r.clone() }) }) />
-                    <TextField label=format!("{} outbound (protocol ports to CIDR)", sg.name) test_id=format!("sg-out-{}", sg.id) multiline=true
-                        value=Signal::derive(move || format_sg(&outb, "to"))
-                        validate=|s| parse_sg(s, "to").err()
-                        commit=Callback::new(move |s: String| if let Ok(r) = parse_sg(&s, "to") { commit(&|v: &mut doc::Vpc| if let Some(g) = v.security_groups.get_mut(i) { if !(r.is_empty() && g.outbound.is_none()) { g.outbound = Some(r.clone()) } }) }) />
+                    {allows_all.then(|| view! {
+                        <CheckField label=format!("{} allows all outbound traffic (no outbound rules listed)", sg.name) test_id=format!("sg-out-all-{}", sg.id)
+                            value=Signal::derive(move || all_out)
+                            commit=Callback::new(move |on: bool| commit(&|v: &mut doc::Vpc| if let Some(g) = v.security_groups.get_mut(i) {
+                                // Listing starts from the one rule that means the same.
+                                g.outbound = if on { None } else { Some(vec![doc::SecurityGroup::default_outbound_rule()]) };
+                            })) />
+                    })}
+                    {outbound}
                 }
             }).collect_view();
             let acls = v.network_acls.iter().enumerate().filter(|(_, acl)| show_acl(&acl.id)).map(|(i, acl)| {
@@ -475,17 +516,35 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
                         commit=Callback::new(move |s: String| if let Ok(r) = parse_acl(&s, "to") { commit(&|v: &mut doc::Vpc| if let Some(a) = v.network_acls.get_mut(i) { a.outbound = r.clone() }) }) />
                 }
             }).collect_view();
-            let table_options: Vec<(String, String)> = v.route_tables.iter().map(|t| (t.id.clone(), t.name.clone())).collect();
+            let main_label = match v.main_route_table.as_deref() {
+                Some(m) => match v.route_tables.iter().find(|t| t.id == m) {
+                    Some(t) => format!("main route table ({})", t.name),
+                    None => format!("main route table ({m}, which does not exist: no routes)"),
+                },
+                None => "main route table (none chosen: no routes)".to_owned(),
+            };
+            let mut table_options: Vec<(String, String)> = vec![(String::new(), main_label)];
+            table_options.extend(v.route_tables.iter().map(|t| (t.id.clone(), t.name.clone())));
+            let mut main_options: Vec<(String, String)> = vec![(String::new(), "none".to_owned())];
+            main_options.extend(v.route_tables.iter().map(|t| (t.id.clone(), t.name.clone())));
+            if let Some(m) = v.main_route_table.clone().filter(|m| !v.route_tables.iter().any(|t| t.id == *m)) {
+                main_options.push((m.clone(), format!("{m} (does not exist)")));
+            }
+            let main_value = v.main_route_table.clone().unwrap_or_default();
             let mut acl_options: Vec<(String, String)> = vec![(String::new(), "default (allows everything)".into())];
             acl_options.extend(v.network_acls.iter().map(|a| (a.id.clone(), a.name.clone())));
             let subnets = v.subnets.iter().enumerate().map(|(i, sn)| {
                 let (cidr, rt, acl) = (sn.cidr.clone(), sn.route_table.clone(), sn.network_acl.clone().unwrap_or_default());
+                let mut table_options = table_options.clone();
+                if !table_options.iter().any(|(t, _)| *t == rt) {
+                    table_options.push((rt.clone(), format!("{rt} (does not exist)")));
+                }
                 view! {
                     <fieldset class="field subnet">
                         <legend>{format!("Subnet {}", sn.name)}</legend>
                         <TextField label="CIDR" test_id=format!("subnet-cidr-{}", sn.id) value=Signal::derive(move || cidr.clone()) validate=cidr_text
                             commit=Callback::new(move |c: String| commit(&|v: &mut doc::Vpc| if let Some(s) = v.subnets.get_mut(i) { s.cidr = c.trim().to_owned() })) />
-                        <SelectField label="Route table" test_id=format!("subnet-rt-{}", sn.id) options=table_options.clone() value=Signal::derive(move || rt.clone())
+                        <SelectField label="Route table" test_id=format!("subnet-rt-{}", sn.id) options=table_options value=Signal::derive(move || rt.clone())
                             commit=Callback::new(move |t: String| commit(&|v: &mut doc::Vpc| if let Some(s) = v.subnets.get_mut(i) { s.route_table = t.clone() })) />
                         <SelectField label="Network ACL" test_id=format!("subnet-acl-{}", sn.id) options=acl_options.clone() value=Signal::derive(move || acl.clone())
                             commit=Callback::new(move |a: String| commit(&|v: &mut doc::Vpc| if let Some(s) = v.subnets.get_mut(i) { s.network_acl = if a.is_empty() { None } else { Some(a.clone()) } })) />
@@ -499,6 +558,11 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
             );
             view! {
                 {any_rt.then(|| view! { <h3>"Route tables"</h3> })}
+                {whole.then(|| view! {
+                    <SelectField label="Main route table (for subnets that name none)" test_id="vpc-main-rt" options=main_options
+                        value=Signal::derive(move || main_value.clone())
+                        commit=Callback::new(move |t: String| commit(&|v: &mut doc::Vpc| v.main_route_table = if t.is_empty() { None } else { Some(t.clone()) })) />
+                })}
                 {tables}
                 {any_sg.then(|| view! { <h3>"Security groups"</h3> })}
                 {groups}
@@ -526,7 +590,8 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
                         let id = format!("subnet-{}-{}", v.id, v.subnets.len() + 1);
                         let base = v.primary_cidr.split('/').next().unwrap_or("10.0.0.0").split('.').take(2).collect::<Vec<_>>().join(".");
                         let cidr = format!("{base}.{}.0/24", v.subnets.len() + 1);
-                        let route_table = v.route_tables.first().map(|t| t.id.clone()).unwrap_or_default();
+                        // The main route table when the VPC has one, as AWS associates a new subnet.
+                        let route_table = if v.main_route_table.is_some() { String::new() } else { v.route_tables.first().map(|t| t.id.clone()).unwrap_or_default() };
                         v.subnets.push(doc::Subnet { name: id.clone(), id, cidr, route_table, network_acl: None, extra: Default::default() });
                     })>"+ Subnet"</button>
                     <button type="button" data-testid="vpc-add-route-table" on:click=move |_| commit(&|v: &mut doc::Vpc| {
@@ -543,6 +608,7 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
                 })}
             }
         })}
+        {(whole || focused_group.is_some()).then(|| view! { <PrefixLists group=focused_group.clone() /> })}
         {whole.then(|| view! {
         <div class="actions">
             <h3>"Add and connect"</h3>
@@ -571,6 +637,101 @@ fn VpcForm(id: String, #[prop(optional)] focus: Option<String>) -> impl IntoView
                 }).collect_view()
             }}
         </div>
+        })}
+    }
+}
+
+/// Whether a security group's rules (either direction) name `target` (a group or prefix list ID).
+fn group_names(g: &doc::SecurityGroup, target: &str) -> bool {
+    g.inbound.iter().chain(g.outbound.iter().flatten()).any(|r| r.cidr.trim() == target)
+}
+
+/// The document's prefix lists (format version 2), edited beside the VPC whose groups name them:
+/// each one's ID, name and entries, and the groups that name it. With `group`, only the lists that
+/// security group names, and no "add" button.
+#[component]
+fn PrefixLists(group: Option<String>) -> impl IntoView {
+    let store = use_store();
+    let whole = group.is_none();
+    let lists = Memo::new(move |_| {
+        store.doc.with(|d| {
+            let groups: Vec<&doc::SecurityGroup> = d.vpcs.iter().flat_map(|v| v.security_groups.iter()).collect();
+            d.prefix_lists
+                .iter()
+                .filter(|p| group.as_ref().is_none_or(|g| groups.iter().any(|x| x.id == *g && group_names(x, &p.id))))
+                .map(|p| {
+                    let users: Vec<String> =
+                        groups.iter().filter(|g| group_names(g, &p.id)).map(|g| g.id.clone()).collect();
+                    (p.clone(), users)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let commit = move |id: &str, f: &dyn Fn(&mut doc::PrefixList)| {
+        if let Some(mut p) = store.doc.with_untracked(|d| d.prefix_lists.iter().find(|p| p.id == id).cloned()) {
+            f(&mut p);
+            store.apply(Edit::Update(Object::PrefixList(p)));
+        }
+    };
+    view! {
+        <Show when=move || whole || lists.with(|l| !l.is_empty())>
+            <h3>"Prefix lists"</h3>
+            <p class="hint">{if whole {
+                "Named sets of CIDR blocks that the security group rules of any VPC here can name: tcp 443 from pl-\u{2026}."
+            } else {
+                "The prefix lists this group's rules name."
+            }}</p>
+        </Show>
+        <Show when=move || whole && lists.with(Vec::is_empty)>
+            <p class="hint" data-testid="prefix-lists-empty">"None yet."</p>
+        </Show>
+        {move || lists.get().into_iter().map(|(p, users)| {
+            let (id, id2, id3, id4) = (p.id.clone(), p.id.clone(), p.id.clone(), p.id.clone());
+            let (name, entries) = (p.name.clone(), p.entries.join("\n"));
+            let used = if users.is_empty() {
+                "No security group rule names it yet.".to_owned()
+            } else {
+                format!("Named by {}.", users.join(", "))
+            };
+            view! {
+                <fieldset class="field prefix-list" data-testid=format!("prefix-list-{}", p.id)>
+                    <legend>{format!("Prefix list {}", p.name)}</legend>
+                    {whole.then(|| {
+                        let own = id.clone();
+                        let own2 = id.clone();
+                        view! {
+                            <TextField label="ID" test_id=format!("prefix-list-id-{id}") value=Signal::derive(move || own.clone())
+                                validate=prefix_list_id_text
+                                also=Callback::new(move |t: String| {
+                                    let t = t.trim().to_owned();
+                                    (t != own2 && store.doc.with(|d| crate::edit::all_ids(d).contains(&t)))
+                                        .then(|| format!("\u{201c}{t}\u{201d} is already the ID of another object."))
+                                })
+                                hint="Rules name the list by it; renaming it renames them too."
+                                commit=Callback::new(move |t: String| { store.apply(Edit::RenamePrefixList { from: id2.clone(), to: t.trim().to_owned() }); }) />
+                        }
+                    })}
+                    <TextField label="Name" test_id=format!("prefix-list-name-{}", p.id) value=Signal::derive(move || name.clone())
+                        validate=name_text commit=Callback::new(move |t: String| commit(&id3, &|p: &mut doc::PrefixList| p.name = t.trim().to_owned())) />
+                    <TextField label="Entries (one CIDR block per line)" test_id=format!("prefix-list-entries-{}", p.id) multiline=true
+                        value=Signal::derive(move || entries.clone())
+                        validate=cidr_lines commit=Callback::new(move |t: String| commit(&id4, &|p: &mut doc::PrefixList| p.entries = split_lines(&t))) />
+                    <p class="facts" data-testid=format!("prefix-list-users-{}", p.id)>{used}</p>
+                    {whole.then(|| {
+                        let gone = p.id.clone();
+                        view! {
+                            <button type="button" class="danger small" data-testid=format!("prefix-list-delete-{}", p.id)
+                                title="Rules that name it are kept, and then name nothing"
+                                on:click=move |_| { store.apply(Edit::Delete(vec![gone.clone()])); }>"Delete prefix list"</button>
+                        }
+                    })}
+                </fieldset>
+            }
+        }).collect_view()}
+        {whole.then(|| view! {
+            <div class="actions">
+                <button type="button" data-testid="add-prefix-list" on:click=move |_| { store.apply(Edit::Add(NewObject::PrefixList)); }>"+ Prefix list"</button>
+            </div>
         })}
     }
 }

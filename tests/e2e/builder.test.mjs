@@ -207,3 +207,143 @@ test('hiding the palette gives the canvas more room, for a projector', async () 
     await page.context().close();
   }
 });
+
+/** The open scenario as autosaved in this browser. */
+async function stored(page) {
+  return page.evaluate(() => {
+    const index = JSON.parse(localStorage.getItem('spacetrace:library'));
+    return JSON.parse(localStorage.getItem(`spacetrace:scenario:${index.current}`));
+  });
+}
+
+/** Wait for autosave to hold a document that passes `ok`. */
+async function storedWhen(page, ok, what) {
+  for (let i = 0; i < 50; i++) {
+    const doc = await stored(page);
+    if (ok(doc)) return doc;
+    await page.waitForTimeout(50);
+  }
+  assert.fail(`autosave never showed ${what}`);
+}
+
+test('AWS as it behaves, in the inspector: the main route table, a group allowing all outbound, rules naming groups and prefix lists, and prefix lists edited', async () => {
+  const page = await open();
+  try {
+    await page.getByTestId('examples').selectOption('aws');
+    await page.getByTestId('region-core').waitFor();
+    const initial = await stored(page);
+    const core = (doc) => doc.vpcs.find((v) => v.id === 'core');
+    const group = (doc, id) => core(doc).security_groups.find((g) => g.id === id);
+    await page.getByTestId('region-core').locator('.region-header').click();
+
+    // The main route table, and subnets that name none use it.
+    assert.equal(await page.getByTestId('vpc-main-rt').inputValue(), 'rtb-0main');
+    const data = page.getByTestId('subnet-rt-subnet-0data');
+    assert.equal(await data.inputValue(), '');
+    assert.equal(await data.locator('option:checked').innerText(), 'main route table (rtb-0main)');
+    assert.equal(await page.getByTestId('subnet-rt-subnet-0office').inputValue(), 'rtb-0office');
+    assert.match(await page.locator('label[for=field-routes-rtb-0main]').innerText(), /the main route table/);
+    await page.getByTestId('subnet-rt-subnet-0office').selectOption('');
+    let doc = await storedWhen(page, (d) => core(d).subnets[1].route_table === '', 'the office subnet on the main table');
+    assert.equal(core(doc).main_route_table, 'rtb-0main');
+    await page.getByTestId('vpc-main-rt').selectOption('rtb-0office');
+    doc = await storedWhen(page, (d) => core(d).main_route_table === 'rtb-0office', 'another main route table');
+    assert.equal(await page.getByTestId('subnet-rt-subnet-0data').locator('option:checked').innerText(), 'main route table (rtb-0office)');
+
+    // A group created without outbound rules allows all outbound traffic; it can list rules and back.
+    const allOut = page.getByTestId('sg-out-all-sg-0db');
+    assert.equal(await allOut.isChecked(), true);
+    assert.match(await page.getByTestId('sg-out-default-sg-0db').innerText(), /all traffic to anywhere/);
+    assert.equal(await page.getByTestId('sg-out-sg-0db').count(), 0);
+    assert.equal(await page.getByTestId('sg-out-all-sg-0app').isChecked(), false);
+    assert.equal(await page.getByTestId('sg-out-sg-0app').inputValue(), '');
+    await allOut.uncheck();
+    assert.equal(await page.getByTestId('sg-out-sg-0db').inputValue(), 'all all to 0.0.0.0/0');
+    doc = await storedWhen(page, (d) => Array.isArray(group(d, 'sg-0db').outbound), 'a listed outbound rule');
+    assert.deepEqual(group(doc, 'sg-0db').outbound, [{ protocol: 'all', ports: 'all', cidr: '0.0.0.0/0' }]);
+    await page.getByTestId('sg-out-all-sg-0db').check();
+    await page.getByTestId('sg-out-default-sg-0db').waitFor();
+    doc = await storedWhen(page, (d) => !('outbound' in group(d, 'sg-0db')), 'no outbound list again');
+
+    // Rules name a CIDR block, a security group or a prefix list; anything else is explained.
+    const inbound = page.getByTestId('sg-in-sg-0db');
+    assert.equal(await inbound.inputValue(), 'tcp 5432 from pl-0dynos\ntcp 5432 from sg-0etl');
+    const before = JSON.stringify(await stored(page));
+    await inbound.fill('tcp 5432 from pl-0dynos\ntcp 5432 from web');
+    assert.equal(await inbound.getAttribute('aria-invalid'), 'true');
+    assert.equal(
+      await page.getByTestId('sg-in-sg-0db-error').innerText(),
+      '\u2716 Line 2: \u201cweb\u201d is not a CIDR block (10.0.0.0/16), a security group ID (sg-\u2026) or a prefix list ID (pl-\u2026).',
+    );
+    await inbound.blur();
+    await page.waitForTimeout(200);
+    assert.equal(JSON.stringify(await stored(page)), before, 'an invalid rule list is not saved');
+    await inbound.fill('tcp 5432 from pl-0dynos\ntcp 5432 from sg-0etl\ntcp 5432 from sg-0app');
+    await inbound.blur();
+    doc = await storedWhen(page, (d) => group(d, 'sg-0db').inbound.length === 3, 'a rule naming a group');
+    assert.equal(group(doc, 'sg-0db').inbound[2].cidr, 'sg-0app');
+
+    // Prefix lists: seen and edited beside the groups that name them.
+    assert.equal(await page.getByTestId('prefix-list-entries-pl-0dynos').inputValue(), '10.0.128.0/20\n10.0.144.0/20');
+    assert.equal(await page.getByTestId('prefix-list-users-pl-0dynos').innerText(), 'Named by sg-0db, sg-0sync.');
+    const entries = page.getByTestId('prefix-list-entries-pl-0dynos');
+    const unchanged = JSON.stringify(await stored(page));
+    await entries.fill('10.0.128.0/20\n10.0.144.0/33');
+    assert.equal(await entries.getAttribute('aria-invalid'), 'true');
+    assert.match(await page.getByTestId('prefix-list-entries-pl-0dynos-error').innerText(), /prefix length \u201c33\u201d must be a whole number from 0 to 32/);
+    await entries.blur();
+    await page.waitForTimeout(200);
+    assert.equal(JSON.stringify(await stored(page)), unchanged, 'an invalid entry is not saved');
+    await entries.fill('10.0.128.0/20\n10.0.144.0/20\n10.0.160.0/20');
+    await entries.blur();
+    doc = await storedWhen(page, (d) => d.prefix_lists[0].entries.length === 3, 'a third entry');
+
+    const id = page.getByTestId('prefix-list-id-pl-0dynos');
+    await id.fill('sg-0db');
+    assert.match(await page.getByTestId('prefix-list-id-pl-0dynos-error').innerText(), /ID starting with pl-/);
+    await id.fill('pl-0dynos ranges');
+    assert.match(await page.getByTestId('prefix-list-id-pl-0dynos-error').innerText(), /has a space in it/);
+    await id.fill('pl-0dynos');
+    await page.getByTestId('add-prefix-list').click();
+    await page.getByTestId('prefix-list-id-pl-2').waitFor();
+    const renamed = page.getByTestId('prefix-list-id-pl-2');
+    await renamed.fill('pl-0dynos');
+    assert.match(await page.getByTestId('prefix-list-id-pl-2-error').innerText(), /\u201cpl-0dynos\u201d is already the ID of another object/);
+    await renamed.fill('pl-0office');
+    await renamed.press('Enter');
+    await page.getByTestId('prefix-list-id-pl-0office').waitFor();
+    await page.getByTestId('prefix-list-id-pl-0dynos').fill('pl-0heroku');
+    await page.getByTestId('prefix-list-id-pl-0dynos').press('Enter');
+    await page.getByTestId('prefix-list-entries-pl-0heroku').waitFor();
+    assert.match(await page.getByTestId('sg-in-sg-0db').inputValue(), /^tcp 5432 from pl-0heroku\n/);
+    doc = await storedWhen(page, (d) => d.prefix_lists[0].id === 'pl-0heroku', 'the renamed list');
+    assert.equal(group(doc, 'sg-0sync').inbound[0].cidr, 'pl-0heroku', 'the rules that named it follow');
+    assert.deepEqual(doc.prefix_lists.map((p) => p.id), ['pl-0heroku', 'pl-0office']);
+    // The renamed list is still named: the checker finds no rule naming nothing.
+    assert.equal(await page.locator('.diag-toggle .count.errors').innerText(), '\u2716 0');
+    await page.getByTestId('prefix-list-pl-0heroku').scrollIntoViewIfNeeded();
+    await screenshot(page, 'inspector-aws-prefix-lists');
+    await page.getByTestId('vpc-main-rt').scrollIntoViewIfNeeded();
+    await screenshot(page, 'inspector-aws-main-route-table');
+    await page.getByTestId('sg-out-all-sg-0db').scrollIntoViewIfNeeded();
+    await screenshot(page, 'inspector-aws-security-groups');
+
+    // A security group's gate shows the prefix lists its rules name.
+    await page.getByTestId('gate-sg-0sync').click();
+    await page.getByTestId('inspector-focus').waitFor();
+    assert.equal(await page.getByTestId('prefix-list-entries-pl-0heroku').count(), 1);
+    assert.equal(await page.getByTestId('prefix-list-pl-0office').count(), 0);
+    assert.equal(await page.getByTestId('add-prefix-list').count(), 0);
+    await screenshot(page, 'inspector-aws-gate-sg');
+
+    // Every change was one edit: nine undos take them all back (a tenth, opening the example).
+    for (let i = 0; i < 9; i++) await page.getByTestId('undo').click();
+    await storedWhen(page, (d) => JSON.stringify(d) === JSON.stringify(initial), 'the example as it was');
+    await page.getByTestId('undo').click();
+    await page.getByTestId('region-acme-prod').waitFor();
+    assert.equal(await page.getByTestId('undo').isDisabled(), true);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
