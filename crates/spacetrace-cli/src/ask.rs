@@ -43,15 +43,16 @@ pub fn run(args: &[String]) -> Output {
     let model = &checked.model;
     let from = parsed.value("--from").unwrap_or_default();
     let to = parsed.value("--to").unwrap_or_default();
-    let (src, dst) = match (refs::resolve_src(model, from), refs::resolve_dst(model, to)) {
-        (Ok(s), Ok(d)) => (s, d),
-        (s, d) => {
-            let errors: Vec<String> =
-                [s.err(), d.err()].into_iter().flatten().map(|e| format!("{}: {e}", SPEC.command)).collect();
-            return with_scenario_errors(&checked, Output::err(BAD_USAGE, errors.join("\n")));
-        }
-    };
-    let query = match Query::new(src, dst, protocol, port) {
+    let ((src, src_dyno), (dst, dst_dyno)) =
+        match (refs::resolve_src_dyno(model, from), refs::resolve_dst_dyno(model, to)) {
+            (Ok(s), Ok(d)) => (s, d),
+            (s, d) => {
+                let errors: Vec<String> =
+                    [s.err(), d.err()].into_iter().flatten().map(|e| format!("{}: {e}", SPEC.command)).collect();
+                return with_scenario_errors(&checked, Output::err(BAD_USAGE, errors.join("\n")));
+            }
+        };
+    let query = match Query::new(src, dst, protocol, port).and_then(|q| q.with_dynos(model, src_dyno, dst_dyno)) {
         Ok(q) => q,
         Err(e) => {
             let why = render::diagnostic(&query_diagnostic(e));
@@ -83,6 +84,9 @@ fn query_diagnostic(e: QueryError) -> Diagnostic {
         QueryError::OutOfScope { from, to } => DiagnosticKind::QuestionOutOfScope { from, to },
         QueryError::LocalhostNeedsDyno => DiagnosticKind::LocalhostNeedsDyno,
         QueryError::PortZero => DiagnosticKind::PortZero,
+        QueryError::NoSuchDyno { app, process, dyno, dynos, .. } => {
+            DiagnosticKind::NoSuchDyno { app, process, dyno, dynos }
+        }
     })
 }
 
@@ -106,6 +110,20 @@ pub fn with_scenario_errors(checked: &Checked, mut output: Output) -> Output {
 mod tests {
     use super::*;
     use crate::tests::{DEFAULT, edited_default, run_words};
+
+    #[test]
+    fn a_question_names_any_dyno() {
+        let o = run_words(&["ask", DEFAULT, "--from", "api/web.2", "--to", "dyno:api/web.1", "--port", "5000"]);
+        assert_eq!(o.code, OK, "{}", o.err);
+        assert!(o.out.starts_with("From web.2 of acme-api to web.1 of acme-api at "), "{}", o.out);
+        assert!(o.out.contains("[PS-PRIVATE-NETWORK]"), "{}", o.out);
+        let o = run_words(&["ask", DEFAULT, "--from", "api/web.2", "--to", "dyno:api/web.2", "--port", "9"]);
+        assert_eq!(o.code, OK, "{}", o.err);
+        assert!(o.out.contains("[DYNO-LOCAL]"), "{}", o.out);
+        let o = run_words(&["ask", DEFAULT, "--from", "api/web.3", "--to", "dyno:api/web", "--port", "5000"]);
+        assert_eq!(o.code, BAD_USAGE);
+        assert!(o.err.contains("no dyno web.3; valid: web.1 and web.2."), "{}", o.err);
+    }
 
     #[test]
     fn a_connected_question_exits_zero_with_the_rendered_trace() {

@@ -18,13 +18,15 @@ FILE is a Spacetrace scenario (JSON, format version 1 or 2, at most 4 MiB); - re
 
 REF names one end of a question, by ID or name (an ID wins; case is ignored if nothing matches):
   --from  APP/PROCESS          the first dyno of a process type (dyno:APP/PROCESS also works;
-                               APP alone when the app has one process type)
+                               APP alone when the app has one process type; APP/PROCESS.N
+                               names dyno N, as in api/web.2)
           host:NAME            a host in a VPC
           remote:NAME          a host in a remote network (reached by VPN)
           client:NAME          an internet client
   --to    hostname:APP         the app's default hostname (APP.herokuapp.com)
           discovery:APP/PROCESS  DNS service discovery (PROCESS.APP.app.localspace)
           dyno:APP/PROCESS     the private address of the process type's first dyno
+                               (dyno:APP/PROCESS.N: dyno N's)
           addon:NAME           a data add-on
           host:NAME            a host in a VPC
           remote:NAME          a host in a remote network

@@ -4,12 +4,14 @@
 //! Sources (`--from`): `APP/PROCESS` (or `dyno:APP/PROCESS`), `host:NAME`, `remote:NAME`, `client:NAME`.
 //! Destinations (`--to`): `hostname:APP`, `discovery:APP/PROCESS`, `dyno:APP/PROCESS`, `addon:NAME`,
 //! `host:NAME`, `remote:NAME`, `external:NAME`, `localhost`.
+//! A dyno source or a `dyno:` destination may name one dyno of the process: `api/web.2`.
 //! `APP` and `NAME` match an ID first, then a name, then either ignoring case; `APP` alone stands
 //! for `APP/PROCESS` when the app has one process type. The references printed for an end are
 //! built by the engine (`spacetrace_engine::refs`), so the app labels cells the same way.
 
 use spacetrace_engine::matrix;
 use spacetrace_engine::model::{AddonIx, AppIx, ClientIx, HostIx, Model, RemoteHostIx, ServiceIx};
+use spacetrace_engine::query::split_dyno;
 use spacetrace_engine::refs::{dst_ref, src_ref};
 use spacetrace_engine::{Dst, Src};
 
@@ -89,22 +91,35 @@ impl Slot {
 }
 
 /// Resolve a `--from` reference.
+#[cfg(test)]
 pub fn resolve_src(m: &Model, text: &str) -> Result<Src, String> {
-    src(m, text).map_err(|why| format!("--from {}: {why}", quoted(text)))
+    resolve_src_dyno(m, text).map(|(s, _)| s)
 }
 
 /// Resolve a `--to` reference.
+#[cfg(test)]
 pub fn resolve_dst(m: &Model, text: &str) -> Result<Dst, String> {
+    resolve_dst_dyno(m, text).map(|(d, _)| d)
+}
+
+/// Resolve a `--from` reference with the dyno it names (`api/web.2` is 2; 1 when none is named).
+pub fn resolve_src_dyno(m: &Model, text: &str) -> Result<(Src, u32), String> {
+    src(m, text).map_err(|why| format!("--from {}: {why}", quoted(text)))
+}
+
+/// Resolve a `--to` reference with the dyno it names (`dyno:api/web.2` is 2; 1 when none is named).
+pub fn resolve_dst_dyno(m: &Model, text: &str) -> Result<(Dst, u32), String> {
     dst(m, text).map_err(|why| format!("--to {}: {why}", quoted(text)))
 }
 
-fn src(m: &Model, text: &str) -> Result<Src, String> {
+fn src(m: &Model, text: &str) -> Result<(Src, u32), String> {
     let slot = Slot::From;
+    let one = |s: Src| (s, 1);
     match split_kind(text) {
-        Some(("dyno", rest)) => dyno(m, slot, rest).map(|(app, process)| Src::Dyno { app, process }),
-        Some(("host", rest)) => find(m, Kind::Host, rest).map(|i| Src::Host(HostIx(i))),
-        Some(("remote", rest)) => find(m, Kind::Remote, rest).map(|i| Src::RemoteHost(RemoteHostIx(i))),
-        Some(("client", rest)) => find(m, Kind::Client, rest).map(|i| Src::Client(ClientIx(i))),
+        Some(("dyno", rest)) => dyno_n(m, slot, rest).map(|(app, process, n)| (Src::Dyno { app, process }, n)),
+        Some(("host", rest)) => find(m, Kind::Host, rest).map(|i| one(Src::Host(HostIx(i)))),
+        Some(("remote", rest)) => find(m, Kind::Remote, rest).map(|i| one(Src::RemoteHost(RemoteHostIx(i)))),
+        Some(("client", rest)) => find(m, Kind::Client, rest).map(|i| one(Src::Client(ClientIx(i)))),
         Some(("hostname" | "discovery" | "addon" | "external", _)) => {
             Err(format!("that is a destination; --from takes {FROM_FORMS}.\n{}", valid_list(m, slot)))
         }
@@ -116,25 +131,26 @@ fn src(m: &Model, text: &str) -> Result<Src, String> {
             quoted(kind),
             valid_list(m, slot)
         )),
-        _ => dyno(m, slot, text).map(|(app, process)| Src::Dyno { app, process }).map_err(|why| {
+        _ => dyno_n(m, slot, text).map(|(app, process, n)| (Src::Dyno { app, process }, n)).map_err(|why| {
             if text.is_empty() { format!("--from takes {FROM_FORMS}.\n{}", valid_list(m, slot)) } else { why }
         }),
     }
 }
 
-fn dst(m: &Model, text: &str) -> Result<Dst, String> {
+fn dst(m: &Model, text: &str) -> Result<(Dst, u32), String> {
     let slot = Slot::To;
     if text == "localhost" {
-        return Ok(Dst::Localhost);
+        return Ok((Dst::Localhost, 1));
     }
+    let one = |d: Dst| (d, 1);
     match split_kind(text) {
-        Some(("hostname", rest)) => find(m, Kind::App, rest).map(|i| Dst::Hostname(AppIx(i))),
-        Some(("discovery", rest)) => dyno(m, slot, rest).map(|(app, process)| Dst::Discovery { app, process }),
-        Some(("dyno", rest)) => dyno(m, slot, rest).map(|(app, process)| Dst::DynoAddress { app, process }),
-        Some(("addon", rest)) => find(m, Kind::Addon, rest).map(|i| Dst::Addon(AddonIx(i))),
-        Some(("host", rest)) => find(m, Kind::Host, rest).map(|i| Dst::Host(HostIx(i))),
-        Some(("remote", rest)) => find(m, Kind::Remote, rest).map(|i| Dst::RemoteHost(RemoteHostIx(i))),
-        Some(("external", rest)) => find(m, Kind::External, rest).map(|i| Dst::External(ServiceIx(i))),
+        Some(("hostname", rest)) => find(m, Kind::App, rest).map(|i| one(Dst::Hostname(AppIx(i)))),
+        Some(("discovery", rest)) => dyno(m, slot, rest).map(|(app, process)| one(Dst::Discovery { app, process })),
+        Some(("dyno", rest)) => dyno_n(m, slot, rest).map(|(app, process, n)| (Dst::DynoAddress { app, process }, n)),
+        Some(("addon", rest)) => find(m, Kind::Addon, rest).map(|i| one(Dst::Addon(AddonIx(i)))),
+        Some(("host", rest)) => find(m, Kind::Host, rest).map(|i| one(Dst::Host(HostIx(i)))),
+        Some(("remote", rest)) => find(m, Kind::Remote, rest).map(|i| one(Dst::RemoteHost(RemoteHostIx(i)))),
+        Some(("external", rest)) => find(m, Kind::External, rest).map(|i| one(Dst::External(ServiceIx(i)))),
         Some(("client", _)) => {
             Err(format!("an internet client is only a source; --to takes {TO_FORMS}.\n{}", valid_list(m, slot)))
         }
@@ -146,7 +162,7 @@ fn dst(m: &Model, text: &str) -> Result<Dst, String> {
         _ => {
             let hint = if let Ok(a) = find(m, Kind::App, text) {
                 format!(" (for example hostname:{})", m.app(AppIx(a)).id)
-            } else if let Ok((app, process)) = dyno(m, slot, text) {
+            } else if let Ok((app, process, _)) = dyno_n(m, slot, text) {
                 let r = src_ref(m, Src::Dyno { app, process });
                 format!(" (for example dyno:{r} or discovery:{r})")
             } else {
@@ -166,6 +182,22 @@ fn split_kind(text: &str) -> Option<(&str, &str)> {
 fn looks_like_app(m: &Model, text: &str) -> bool {
     let app = text.rsplit_once('/').map_or(text, |(a, _)| a);
     find(m, Kind::App, app).is_ok()
+}
+
+/// Resolve `APP/PROCESS.N` (dyno `N` of the process, `web.2`), or what [`dyno`] resolves (dyno 1).
+/// Whether dyno `N` runs is the engine's to say (`Query::with_dynos`), with the valid numbers.
+fn dyno_n(m: &Model, slot: Slot, text: &str) -> Result<(AppIx, usize, u32), String> {
+    if let Ok((app, process)) = dyno(m, slot, text) {
+        return Ok((app, process, 1));
+    }
+    if let Some((app_text, process_text)) = text.rsplit_once('/')
+        && let Ok(a) = find(m, Kind::App, app_text)
+        && let (name, Some(n)) = split_dyno(m.app(AppIx(a)), process_text)
+        && let Ok((app, process)) = dyno(m, slot, &format!("{app_text}/{name}"))
+    {
+        return Ok((app, process, n));
+    }
+    dyno(m, slot, text).map(|(app, process)| (app, process, 1))
 }
 
 /// Resolve `APP/PROCESS`, or `APP` for an app with a single process type.
@@ -285,6 +317,22 @@ pub fn dst_refs(m: &Model) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::tests::default_model;
+
+    #[test]
+    fn a_dyno_is_named_by_its_number() {
+        let m = default_model();
+        let api = m.find_app("api").unwrap();
+        let web = m.app(api).process("web").unwrap();
+        let src = Src::Dyno { app: api, process: web };
+        assert_eq!(resolve_src_dyno(&m, "api/web"), Ok((src, 1)));
+        assert_eq!(resolve_src_dyno(&m, "api/web.2"), Ok((src, 2)));
+        assert_eq!(resolve_src_dyno(&m, "dyno:acme-api/web.2"), Ok((src, 2)));
+        let dst = Dst::DynoAddress { app: api, process: web };
+        assert_eq!(resolve_dst_dyno(&m, "dyno:api/web.2"), Ok((dst, 2)));
+        // DNS discovery names a process type, never one dyno.
+        assert!(resolve_dst_dyno(&m, "discovery:api/web.2").is_err());
+        assert!(resolve_src_dyno(&m, "api/nope.2").is_err());
+    }
 
     #[test]
     fn sources_resolve_by_id_name_and_kind() {

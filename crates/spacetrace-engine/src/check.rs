@@ -505,6 +505,7 @@ impl Checker {
                 ports,
                 address: None,
                 address_once_scaled: None,
+                dyno_addresses: Vec::new(),
             });
         }
         if d.web_port == Some(0) {
@@ -1143,6 +1144,14 @@ impl Checker {
                         let address = Ipv4Addr::from(u32::from(subnet.network()).saturating_add(offset));
                         p.address_once_scaled = Some(address);
                         p.address = (p.dynos > 0).then_some(address);
+                        p.dyno_addresses = (0..p.dynos.min(64))
+                            .map(|k| {
+                                let slot = n + k;
+                                let subnet = subnets[(slot as usize) % subnets.len()];
+                                let offset = 4 + slot / subnets.len() as u32;
+                                Ipv4Addr::from(u32::from(subnet.network()).saturating_add(offset))
+                            })
+                            .collect();
                     }
                     n += p.dynos.min(64);
                 }
@@ -1154,8 +1163,10 @@ impl Checker {
                 if p.dynos > 0 {
                     // A /30 inside 172.16.0.0/12 per dyno (DYNO-INTERFACE); the dyno is its second address.
                     let base = u32::from(Ipv4Addr::new(172, 16, 0, 0));
-                    p.address = Some(Ipv4Addr::from(base + ((cr_counter % (1 << 18)) << 2) + 2));
+                    let at = |k: u32| Ipv4Addr::from(base + (((cr_counter + k) % (1 << 18)) << 2) + 2);
+                    p.address = Some(at(0));
                     p.address_once_scaled = p.address;
+                    p.dyno_addresses = (0..p.dynos.min(64)).map(at).collect();
                 }
                 cr_counter += p.dynos.max(1);
             }
@@ -1195,6 +1206,9 @@ impl Checker {
                     }
                     QueryError::LocalhostNeedsDyno => Diagnostic::error(K::LocalhostNeedsDyno).at(KIND, &id, "to"),
                     QueryError::PortZero => Diagnostic::error(K::PortZero).at(KIND, &id, "port"),
+                    QueryError::NoSuchDyno { field, app, process, dyno, dynos } => {
+                        Diagnostic::error(K::NoSuchDyno { app, process, dyno, dynos }).at(KIND, &id, field)
+                    }
                 };
                 self.push(diag);
                 None

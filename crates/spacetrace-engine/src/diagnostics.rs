@@ -165,6 +165,8 @@ pub enum DiagnosticKind {
     QuestionOutOfScope { from: String, to: String },
     /// `localhost` asked from something that is not a dyno.
     LocalhostNeedsDyno,
+    /// A question naming a dyno (`web.3`) beyond the process's formation.
+    NoSuchDyno { app: String, process: String, dyno: u32, dynos: u32 },
     /// An expectation naming a rule ID that does not exist.
     UnknownRule { rule: String },
 }

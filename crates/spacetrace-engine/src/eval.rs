@@ -331,8 +331,23 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.m.app(a).processes.get(p).map_or("", |p| p.name.as_str())
     }
 
+    /// The address of the first dyno of a process (where DNS discovery leads).
     fn dyno_address(&self, a: AppIx, p: usize) -> Option<Ipv4Addr> {
         self.m.app(a).processes.get(p).and_then(|p| p.address)
+    }
+
+    /// The address of the question's source dyno (`web.2` when the question names it).
+    fn src_address(&self, a: AppIx, p: usize) -> Option<Ipv4Addr> {
+        self.m.app(a).processes.get(p).and_then(|p| p.dyno_address(self.q.src_dyno()))
+    }
+
+    /// The dyno number of a destination process: the one the question names for a dyno address,
+    /// else the first.
+    fn dst_dyno_of(&self, a: AppIx, p: usize) -> u32 {
+        match self.q.dst() {
+            Dst::DynoAddress { app, process } if app == a && process == p => self.q.dst_dyno(),
+            _ => 1,
+        }
     }
 
     /// The destination process: it must run and listen on the port (PS-PRIVATE-NETWORK).
@@ -341,7 +356,8 @@ impl<'m, S: Sink> Ev<'m, S> {
         let app = m.app(a);
         let Some(process) = app.processes.get(p) else { return Err(Stop(rule)) };
         let (protocol, port) = (self.q.protocol(), self.q.port());
-        self.s.hop(ComponentKind::Dyno, &app.id, || format!("{}.1 ({})", process.name, app.name));
+        let n = self.dst_dyno_of(a, p);
+        self.s.hop(ComponentKind::Dyno, &app.id, || format!("{}.{n} ({})", process.name, app.name));
         if process.dynos == 0 {
             return self.block(
                 rule,
@@ -591,7 +607,9 @@ impl<'m, S: Sink> Ev<'m, S> {
         let app = m.app(a);
         let Some(process) = app.processes.get(p) else { return Err(Stop(R::PsPrivateNetwork)) };
         let source_rule = if app.space.is_some() { R::PsPrivateNetwork } else { R::DynoInterface };
-        self.s.hop(ComponentKind::Dyno, &app.id, || format!("{}.1 ({})", process.name, app.name));
+        let n = self.q.src_dyno();
+        let address = process.dyno_address(n);
+        self.s.hop(ComponentKind::Dyno, &app.id, || format!("{}.{n} ({})", process.name, app.name));
         if process.dynos == 0 {
             return self.block(
                 source_rule,
@@ -603,7 +621,8 @@ impl<'m, S: Sink> Ev<'m, S> {
             None => self.note(R::DynoInterface, || Detail::CrDyno {
                 app: app.name.clone(),
                 process: process.name.clone(),
-                address: process.address,
+                dyno: n,
+                address,
             }),
             Some(s) => {
                 let space = m.space(s);
@@ -611,10 +630,9 @@ impl<'m, S: Sink> Ev<'m, S> {
                 self.note(R::PsCidrs, || Detail::SpaceDyno {
                     app: app.name.clone(),
                     process: process.name.clone(),
-                    address: process.address,
-                    subnet: process
-                        .address
-                        .and_then(|addr| space.dyno_subnets.iter().find(|n| n.contains(&addr)).copied()),
+                    dyno: n,
+                    address,
+                    subnet: address.and_then(|addr| space.dyno_subnets.iter().find(|n| n.contains(&addr)).copied()),
                 })
             }
         }
@@ -637,6 +655,15 @@ impl<'m, S: Sink> Ev<'m, S> {
 
     fn dyno_to_dyno(&mut self, a: AppIx, p: usize, b: AppIx, bp: usize, discovery: bool) -> Flow {
         let m = self.m;
+        if !discovery && self.q.is_own_address() {
+            // Its own interface: no firewall (CR-ISOLATION) or network lies between a dyno and
+            // itself; any port may be bound (DYNO-INTERFACE), and it answers as on localhost.
+            let (process, n, port) = (self.proc_name(a, p).to_owned(), self.q.src_dyno(), self.q.port());
+            let address = self.src_address(a, p);
+            self.pass(R::DynoLocal, || Detail::OwnAddress { process, dyno: n, address, port });
+            self.s.seen(|| SeenAs::Dyno { address });
+            return Ok(());
+        }
         let (src_app, dst_app) = (m.app(a), m.app(b));
         let dst_process = dst_app.processes.get(bp);
         let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), dst_app.name);
@@ -693,7 +720,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.s.hop(ComponentKind::PrivateNetwork, &dst_space.id, || dst_space.name.clone());
         self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: dst_space.name.clone() });
         self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
-        let address = self.dyno_address(a, p);
+        let address = self.src_address(a, p);
         self.s.seen(|| SeenAs::Dyno { address });
         Ok(())
     }
@@ -709,7 +736,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: space.name.clone() });
             }
             self.internal_router(b)?;
-            let address = self.dyno_address(a, p);
+            let address = self.src_address(a, p);
             self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::Dyno { address }) });
             return Ok(());
         }
@@ -772,7 +799,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         }
         self.pass(R::PsDataAddons, || Detail::AddonReached { addon: addon.name.clone(), port });
-        let address = self.dyno_address(a, p);
+        let address = self.src_address(a, p);
         self.s.seen(|| SeenAs::Dyno { address });
         Ok(())
     }
@@ -1071,7 +1098,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
             );
         }
-        let Some(src_addr) = self.dyno_address(a, p) else { return Err(Stop(R::PsCidrs)) };
+        let Some(src_addr) = self.src_address(a, p) else { return Err(Stop(R::PsCidrs)) };
         let peering = self.peering_to(s, host.vpc, None)?;
         self.primary_cidr(host)?;
         self.route_back(host, space, peering, src_addr, false)?;
@@ -1162,7 +1189,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let m = self.m;
         let (app, rh) = (m.app(a), m.remote_host(r));
         let Some(s) = app.space else { return self.no_private_path(app) };
-        let Some(src_addr) = self.dyno_address(a, p) else { return Err(Stop(R::PsCidrs)) };
+        let Some(src_addr) = self.src_address(a, p) else { return Err(Stop(R::PsCidrs)) };
         self.vpn_to(s, rh.remote, rh.address)?;
         let remote = m.remote(rh.remote);
         let (protocol, port) = (self.q.protocol(), self.q.port());
@@ -1386,7 +1413,9 @@ impl<'m, S: Sink> Ev<'m, S> {
                 // A process scaled to 0 has no address yet: the path is walked to the one it gets
                 // once scaled, and the destination hop says it runs nothing (a dyno subnet-less
                 // space gives none: the destination hop says so at once).
-                let Some(dyno) = m.app(b).processes.get(bp).and_then(|p| p.address_once_scaled) else {
+                let n = self.q.dst_dyno();
+                let at = |p: &Process| if p.dynos > 0 { p.dyno_address(n) } else { p.address_once_scaled };
+                let Some(dyno) = m.app(b).processes.get(bp).and_then(at) else {
                     return self.dyno_destination(b, bp, R::PsPrivateNetwork);
                 };
                 self.host_to_space(host, t, dyno)?;
@@ -1605,7 +1634,7 @@ fn best_vpn(m: &Model, s: SpaceIx, r: RemoteIx) -> Option<VpnIx> {
 fn dyno_hop_name(m: &Model, q: Query, app: &App) -> String {
     match q.dst() {
         Dst::DynoAddress { app: b, process } if m.app(b).id == app.id => match m.app(b).processes.get(process) {
-            Some(p) => format!("{}.1 ({})", p.name, app.name),
+            Some(p) => format!("{}.{} ({})", p.name, q.dst_dyno(), app.name),
             None => app.name.clone(),
         },
         _ => app.name.clone(),

@@ -137,9 +137,26 @@ pub struct Process {
     /// The address the first dyno has once the process runs: `address` when it runs; for a space
     /// process scaled to zero, the one scaling it to one dyno would give it.
     pub address_once_scaled: Option<Ipv4Addr>,
+    /// The addresses of the running dynos in order (`<name>.1`, `<name>.2`, …; at most 64 kept).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dyno_addresses: Vec<Ipv4Addr>,
 }
 
 impl Process {
+    /// Whether `<name>.<n>` can be named: a dyno the formation runs, or `.1` of a process scaled
+    /// to zero (which a question may still name, to be told nothing runs).
+    pub fn has_dyno(&self, n: u32) -> bool {
+        n == 1 || (n >= 1 && n <= self.dynos)
+    }
+
+    /// The address of dyno `<name>.<n>` (1-based), when it runs and is known.
+    pub fn dyno_address(&self, n: u32) -> Option<Ipv4Addr> {
+        if n <= 1 {
+            return self.address;
+        }
+        self.dyno_addresses.get(n as usize - 1).copied()
+    }
+
     pub fn is_web(&self) -> bool {
         self.name == "web"
     }
@@ -733,6 +750,28 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_dyno_of_a_process_has_its_own_address() {
+        let m = crate::check_text(
+            r#"{"version": 2,
+                "common_runtime_apps": [{"id": "c", "process_types": [{"name": "web", "dynos": 3}]}],
+                "spaces": [{"id": "s", "generation": "cedar", "cidr": "10.0.0.0/16",
+                  "apps": [{"id": "a", "process_types": [{"name": "web", "dynos": 3}, {"name": "worker", "dynos": 1}]}]}]}"#,
+        )
+        .model;
+        for app in &m.apps {
+            let web = &app.processes[0];
+            let all: std::collections::BTreeSet<_> = (1..=3).map(|n| web.dyno_address(n)).collect();
+            assert_eq!(all.len(), 3, "{}", app.id);
+            assert_eq!(web.dyno_address(1), web.address);
+            assert_eq!(web.dyno_address(4), None);
+            assert!(web.has_dyno(3) && !web.has_dyno(4) && !web.has_dyno(0));
+        }
+        // No dyno of web shares the worker's address.
+        let space_app = &m.apps[m.find_app("a").unwrap().ix()];
+        assert!(!space_app.processes[0].dyno_addresses.contains(&space_app.processes[1].address.unwrap()));
+    }
 
     fn rule(number: u32, ports: &str, cidr: &str, action: Action) -> AclRule {
         AclRule {

@@ -39,15 +39,48 @@ pub struct Query {
     dst: Dst,
     protocol: Protocol,
     port: u16,
+    /// Which dyno of the source process (`web.2` is 2); 1 unless named.
+    src_dyno: u32,
+    /// Which dyno a dyno-address destination names; 1 unless named.
+    dst_dyno: u32,
+}
+
+/// A process named in a question, `web` or `web.2`: the process type and the dyno number, if
+/// any. A process type whose whole name matches is taken as is, so nothing read before changes.
+pub fn split_dyno<'a>(app: &App, process: &'a str) -> (&'a str, Option<u32>) {
+    if app.process(process).is_some() {
+        return (process, None);
+    }
+    match process.rsplit_once('.') {
+        Some((name, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (name, Some(n.parse().unwrap_or(u32::MAX)))
+        }
+        _ => (process, None),
+    }
 }
 
 /// Why a question cannot be asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryError {
-    Unknown { field: &'static str, id: String, expected: &'static str },
-    OutOfScope { from: String, to: String },
+    Unknown {
+        field: &'static str,
+        id: String,
+        expected: &'static str,
+    },
+    OutOfScope {
+        from: String,
+        to: String,
+    },
     LocalhostNeedsDyno,
     PortZero,
+    /// A dyno number (`web.3`) beyond what the process runs.
+    NoSuchDyno {
+        field: &'static str,
+        app: String,
+        process: String,
+        dyno: u32,
+        dynos: u32,
+    },
 }
 
 impl Query {
@@ -65,7 +98,63 @@ impl Query {
         if !heroku_src && !heroku_dst {
             return Err(QueryError::OutOfScope { from: src_kind(src).into(), to: dst_kind(dst).into() });
         }
-        Ok(Self { src, dst, protocol, port: if dst == Dst::Localhost && port == 0 { 1 } else { port } })
+        Ok(Self {
+            src,
+            dst,
+            protocol,
+            port: if dst == Dst::Localhost && port == 0 { 1 } else { port },
+            src_dyno: 1,
+            dst_dyno: 1,
+        })
+    }
+
+    /// The same question between other dynos (`web.2`): `src` numbers the source dyno, `dst` the
+    /// destination's when it is a dyno address. A number the formation does not run is refused,
+    /// naming the valid ones; a number for an end that is not a dyno is ignored.
+    pub fn with_dynos(self, model: &Model, src: u32, dst: u32) -> Result<Self, QueryError> {
+        let check = |field, a: AppIx, p: usize, n: u32| -> Result<u32, QueryError> {
+            let app = model.app(a);
+            match app.processes.get(p) {
+                Some(process) if !process.has_dyno(n) => Err(QueryError::NoSuchDyno {
+                    field,
+                    app: app.id.clone(),
+                    process: process.name.clone(),
+                    dyno: n,
+                    dynos: process.dynos,
+                }),
+                _ => Ok(n),
+            }
+        };
+        let src_dyno = match self.src {
+            Src::Dyno { app, process } => check("from", app, process, src)?,
+            _ => 1,
+        };
+        let dst_dyno = match self.dst {
+            Dst::DynoAddress { app, process } => check("to", app, process, dst)?,
+            _ => 1,
+        };
+        Ok(Self { src_dyno, dst_dyno, ..self })
+    }
+
+    /// The source dyno's number (`web.2` is 2; 1 when the source is not a dyno).
+    pub fn src_dyno(&self) -> u32 {
+        self.src_dyno
+    }
+
+    /// The destination dyno's number (1 unless the question names a dyno address `web.N`).
+    pub fn dst_dyno(&self) -> u32 {
+        self.dst_dyno
+    }
+
+    /// Whether a dyno asks its own address: the same app, process and dyno number (never two
+    /// dynos that merely share an address in two spaces with the same CIDR).
+    pub fn is_own_address(&self) -> bool {
+        match (self.src, self.dst) {
+            (Src::Dyno { app, process }, Dst::DynoAddress { app: b, process: q }) => {
+                app == b && process == q && self.src_dyno == self.dst_dyno
+            }
+            _ => false,
+        }
     }
 
     /// Resolve a document question against a model.
@@ -82,9 +171,18 @@ impl Query {
             let p = model.app(a).process(process).ok_or_else(|| unknown(field, process, "process type of that app"))?;
             Ok((a, p))
         };
+        // `web.2` names the second dyno of `web` (a source or a dyno address).
+        let dyno_of = |field, app: &str, process: &str| -> Result<(AppIx, usize, u32), QueryError> {
+            let a = model.find_app(app).ok_or_else(|| unknown(field, app, "app"))?;
+            let (name, n) = split_dyno(model.app(a), process);
+            let p = model.app(a).process(name).ok_or_else(|| unknown(field, process, "process type of that app"))?;
+            Ok((a, p, n.unwrap_or(1)))
+        };
+        let mut dynos = (1, 1);
         let src = match from {
             doc::From::Dyno { app, process } => {
-                let (app, process) = proc_of("from", app, process)?;
+                let (app, process, n) = dyno_of("from", app, process)?;
+                dynos.0 = n;
                 Src::Dyno { app, process }
             }
             doc::From::Host(h) => Src::Host(model.find_host(h).ok_or_else(|| unknown("from", h, "VPC host"))?),
@@ -102,7 +200,8 @@ impl Query {
                 Dst::Discovery { app, process }
             }
             doc::To::DynoAddress { app, process } => {
-                let (app, process) = proc_of("to", app, process)?;
+                let (app, process, n) = dyno_of("to", app, process)?;
+                dynos.1 = n;
                 Dst::DynoAddress { app, process }
             }
             doc::To::Localhost => Dst::Localhost,
@@ -115,7 +214,7 @@ impl Query {
                 Dst::External(model.find_service(s).ok_or_else(|| unknown("to", s, "external service"))?)
             }
         };
-        Self::new(src, dst, protocol, port)
+        Self::new(src, dst, protocol, port)?.with_dynos(model, dynos.0, dynos.1)
     }
 
     pub fn src(&self) -> Src {
@@ -133,15 +232,20 @@ impl Query {
 
     /// The same question on another port.
     pub fn with_port(self, port: u16) -> Result<Self, QueryError> {
-        Self::new(self.src, self.dst, self.protocol, port)
+        let q = Self::new(self.src, self.dst, self.protocol, port)?;
+        Ok(Self { src_dyno: self.src_dyno, dst_dyno: self.dst_dyno, ..q })
     }
 
     /// Back to document form (for saving a question asked in the app).
     pub fn to_doc(&self, model: &Model) -> (doc::From, doc::To) {
         let proc_name = |a: AppIx, p: usize| model.app(a).processes.get(p).map(|p| p.name.clone()).unwrap_or_default();
+        let dyno_name = |a: AppIx, p: usize, n: u32| match n {
+            1 => proc_name(a, p),
+            n => format!("{}.{n}", proc_name(a, p)),
+        };
         let from = match self.src {
             Src::Dyno { app, process } => {
-                doc::From::Dyno { app: model.app(app).id.clone(), process: proc_name(app, process) }
+                doc::From::Dyno { app: model.app(app).id.clone(), process: dyno_name(app, process, self.src_dyno) }
             }
             Src::Host(h) => doc::From::Host(model.host(h).id.clone()),
             Src::RemoteHost(h) => doc::From::RemoteHost(model.remote_host(h).id.clone()),
@@ -153,7 +257,7 @@ impl Query {
                 doc::To::Discovery { app: model.app(app).id.clone(), process: proc_name(app, process) }
             }
             Dst::DynoAddress { app, process } => {
-                doc::To::DynoAddress { app: model.app(app).id.clone(), process: proc_name(app, process) }
+                doc::To::DynoAddress { app: model.app(app).id.clone(), process: dyno_name(app, process, self.dst_dyno) }
             }
             Dst::Localhost => doc::To::Localhost,
             Dst::Addon(a) => doc::To::Addon(model.addon(a).id.clone()),
@@ -184,5 +288,58 @@ fn dst_kind(d: Dst) -> &'static str {
         Dst::Host(_) => "a VPC host",
         Dst::RemoteHost(_) => "a remote host",
         Dst::External(_) => "an external service",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check_text;
+
+    fn model() -> Model {
+        check_text(
+            r#"{"version": 2, "common_runtime_apps": [{"id": "a", "process_types": [
+                {"name": "web", "dynos": 2}, {"name": "v1.5", "dynos": 1}, {"name": "idle", "dynos": 0}]}]}"#,
+        )
+        .model
+    }
+
+    #[test]
+    fn a_process_name_may_carry_a_dyno_number() {
+        let m = model();
+        let app = m.app(AppIx(0));
+        assert_eq!(split_dyno(app, "web"), ("web", None));
+        assert_eq!(split_dyno(app, "web.2"), ("web", Some(2)));
+        assert_eq!(split_dyno(app, "web.x"), ("web.x", None));
+        assert_eq!(split_dyno(app, "web."), ("web.", None));
+        // A process type whose whole name matches is taken as is.
+        assert_eq!(split_dyno(app, "v1.5"), ("v1.5", None));
+        assert_eq!(split_dyno(app, "web.99999999999"), ("web", Some(u32::MAX)));
+    }
+
+    #[test]
+    fn dyno_numbers_are_checked_against_the_formation() {
+        let m = model();
+        let q = |p, src, dst| {
+            Query::new(
+                Src::Dyno { app: AppIx(0), process: p },
+                Dst::DynoAddress { app: AppIx(0), process: p },
+                Protocol::Tcp,
+                80,
+            )
+            .unwrap()
+            .with_dynos(&m, src, dst)
+        };
+        assert!(q(0, 2, 1).is_ok());
+        assert!(!q(0, 1, 2).unwrap().is_own_address());
+        assert!(q(0, 2, 2).unwrap().is_own_address());
+        assert!(matches!(q(0, 3, 1), Err(QueryError::NoSuchDyno { field: "from", dyno: 3, dynos: 2, .. })));
+        assert!(matches!(q(0, 1, 0), Err(QueryError::NoSuchDyno { field: "to", dyno: 0, .. })));
+        // A process scaled to zero may still be named as .1 (to be told nothing runs), no further.
+        assert!(q(2, 1, 1).is_ok());
+        assert!(q(2, 2, 1).is_err());
+        // A changed port keeps the dynos.
+        let moved = q(0, 2, 1).unwrap().with_port(81).unwrap();
+        assert_eq!((moved.src_dyno(), moved.dst_dyno(), moved.port()), (2, 1, 81));
     }
 }

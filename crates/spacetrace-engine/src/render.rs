@@ -147,6 +147,11 @@ pub fn diagnostic(d: &Diagnostic) -> String {
             "Spacetrace answers questions that start or end on Heroku; from {from} to {to} is outside what it models."
         ),
         K::LocalhostNeedsDyno => "Only a dyno can connect to localhost (another process in the same dyno).".to_owned(),
+        K::NoSuchDyno { app, process, dyno, dynos } => match dynos {
+            0 | 1 => format!("{app} runs no dyno {process}.{dyno}; the only one to name is {process}.1."),
+            2 => format!("{app} runs no dyno {process}.{dyno}; valid: {process}.1 and {process}.2."),
+            n => format!("{app} runs no dyno {process}.{dyno}; valid: {process}.1 to {process}.{n}."),
+        },
         K::UnknownRule { rule } => format!("{} is not a rule ID.", q(rule)),
     }
 }
@@ -293,16 +298,20 @@ fn list(items: impl IntoIterator<Item = String>) -> String {
 
 /// The source end of a question, in words.
 pub fn source(model: &Model, q: &Query) -> String {
-    src_label(model, q.src())
+    src_label_dyno(model, q.src(), q.src_dyno())
 }
 
 /// A question's source, in words.
 pub fn src_label(model: &Model, src: Src) -> String {
+    src_label_dyno(model, src, 1)
+}
+
+fn src_label_dyno(model: &Model, src: Src, dyno: u32) -> String {
     match src {
         Src::Dyno { app, process } => {
             let a = model.app(app);
             let p = a.processes.get(process).map_or("?", |p| p.name.as_str());
-            format!("{p}.1 of {}", a.name)
+            format!("{p}.{dyno} of {}", a.name)
         }
         Src::Host(h) => format!("{} ({})", model.host(h).name, model.host(h).address),
         Src::RemoteHost(h) => format!("{} ({})", model.remote_host(h).name, model.remote_host(h).address),
@@ -312,11 +321,15 @@ pub fn src_label(model: &Model, src: Src) -> String {
 
 /// The destination of a question, in words.
 pub fn destination(model: &Model, q: &Query) -> String {
-    dst_label(model, q.dst())
+    dst_label_dyno(model, q.dst(), q.dst_dyno())
 }
 
 /// A question's destination, in words.
 pub fn dst_label(model: &Model, dst: Dst) -> String {
+    dst_label_dyno(model, dst, 1)
+}
+
+fn dst_label_dyno(model: &Model, dst: Dst, dyno: u32) -> String {
     let proc_name =
         |a: crate::model::AppIx, p: usize| model.app(a).processes.get(p).map_or("?", |p| p.name.as_str()).to_owned();
     match dst {
@@ -326,9 +339,9 @@ pub fn dst_label(model: &Model, dst: Dst) -> String {
         }
         Dst::DynoAddress { app, process } => {
             let a = model.app(app);
-            match a.processes.get(process).and_then(|p| p.address) {
-                Some(addr) => format!("{}.1 of {} at {addr}", proc_name(app, process), a.name),
-                None => format!("{}.1 of {}", proc_name(app, process), a.name),
+            match a.processes.get(process).and_then(|p| p.dyno_address(dyno)) {
+                Some(addr) => format!("{}.{dyno} of {} at {addr}", proc_name(app, process), a.name),
+                None => format!("{}.{dyno} of {}", proc_name(app, process), a.name),
             }
         }
         Dst::Localhost => "localhost".to_owned(),
@@ -422,14 +435,22 @@ fn dir(d: Direction) -> &'static str {
 pub fn detail(d: &Detail) -> String {
     use Detail as D;
     match d {
-        D::CrDyno { process, address, .. } => match address {
-            Some(a) => format!("{process}.1 runs in the Common Runtime; its eth0 is {a} in its own /30 of 172.16.0.0/12."),
-            None => format!("{process}.1 runs in the Common Runtime in its own /30 of 172.16.0.0/12."),
+        D::CrDyno { process, dyno, address, .. } => match address {
+            Some(a) => format!("{process}.{dyno} runs in the Common Runtime; its eth0 is {a} in its own /30 of 172.16.0.0/12."),
+            None => format!("{process}.{dyno} runs in the Common Runtime in its own /30 of 172.16.0.0/12."),
         },
-        D::SpaceDyno { process, address, subnet, .. } => match (address, subnet) {
-            (Some(a), Some(n)) => format!("{process}.1 has the private address {a}, in the dyno subnet {n}."),
-            (Some(a), None) => format!("{process}.1 has the private address {a}."),
-            _ => format!("{process}.1 runs in the space."),
+        D::SpaceDyno { process, dyno, address, subnet, .. } => match (address, subnet) {
+            (Some(a), Some(n)) => format!("{process}.{dyno} has the private address {a}, in the dyno subnet {n}."),
+            (Some(a), None) => format!("{process}.{dyno} has the private address {a}."),
+            _ => format!("{process}.{dyno} runs in the space."),
+        },
+        D::OwnAddress { process, dyno, address, port } => match address {
+            Some(a) => format!(
+                "{a} is {process}.{dyno}'s own address: the dyno talks to itself on port {port}, as its processes do on localhost; no firewall stands between a dyno and itself."
+            ),
+            None => format!(
+                "That is {process}.{dyno}'s own address: the dyno talks to itself on port {port}, as its processes do on localhost; no firewall stands between a dyno and itself."
+            ),
         },
         D::NoDynos { app, process } => format!("{process} of {app} is scaled to 0 dynos: nothing runs to connect."),
         D::Localhost { port } => format!("Processes in one dyno reach each other on localhost, here on port {port}."),

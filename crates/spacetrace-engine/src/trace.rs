@@ -123,13 +123,26 @@ pub enum Detail {
     CrDyno {
         app: String,
         process: String,
+        /// Which dyno of the process (`web.2` is 2).
+        #[serde(skip_serializing_if = "is_first_dyno")]
+        dyno: u32,
         address: Option<Ipv4Addr>,
     },
     SpaceDyno {
         app: String,
         process: String,
+        /// Which dyno of the process (`web.2` is 2).
+        #[serde(skip_serializing_if = "is_first_dyno")]
+        dyno: u32,
         address: Option<Ipv4Addr>,
         subnet: Option<Ipv4Net>,
+    },
+    /// A dyno asked its own address: it talks to itself over its own interface.
+    OwnAddress {
+        process: String,
+        dyno: u32,
+        address: Option<Ipv4Addr>,
+        port: u16,
     },
     NoDynos {
         app: String,
@@ -605,4 +618,8 @@ pub struct Outcome {
     pub verdict: Verdict,
     /// The rule of the blocking step, when blocked.
     pub blocked_by: Option<RuleId>,
+}
+
+fn is_first_dyno(n: &u32) -> bool {
+    *n == 1
 }
