@@ -584,7 +584,12 @@ impl Hooks {
 
 /// A region's box and header (drawn under the edges and the path).
 #[component]
-fn RegionBack(id: String, geometry: Memo<Layout>, shifts: Memo<Vec<(String, f64, f64)>>, hooks: Hooks) -> impl IntoView {
+fn RegionBack(
+    id: String,
+    geometry: Memo<Layout>,
+    shifts: Memo<Vec<(String, f64, f64)>>,
+    hooks: Hooks,
+) -> impl IntoView {
     let store = use_store();
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
@@ -672,7 +677,12 @@ fn RegionBack(id: String, geometry: Memo<Layout>, shifts: Memo<Vec<(String, f64,
 
 /// A region's gates and cards (drawn over the edges and the path).
 #[component]
-fn RegionFront(id: String, geometry: Memo<Layout>, shifts: Memo<Vec<(String, f64, f64)>>, hooks: Hooks) -> impl IntoView {
+fn RegionFront(
+    id: String,
+    geometry: Memo<Layout>,
+    shifts: Memo<Vec<(String, f64, f64)>>,
+    hooks: Hooks,
+) -> impl IntoView {
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
     let gid = id.clone();
@@ -886,7 +896,11 @@ fn EdgeView(id: String, geometry: Memo<Layout>, labels: bool, hooks: Hooks) -> i
     let click_id = id.clone();
     let key_id = id.clone();
     let menu_id = id.clone();
-    let label_box = move || edge.with(|e| e.as_ref().map(|e| e.label_box).unwrap_or(spacetrace_canvas::Rect { x: 0.0, y: 0.0, w: 0.0, h: 0.0 }));
+    let label_box = move || {
+        edge.with(|e| {
+            e.as_ref().map(|e| e.label_box).unwrap_or(spacetrace_canvas::Rect { x: 0.0, y: 0.0, w: 0.0, h: 0.0 })
+        })
+    };
     let vpn = move || edge.with(|e| e.as_ref().is_some_and(|e| e.vpn));
     view! {
         <g

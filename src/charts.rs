@@ -554,7 +554,11 @@ pub fn rule_bars(model: &Model, s: &Summary, p: &Palette) -> Chart {
             let (x, top_y) = chart.backend_coord(&(v, n as f64));
             let (_, bottom_y) = chart.backend_coord(&(v, 0.0));
             root.draw(&PathElement::new(vec![(x, top_y), (x, bottom_y)], p.border.mix(0.6).stroke_width(1)))?;
-            root.draw(&Text::new(format!("{v}"), (x, bottom_y + 6), rule_style.pos(Pos::new(HPos::Center, VPos::Top))))?;
+            root.draw(&Text::new(
+                format!("{v}"),
+                (x, bottom_y + 6),
+                rule_style.pos(Pos::new(HPos::Center, VPos::Top)),
+            ))?;
         }
         let (x0, axis_y) = chart.backend_coord(&(0, 0.0));
         let (x1, _) = chart.backend_coord(&(x_max, 0.0));
@@ -626,8 +630,9 @@ pub fn Charts(matrix: Memo<Option<Shared<Matrix>>>) -> impl IntoView {
         // its height, so a large network's chart scrolls rather than shrinking out of legibility.
         // (Set through the CSSOM, which the Content-Security-Policy allows, not as a style attribute.)
         let basis = move || drawn.with(|d| d.as_ref().map(|d| format!("{}px", pick(d).width)));
-        let height =
-            move || drawn.with(|d| d.as_ref().map(|d| format!("max(100%, {:.0}px)", f64::from(pick(d).height) * 0.85 + 40.0)));
+        let height = move || {
+            drawn.with(|d| d.as_ref().map(|d| format!("max(100%, {:.0}px)", f64::from(pick(d).height) * 0.85 + 40.0)))
+        };
         view! {
             <figure class="chart" style:flex-basis=basis style:height=height aria-labelledby=format!("chart-{which}-title")>
                 <figcaption class="chart-head">

@@ -71,7 +71,10 @@ pub fn svg(store: &Store, scale: f64) -> Result<(String, f64, f64), String> {
 
     // Compute styles where the theme applies: inside the app, out of sight.
     let holder = document.create_element("div").map_err(|_| NO_CANVAS)?;
-    set_style(&holder, "position:fixed;left:-20000px;top:0;width:1200px;height:800px;overflow:hidden;pointer-events:none");
+    set_style(
+        &holder,
+        "position:fixed;left:-20000px;top:0;width:1200px;height:800px;overflow:hidden;pointer-events:none",
+    );
     let _ = holder.set_attribute("aria-hidden", "true");
     let _ = holder.append_child(&copy);
     let _ = app.append_child(&holder);

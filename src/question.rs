@@ -61,17 +61,35 @@ fn parse_to(key: &str) -> Option<doc::To> {
     })
 }
 
+/// The dynos of a process a question can name: `web` (dyno 1, as questions have always named
+/// it), then `web.2`, `web.3`, … up to what the formation runs (at most the 64 the engine gives
+/// addresses), each with its number.
+fn dynos_of(p: &doc::ProcessType) -> impl Iterator<Item = (String, u32)> + '_ {
+    (1..=p.dynos.clamp(1, 64)).map(move |n| (if n == 1 { p.name.clone() } else { format!("{}.{n}", p.name) }, n))
+}
+
+/// The process type a question's process names (`web.2` is `web`'s second dyno).
+fn process_named<'a>(a: &'a doc::App, process: &str) -> Option<&'a doc::ProcessType> {
+    a.process_types.iter().find(|p| p.name == process).or_else(|| {
+        let (base, n) = process.rsplit_once('.')?;
+        n.parse::<u32>().ok()?;
+        a.process_types.iter().find(|p| p.name == base)
+    })
+}
+
 /// Option groups for the source list: (group label, [(key, label)]).
 fn source_options(d: &Document) -> Vec<(String, Vec<(String, String)>)> {
     let mut groups = Vec::new();
     let dynos = |apps: &[doc::App]| -> Vec<(String, String)> {
         apps.iter()
             .flat_map(|a| {
-                a.process_types.iter().map(move |p| {
-                    (
-                        from_key(&doc::From::Dyno { app: a.id.clone(), process: p.name.clone() }),
-                        format!("{}.1 of {}", p.name, a.name),
-                    )
+                a.process_types.iter().flat_map(move |p| {
+                    dynos_of(p).map(move |(process, n)| {
+                        (
+                            from_key(&doc::From::Dyno { app: a.id.clone(), process }),
+                            format!("{}.{n} of {}", p.name, a.name),
+                        )
+                    })
                 })
             })
             .collect()
@@ -142,10 +160,12 @@ fn destination_options(d: &Document) -> Vec<(String, Vec<(String, String)>)> {
         }
         for a in &apps {
             for p in &a.process_types {
-                direct.push((
-                    to_key(&doc::To::DynoAddress { app: a.id.clone(), process: p.name.clone() }),
-                    format!("{}.1 of {} (dyno address)", p.name, a.name),
-                ));
+                for (process, n) in dynos_of(p) {
+                    direct.push((
+                        to_key(&doc::To::DynoAddress { app: a.id.clone(), process }),
+                        format!("{}.{n} of {} (dyno address)", p.name, a.name),
+                    ));
+                }
             }
         }
         direct.push((to_key(&doc::To::Localhost), "localhost (same dyno)".to_owned()));
@@ -233,7 +253,7 @@ fn natural_port(d: &Document, to: &doc::To) -> Option<u16> {
                 .iter()
                 .chain(d.spaces.iter().flat_map(|s| s.apps.iter()))
                 .find(|a| a.id == *app)?;
-            let p = a.process_types.iter().find(|p| p.name == *process)?;
+            let p = process_named(a, process)?;
             if p.name == "web" { Some(a.web_port.unwrap_or(5000)) } else { first(&p.ports) }
         }
         doc::To::Localhost => None,
@@ -643,5 +663,33 @@ pub fn SavedQuestions() -> impl IntoView {
                 }}
             </ul>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn every_dyno_of_a_formation_can_be_asked_about() {
+        let d = spacetrace_engine::parse_document(include_str!("../scenarios/default.json")).unwrap();
+        let api = d.spaces.iter().flat_map(|s| s.apps.iter()).find(|a| a.id == "api").unwrap();
+        let web = api.process_types.iter().find(|p| p.name == "web").unwrap();
+        assert_eq!(web.dynos, 2, "the default example runs web ×2");
+        let sources: Vec<String> = source_options(&d).into_iter().flat_map(|g| g.1).map(|o| o.1).collect();
+        assert!(sources.contains(&"web.1 of acme-api".to_owned()));
+        assert!(sources.contains(&"web.2 of acme-api".to_owned()));
+        assert!(!sources.contains(&"web.3 of acme-api".to_owned()), "no dyno beyond the formation");
+        let web2 = from_key(&doc::From::Dyno { app: "api".into(), process: "web.2".into() });
+        assert_eq!(parse_from(&web2), Some(doc::From::Dyno { app: "api".into(), process: "web.2".into() }));
+        let targets: Vec<String> = destination_options(&d).into_iter().flat_map(|g| g.1).map(|o| o.1).collect();
+        assert!(targets.contains(&"web.2 of acme-api (dyno address)".to_owned()));
+        // The usual port of a numbered dyno is its process's.
+        let to = doc::To::DynoAddress { app: "api".into(), process: "web.2".into() };
+        assert_eq!(
+            natural_port(&d, &to),
+            natural_port(&d, &doc::To::DynoAddress { app: "api".into(), process: "web".into() })
+        );
     }
 }
