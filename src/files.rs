@@ -1,5 +1,5 @@
-//! Files: export the scenario as JSON, read a scenario from a file (picker or drop), and decide
-//! what to do with what came in. Bad input never touches the open scenario: it is refused with a
+//! Files: export the scenario as JSON, and decide what to do with a scenario that came in (a file
+//! chosen or dropped, which `import.rs` reads and recognises first, or a link). Bad input never touches the open scenario: it is refused with a
 //! sentence that names the problem, or offered with its diagnostics.
 //!
 //! The limit is the engine's `MAX_DOCUMENT_BYTES` (4 MiB): a larger file is refused by its size,
@@ -10,7 +10,6 @@ use spacetrace_engine::diagnostics::{Diagnostic, DiagnosticKind};
 use spacetrace_engine::doc::Document;
 use spacetrace_engine::{Severity, check, parse_document, render};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// What to do with a document that came in from a file or a link.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,16 +125,4 @@ pub fn download_text(text: &str, mime: &str, name: &str) -> Result<(), String> {
 /// Export the scenario as `<name>.json`.
 pub fn export_json(doc: &Document) -> Result<(), String> {
     download_text(&export_text(doc), "application/json", &format!("{}.json", file_stem(&doc.name)))
-}
-
-/// Read a file the person chose or dropped. Over the limit, it is refused by its size, unread.
-pub async fn read_file(file: web_sys::File) -> Incoming {
-    let size = file.size() as usize;
-    if let Some(refusal) = too_large(size) {
-        return Incoming::Refuse(refusal);
-    }
-    match JsFuture::from(file.array_buffer()).await {
-        Ok(buffer) => classify_bytes(&js_sys::Uint8Array::new(&buffer).to_vec()),
-        Err(_) => Incoming::Refuse("The browser could not read this file.".into()),
-    }
 }

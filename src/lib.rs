@@ -14,6 +14,7 @@ pub mod examples;
 pub mod export;
 pub mod fields;
 pub mod files;
+pub mod import;
 pub mod inspector;
 pub mod layout;
 pub mod lines;

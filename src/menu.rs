@@ -1,8 +1,9 @@
 //! The Scenario menu and its dialogs: the library in this browser (open, new, rename, duplicate,
-//! delete with confirmation), import (file picker or drop) and export, share links, pictures.
-//! Files and links arrive here: a usable scenario becomes a new library entry, a scenario with
-//! errors is offered with its diagnostics, anything else is refused with the reason, and the
-//! open scenario stays as it was.
+//! delete with confirmation), files (picker or drop) and export, share links, pictures, and the
+//! import of Heroku and AWS CLI output (`import.rs`). Files and links arrive here: a usable
+//! scenario becomes a new library entry, a scenario with errors is offered with its diagnostics,
+//! CLI output is offered for import, anything else is refused with the reason, and the open
+//! scenario stays as it was.
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use wasm_bindgen::JsCast;
 
 use crate::examples::{EXAMPLES, empty_document, load};
 use crate::files::{self, Incoming};
+use crate::import::{self, ImportState};
 use crate::persist::{Entry, Library};
 use crate::share;
 use crate::store::{Notice, Store, use_store};
@@ -51,6 +53,8 @@ pub enum Dialog {
     Share {
         url: String,
     },
+    /// Import Heroku and AWS CLI output; what is being imported is [`Ui::import`].
+    Import,
 }
 
 /// Interface state of the menu and dialogs (neither document nor session).
@@ -59,11 +63,18 @@ pub struct Ui {
     pub dialog: RwSignal<Option<Dialog>>,
     pub menu_open: RwSignal<bool>,
     pub dragging: RwSignal<bool>,
+    /// The files and the pasted text of the import dialog.
+    pub import: ImportState,
 }
 
 impl Default for Ui {
     fn default() -> Self {
-        Self { dialog: RwSignal::new(None), menu_open: RwSignal::new(false), dragging: RwSignal::new(false) }
+        Self {
+            dialog: RwSignal::new(None),
+            menu_open: RwSignal::new(false),
+            dragging: RwSignal::new(false),
+            import: ImportState::default(),
+        }
     }
 }
 
@@ -98,15 +109,6 @@ pub fn receive(store: &Store, library: &Library, ui: &Ui, incoming: Incoming, so
             ui.dialog.set(Some(Dialog::Problem { title: format!("{} was not opened", capitalised(source)), message }))
         }
     }
-}
-
-/// Read a chosen or dropped file, then [`receive`] it.
-pub fn receive_file(store: Store, library: Library, ui: Ui, file: web_sys::File) {
-    let source = format!("the file \u{201c}{}\u{201d}", file.name());
-    spawn_local(async move {
-        let incoming = files::read_file(file).await;
-        receive(&store, &library, &ui, incoming, &source);
-    });
 }
 
 /// What a share fragment holds, as something to [`receive`]; `None` when it is no share link.
@@ -222,8 +224,8 @@ pub fn ScenarioMenu() -> impl IntoView {
     };
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            receive_file(store, library, ui, file);
+        if let Some(list) = input.files() {
+            import::receive_files(store, library, ui, import::file_list(&list));
         }
         input.set_value("");
     };
@@ -234,7 +236,7 @@ pub fn ScenarioMenu() -> impl IntoView {
                 aria-controls="scenario-panel" aria-expanded=move || ui.menu_open.get().to_string() on:click=toggle>
                 "Scenario \u{25BE}"
             </button>
-            <input type="file" accept=".json,application/json" class="sr-only" tabindex="-1" aria-hidden="true"
+            <input type="file" multiple accept=".json,application/json" class="sr-only" tabindex="-1" aria-hidden="true"
                 data-testid="import-input" node_ref=file_input on:change=on_file />
             <Show when=move || ui.menu_open.get()>
                 <div id="scenario-panel" class="menu-panel" data-testid="scenario-panel" role="group"
@@ -272,8 +274,12 @@ pub fn ScenarioMenu() -> impl IntoView {
                         }>
                             "\u{2912} Import a file\u{2026}"
                         </button>
+                        <button type="button" data-testid="import-cli" title="Import the JSON output of the Heroku CLI and the AWS CLI as a new scenario"
+                            on:click=move |_| { ui.menu_open.set(false); import::open_dialog(&ui); }>
+                            "\u{2912} Import Heroku / AWS output\u{2026}"
+                        </button>
                     </div>
-                    <p class="hint small">"Or drop a scenario file (.json) anywhere on the page."</p>
+                    <p class="hint small">"Or drop files anywhere on the page: a scenario file (.json) opens, Heroku and AWS CLI output (JSON) is imported."</p>
                     <h2>"Library in this browser"</h2>
                     <ul class="library" data-testid="library">
                         <For each=move || library.entries.get() key=|e: &Entry| e.id.clone() let:entry>
@@ -369,7 +375,8 @@ pub fn Dialogs() -> impl IntoView {
         }
     };
     view! {
-        <dialog node_ref=dialog_ref class="modal" data-testid="dialog" aria-labelledby="dialog-title"
+        <dialog node_ref=dialog_ref class="modal" class:wide=move || ui.dialog.with(|d| matches!(d, Some(Dialog::Import)))
+            data-testid="dialog" aria-labelledby="dialog-title"
             on:close=move |_| dismiss()>
             {move || ui.dialog.get().map(|d| dialog_body(d, ui))}
         </dialog>
@@ -525,10 +532,12 @@ fn dialog_body(dialog: Dialog, ui: Ui) -> AnyView {
             }
             .into_any()
         }
+        Dialog::Import => import::dialog_body(ui),
     }
 }
 
-/// Dropping a file anywhere on the page imports it; an overlay shows while a file is dragged over.
+/// Dropping files anywhere on the page opens a scenario or imports CLI output (while the import
+/// dialog is open, they join the import); an overlay shows while files are dragged over.
 #[component]
 pub fn FileDrop() -> impl IntoView {
     let store = use_store();
@@ -552,12 +561,13 @@ pub fn FileDrop() -> impl IntoView {
     });
     let drop = window_event_listener(ev::drop, move |ev| {
         ui.dragging.set(false);
-        let Some(file) = ev.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) else { return };
+        let Some(list) = ev.data_transfer().and_then(|dt| dt.files()).filter(|f| f.length() > 0) else { return };
         ev.prevent_default();
-        if ui.dialog.with_untracked(Option::is_some) {
+        let importing = ui.dialog.with_untracked(|d| matches!(d, Some(Dialog::Import)));
+        if ui.dialog.with_untracked(Option::is_some) && !importing {
             return;
         }
-        receive_file(store, library, ui, file);
+        import::receive_files(store, library, ui, import::file_list(&list));
     });
     on_cleanup(move || {
         over.remove();
@@ -567,7 +577,7 @@ pub fn FileDrop() -> impl IntoView {
     view! {
         <Show when=move || ui.dragging.get()>
             <div class="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
-                <p>"Drop a scenario file (.json) to open it as a new scenario"</p>
+                <p>"Drop a scenario file (.json) to open it, or Heroku and AWS CLI output to import it, as a new scenario"</p>
             </div>
         </Show>
     }
