@@ -135,3 +135,17 @@ fn canvas_frames() {
     let limits = spacetrace_engine::parse_document(include_str!("../../../scenarios/limits.json")).unwrap();
     canvas("canvas_limits", &limits);
 }
+
+/// Importing a generated account of 2,000 objects (`spacetrace_import::sample::account`), as the
+/// app does when files are dropped: parsing each file's JSON text, recognising it, reading and
+/// merging into one document. Generating the files is not timed.
+#[wasm_bindgen_test]
+fn import_2000() {
+    let files = spacetrace_import::sample::account(2_000);
+    let inputs: Vec<spacetrace_import::Input<'_>> =
+        files.iter().map(|(name, text)| spacetrace_import::Input { name, text }).collect();
+    let times = measure(1, 9, 1, || {
+        black_box(spacetrace_import::import(black_box(&inputs)).map(|i| i.document.vpcs.len()).unwrap_or_default());
+    });
+    report("import_2000", 1, &times);
+}
