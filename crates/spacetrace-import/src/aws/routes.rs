@@ -27,25 +27,18 @@ const TARGETS: &[&str] = &[
     "CarrierGatewayId",
     "CoreNetworkArn",
 ];
-const ROUTE_FIELDS: &[&str] = &[
+/// A route's other fields; with [`TARGETS`], every field a route may carry.
+const ROUTE_OTHER_FIELDS: &[&str] = &[
     "DestinationCidrBlock",
     "DestinationIpv6CidrBlock",
     "DestinationPrefixListId",
     "InstanceOwnerId",
     "Origin",
     "State",
-    "VpcPeeringConnectionId",
-    "GatewayId",
-    "NatGatewayId",
-    "TransitGatewayId",
-    "InstanceId",
-    "NetworkInterfaceId",
-    "EgressOnlyInternetGatewayId",
-    "LocalGatewayId",
-    "CarrierGatewayId",
-    "CoreNetworkArn",
     "OdbNetworkArn",
 ];
+static ROUTE_FIELDS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| ROUTE_OTHER_FIELDS.iter().chain(TARGETS).copied().collect());
 
 pub(super) fn route_table(at: &At<'_>, ctx: &mut Ctx<'_>, drafts: &mut Drafts) {
     ctx.unknown_fields(at, TABLE_FIELDS);
@@ -89,7 +82,7 @@ pub(super) fn route_table(at: &At<'_>, ctx: &mut Ctx<'_>, drafts: &mut Drafts) {
 }
 
 fn route(r: &At<'_>, ctx: &mut Ctx<'_>, table: &mut RouteTableDraft) {
-    ctx.unknown_fields(r, ROUTE_FIELDS);
+    ctx.unknown_fields(r, &ROUTE_FIELDS);
     let target = TARGETS.iter().find_map(|k| ctx.string(r, k)).unwrap_or_default();
     if let Some(v6) = ctx.string(r, "DestinationIpv6CidrBlock") {
         ctx.warn(r.path_to("DestinationIpv6CidrBlock"), What::Ipv6 { value: v6, place: Ipv6Place::Route });
