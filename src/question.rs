@@ -349,13 +349,11 @@ pub fn QuestionPanel() -> impl IntoView {
                         <option value="udp" selected=move || store.draft.with(|d| d.protocol == Protocol::Udp)>"UDP"</option>
                     </select>
                     <input id="q-port" type="number" min="1" max="65535" data-testid="question-port"
-                        prop:value=move || store.draft.with(|d| d.port.to_string())
+                        prop:value=move || store.draft.with(|d| if d.port == 0 { String::new() } else { d.port.to_string() })
                         on:input=move |ev| {
-                            if let Ok(p) = event_target_value(&ev).trim().parse::<u16>()
-                                && p > 0
-                            {
-                                store.draft.update(|d| d.port = p);
-                            }
+                            // Empty, 0 or out of range: no port, and the answer says so.
+                            let p = event_target_value(&ev).trim().parse::<u16>().unwrap_or(0);
+                            store.draft.update(|d| d.port = p);
                         } />
                 </div>
             </div>
@@ -372,21 +370,20 @@ pub fn QuestionPanel() -> impl IntoView {
 #[component]
 fn Answer() -> impl IntoView {
     let store = use_store();
+    // Why there is no answer: an end not chosen yet, or the engine's reason the question cannot
+    // be asked (said by `render::unasked`).
     let unanswerable = move || {
         let d = store.draft.get();
-        match (d.from.is_some(), d.to.is_some(), store.query.get().is_some()) {
-            (false, _, _) | (_, false, _) => Some("Choose a source and a destination to see the answer."),
-            (true, true, false) => {
-                Some("Spacetrace models connections that start or end on Heroku; pick another pair.")
-            }
-            _ => None,
+        if d.from.is_none() || d.to.is_none() {
+            return Some(NO_ANSWER.to_owned());
         }
+        store.unasked.get().map(|e| render::unasked(&e))
     };
     view! {
         <div class="answer" data-testid="answer" aria-live="polite">
             {move || match (unanswerable(), store.trace.get()) {
                 (None, Some(trace)) => view! { <TraceView trace=trace.0.clone() /> }.into_any(),
-                (text, _) => view! { <p class="hint" data-testid="answer-empty">{text.unwrap_or(NO_ANSWER)}</p> }.into_any(),
+                (text, _) => view! { <p class="hint" data-testid="answer-empty">{text.unwrap_or_else(|| NO_ANSWER.to_owned())}</p> }.into_any(),
             }}
         </div>
     }

@@ -18,7 +18,7 @@ use spacetrace_engine::doc::{self, Document, Protocol};
 use spacetrace_engine::evaluate;
 use spacetrace_engine::lab::{Graded, grade};
 use spacetrace_engine::policy::Refusal;
-use spacetrace_engine::query::Query;
+use spacetrace_engine::query::{Query, QueryError};
 use spacetrace_engine::trace::Trace;
 
 use crate::edit::{Edit, apply_edit};
@@ -113,7 +113,10 @@ pub enum Notice {
 /// Everything the components share, passed by context.
 #[derive(Clone, Copy)]
 pub struct Store {
-    pub doc: RwSignal<Document>,
+    /// The open document. Read anywhere; written only here, by `apply` (every edit), `undo` and
+    /// `redo` (states `apply` made) and `switch` (another scenario of the library).
+    pub doc: ReadSignal<Document>,
+    set_doc: WriteSignal<Document>,
     history: RwSignal<History>,
     pub selection: RwSignal<Vec<String>>,
     pub viewport: RwSignal<ViewBox>,
@@ -135,6 +138,9 @@ pub struct Store {
     pub graded: Memo<Shared<Vec<Graded>>>,
     /// The draft question resolved against the model, when it can be asked.
     pub query: Memo<Option<Query>>,
+    /// Why the draft question cannot be asked, when both its ends are chosen (a port missing or
+    /// 0, `localhost` from a host, an end deleted since it was chosen, a pair not modelled).
+    pub unasked: Memo<Option<QueryError>>,
     /// The answer to the draft question.
     pub trace: Memo<Option<Shared<Trace>>>,
 }
@@ -142,20 +148,23 @@ pub struct Store {
 impl Store {
     pub fn new(document: Document) -> Self {
         let draft = RwSignal::new(Draft::first_of(&document));
-        let doc = RwSignal::new(document);
+        let (doc, set_doc) = signal(document);
         let checked = Memo::new(move |_| Shared(Arc::new(doc.with(check))));
         let graded = Memo::new(move |_| Shared(Arc::new(checked.with(|c| grade(c)))));
-        let query = Memo::new(move |_| {
+        let asked = Memo::new(move |_| {
             let d = draft.get();
             let (Some(from), Some(to)) = (d.from, d.to) else { return None };
-            checked.with(|c| Query::from_doc(&c.model, &from, &to, d.protocol, d.port).ok())
+            Some(checked.with(|c| Query::from_doc(&c.model, &from, &to, d.protocol, d.port)))
         });
+        let query = Memo::new(move |_| asked.get().and_then(Result::ok));
+        let unasked = Memo::new(move |_| asked.get().and_then(Result::err));
         let trace = Memo::new(move |_| {
             let q = query.get()?;
             Some(Shared(Arc::new(checked.with(|c| evaluate(&c.model, &q)))))
         });
         Self {
             doc,
+            set_doc,
             history: RwSignal::new(History::default()),
             selection: RwSignal::new(Vec::new()),
             viewport: RwSignal::new(None),
@@ -170,6 +179,7 @@ impl Store {
             checked,
             graded,
             query,
+            unasked,
             trace,
         }
     }
@@ -188,7 +198,7 @@ impl Store {
                     }
                     h.future.clear();
                 });
-                self.doc.set(next);
+                self.set_doc.set(next);
                 self.prune_selection();
                 self.notice.set(None);
                 true
@@ -209,7 +219,7 @@ impl Store {
         let parked = self.history.get_untracked();
         self.draft.set(draft);
         self.history.set(history);
-        self.doc.set(doc);
+        self.set_doc.set(doc);
         self.selection.set(Vec::new());
         self.viewport.set(None);
         self.picking.set(None);
@@ -222,7 +232,7 @@ impl Store {
         if let Some(prev) = h.past.pop() {
             h.future.push(self.doc.get_untracked());
             self.history.set(h);
-            self.doc.set(prev);
+            self.set_doc.set(prev);
             self.prune_selection();
         }
     }
@@ -232,7 +242,7 @@ impl Store {
         if let Some(next) = h.future.pop() {
             h.past.push(self.doc.get_untracked());
             self.history.set(h);
-            self.doc.set(next);
+            self.set_doc.set(next);
             self.prune_selection();
         }
     }

@@ -122,6 +122,36 @@ test('after Apply, the next block and its fix are on screen too', async () => {
   }
 });
 
+test('a question that cannot be asked says why: no port, localhost from a host, an end deleted since it was chosen', async () => {
+  const page = await open();
+  try {
+    const empty = page.getByTestId('answer-empty');
+    await page.getByTestId('question-from').selectOption('dyno|api|worker');
+    await page.getByTestId('question-to').selectOption('host|warehouse');
+    await page.getByTestId('verdict').waitFor();
+    // The port cleared: no stale answer for the port that was there.
+    await page.getByTestId('question-port').fill('');
+    assert.match(await empty.innerText(), /No port is given: enter a port from 1 to 65535/);
+    assert.equal(await page.getByTestId('verdict').count(), 0);
+    await page.getByTestId('question-port').fill('5432');
+    await page.getByTestId('verdict').waitFor();
+    // localhost is another process in the same dyno: only a dyno has one.
+    await page.getByTestId('question-from').selectOption('host|warehouse');
+    await page.getByTestId('question-to').selectOption('localhost');
+    assert.match(await empty.innerText(), /Only a dyno can connect to localhost/);
+    // The source chosen, then deleted from the network.
+    await page.getByTestId('question-from').selectOption('dyno|api|worker');
+    await page.getByTestId('question-to').selectOption('host|warehouse');
+    await page.getByTestId('verdict').waitFor();
+    await page.getByTestId('card-api').click();
+    await page.getByTestId('delete-selected').click();
+    assert.match(await empty.innerText(), /The source, the app “api”, is no longer in this network \(deleted or renamed\): choose another/);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('the question being asked survives a reload, per scenario, and never enters the document', async () => {
   const page = await open();
   try {

@@ -12,7 +12,7 @@ use crate::cidr::{RulePeer, parse_cidr, parse_rule_peer};
 use crate::diagnostics::{Diagnostic, DiagnosticKind as K, FirFeature, ReferenceKind, ReferenceProblem, Severity};
 use crate::doc::{self, BLACKHOLE, CURRENT_VERSION, Document, Extra, FIRST_VERSION, PeeringStatus, TunnelStatus};
 use crate::model::*;
-use crate::query::{Query, QueryError};
+use crate::query::Query;
 use crate::rules::RuleId as R;
 
 /// The largest document text accepted (bytes).
@@ -1196,20 +1196,8 @@ impl Checker {
         let query = match Query::from_doc(&self.model, &d.from, &d.to, d.protocol, d.port) {
             Ok(q) => Some(q),
             Err(e) => {
-                let diag = match e {
-                    QueryError::Unknown { field, id: target, expected } => {
-                        Diagnostic::error(K::DanglingReference { id: target, expected: expected.to_owned() })
-                            .at(KIND, &id, field)
-                    }
-                    QueryError::OutOfScope { from, to } => {
-                        Diagnostic::error(K::QuestionOutOfScope { from, to }).at(KIND, &id, "")
-                    }
-                    QueryError::LocalhostNeedsDyno => Diagnostic::error(K::LocalhostNeedsDyno).at(KIND, &id, "to"),
-                    QueryError::PortZero => Diagnostic::error(K::PortZero).at(KIND, &id, "port"),
-                    QueryError::NoSuchDyno { field, app, process, dyno, dynos } => {
-                        Diagnostic::error(K::NoSuchDyno { app, process, dyno, dynos }).at(KIND, &id, field)
-                    }
-                };
+                let (kind, field) = e.diagnostic();
+                let diag = Diagnostic::error(kind).at(KIND, &id, field);
                 self.push(diag);
                 None
             }

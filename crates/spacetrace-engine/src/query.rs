@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::diagnostics::DiagnosticKind;
 use crate::doc::{self, Protocol};
 use crate::model::*;
 
@@ -81,6 +82,25 @@ pub enum QueryError {
         dyno: u32,
         dynos: u32,
     },
+}
+
+impl QueryError {
+    /// What is wrong as a diagnostic kind, and the question's field it concerns (`from`, `to`,
+    /// `port`; empty for the whole question). The checker locates it on the saved question; the
+    /// app says it under the draft question ([`crate::render::unasked`]).
+    pub fn diagnostic(self) -> (DiagnosticKind, &'static str) {
+        match self {
+            QueryError::Unknown { field, id, expected } => {
+                (DiagnosticKind::DanglingReference { id, expected: expected.to_owned() }, field)
+            }
+            QueryError::OutOfScope { from, to } => (DiagnosticKind::QuestionOutOfScope { from, to }, ""),
+            QueryError::LocalhostNeedsDyno => (DiagnosticKind::LocalhostNeedsDyno, "to"),
+            QueryError::PortZero => (DiagnosticKind::PortZero, "port"),
+            QueryError::NoSuchDyno { field, app, process, dyno, dynos } => {
+                (DiagnosticKind::NoSuchDyno { app, process, dyno, dynos }, field)
+            }
+        }
+    }
 }
 
 impl Query {

@@ -167,6 +167,27 @@ pub fn diagnostic_with_location(d: &Diagnostic) -> String {
     }
 }
 
+/// Why the question being drafted cannot be asked, in one sentence that says what to change: a
+/// port that is missing or 0, `localhost` from something that is not a dyno, an end that is no
+/// longer in the network (deleted or renamed), a pair Spacetrace does not model.
+pub fn unasked(e: &crate::query::QueryError) -> String {
+    use crate::query::QueryError as E;
+    match e {
+        E::Unknown { field, id, expected } => {
+            let end = if *field == "from" { "source" } else { "destination" };
+            format!(
+                "The {end}, the {expected} {}, is no longer in this network (deleted or renamed): choose another.",
+                q(id)
+            )
+        }
+        E::PortZero => "No port is given: enter a port from 1 to 65535.".to_owned(),
+        E::OutOfScope { .. } => {
+            "Spacetrace models connections that start or end on Heroku; pick another pair.".to_owned()
+        }
+        other => diagnostic(&Diagnostic::error(other.clone().diagnostic().0)),
+    }
+}
+
 /// A value in curly quotes.
 fn q(s: &str) -> String {
     format!("\u{201c}{s}\u{201d}")
@@ -1059,6 +1080,26 @@ pub fn diff_summary(s: &crate::diff::Summary) -> String {
 mod tests {
     use super::*;
     use crate::cidr::describe_cidr;
+
+    /// The app says why a draft question cannot be asked, one reason per cause.
+    #[test]
+    fn unasked_questions_say_why() {
+        use crate::query::QueryError as E;
+        assert_eq!(unasked(&E::PortZero), "No port is given: enter a port from 1 to 65535.");
+        assert_eq!(
+            unasked(&E::LocalhostNeedsDyno),
+            "Only a dyno can connect to localhost (another process in the same dyno)."
+        );
+        assert_eq!(
+            unasked(&E::Unknown { field: "to", id: "db".into(), expected: "VPC host" }),
+            "The destination, the VPC host \u{201c}db\u{201d}, is no longer in this network (deleted or renamed): choose another."
+        );
+        assert_eq!(
+            unasked(&E::NoSuchDyno { field: "from", app: "api".into(), process: "web".into(), dyno: 3, dynos: 2 }),
+            "api runs no dyno web.3; valid: web.1 and web.2."
+        );
+        assert!(unasked(&E::OutOfScope { from: "a VPC host".into(), to: "a VPC host".into() }).contains("Heroku"));
+    }
 
     /// The changes that keep their promise by doing more than one thing say all of it; where no
     /// single change works, the answer says so.
