@@ -7,6 +7,7 @@ pub mod app;
 pub mod canvas;
 pub mod charts;
 pub mod cidr_probe;
+pub mod commands;
 pub mod connectivity;
 pub mod diagnostics;
 pub mod edit;

@@ -444,6 +444,7 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                         <span class="fix-text">{text}" "<span class="chip-static">{s.rule.as_str()}</span></span>
                         {action}
                         {preview}
+                        <crate::commands::FixCommands fix=fix.clone() />
                     </li>
                 }
             })

@@ -169,6 +169,22 @@ test('Heroku and AWS files dropped together open as one new scenario, the peerin
     await page.getByTestId('question-port').fill('22');
     await page.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'blocked');
 
+    // The fix comes with the AWS CLI command that makes it, naming the imported group's real ID,
+    // and Copy puts exactly that on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url });
+    const commands = page.getByTestId('fix-commands').first();
+    assert.equal(await commands.locator('summary').innerText(), 'AWS CLI command');
+    await commands.locator('summary').click();
+    const line = await commands.getByTestId('fix-command').innerText();
+    assert.equal(
+      line,
+      "aws ec2 authorize-security-group-ingress --group-id sg-0a1a1a1a1a1a1a1a1 --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=10.0.128.0/20},{CidrIp=10.0.144.0/20}]'",
+    );
+    await commands.getByTestId('copy-command').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=copy-status]')?.textContent.includes('Copied'));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), line);
+    await screenshot(page, 'import-fix-command');
+
     // The scenario that was open is untouched, in its own entry.
     await openMenu(page);
     await page.getByTestId('library-entry').first().getByTestId('library-open').click();

@@ -2,7 +2,7 @@
 
 use spacetrace_engine::doc::Protocol;
 use spacetrace_engine::query::QueryError;
-use spacetrace_engine::{Checked, Diagnostic, DiagnosticKind, Query, Verdict, evaluate, render};
+use spacetrace_engine::{Checked, Diagnostic, Query, Verdict, commands, evaluate, render};
 
 use crate::args::Spec;
 use crate::text::quoted;
@@ -61,7 +61,22 @@ pub fn run(args: &[String]) -> Output {
     };
     let trace = evaluate(model, &query);
     let out = if parsed.flag("--json") {
-        match serde_json::to_string_pretty(&trace) {
+        // The trace, and beside its suggestions the commands that carry each out.
+        let json = serde_json::to_value(&trace).map(|mut v| {
+            let commands: Vec<Vec<serde_json::Value>> = trace
+                .suggestions
+                .iter()
+                .map(|s| {
+                    commands::for_fix(model, &s.fix)
+                        .iter()
+                        .map(|c| serde_json::json!({ "tool": c.tool, "line": c.line(), "args": c.args }))
+                        .collect()
+                })
+                .collect();
+            v["commands"] = serde_json::json!(commands);
+            v
+        });
+        match json.and_then(|v| serde_json::to_string_pretty(&v)) {
             Ok(json) => json,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
         }
@@ -77,17 +92,7 @@ pub fn run(args: &[String]) -> Output {
 
 /// Why the engine refused the question, as the diagnostic a saved question would get.
 fn query_diagnostic(e: QueryError) -> Diagnostic {
-    Diagnostic::error(match e {
-        QueryError::Unknown { id, expected, .. } => {
-            DiagnosticKind::DanglingReference { id, expected: expected.to_owned() }
-        }
-        QueryError::OutOfScope { from, to } => DiagnosticKind::QuestionOutOfScope { from, to },
-        QueryError::LocalhostNeedsDyno => DiagnosticKind::LocalhostNeedsDyno,
-        QueryError::PortZero => DiagnosticKind::PortZero,
-        QueryError::NoSuchDyno { app, process, dyno, dynos, .. } => {
-            DiagnosticKind::NoSuchDyno { app, process, dyno, dynos }
-        }
-    })
+    Diagnostic::error(e.diagnostic().0)
 }
 
 /// Error diagnostics of the scenario go to standard error: objects they name are not in the model,
@@ -139,6 +144,7 @@ mod tests {
         assert_eq!(o.code, BLOCKED, "{}", o.err);
         assert!(o.out.contains("\u{2716} BLOCKED"), "{}", o.out);
         assert!(o.out.contains("Blocked by PEER-ROUTE"), "{}", o.out);
+        assert!(o.out.contains("\n      $ aws ec2 create-route --route-table-id rtb-0a1b "), "{}", o.out);
         let o = run_words(&["ask", DEFAULT, "--from", "client:anyone", "--to", "hostname:acme-api", "--port", "443"]);
         assert_eq!(o.code, BLOCKED);
         assert!(o.out.contains("Blocked by TIP-FILTER"), "{}", o.out);
@@ -158,6 +164,12 @@ mod tests {
         assert_eq!(step["rule"], "PEER-ROUTE");
         assert_eq!(step["decision"], "block");
         assert!(v["suggestions"].as_array().is_some_and(|s| !s.is_empty()));
+        // The command for the route, beside its suggestion.
+        assert_eq!(
+            v["commands"][0][0]["line"],
+            "aws ec2 create-route --route-table-id rtb-0a1b --destination-cidr-block 10.0.0.0/16 --vpc-peering-connection-id pcx-111aaa111"
+        );
+        assert_eq!(v["commands"][0][0]["tool"], "aws");
 
         let o = run_words(&["ask", DEFAULT, "--json", "--from", "api/web", "--to", "remote:ldap", "--port", "636"]);
         assert_eq!(o.code, OK);

@@ -14,6 +14,7 @@ pub mod capabilities;
 pub mod check;
 pub mod cidr;
 mod classes;
+pub mod commands;
 pub mod diagnostics;
 pub mod diff;
 pub mod doc;

@@ -972,8 +972,16 @@ pub fn trace(model: &Model, t: &Trace) -> String {
     if let Some(step) = t.blocking_step() {
         let _ = writeln!(out, "Blocked by {}", step.rule);
     }
+    let mut holes = Vec::new();
     for s in &t.suggestions {
         let _ = writeln!(out, "  \u{2192} [{}] {}", s.rule, fix_in(model, &s.fix));
+        for c in crate::commands::for_fix(model, &s.fix) {
+            let _ = writeln!(out, "      $ {}", c.line());
+            holes.extend(c.placeholders().filter(|p| !holes.contains(p)).collect::<Vec<_>>());
+        }
+    }
+    for p in holes {
+        let _ = writeln!(out, "    {}: {}", p.token(), placeholder(p));
     }
     let assumptions = t.assumptions();
     if !assumptions.is_empty() {
@@ -983,6 +991,26 @@ pub fn trace(model: &Model, t: &Trace) -> String {
         let _ = writeln!(out, "Assumption: {}", assumption(a));
     }
     out
+}
+
+/// What to put in place of a command's placeholder, and where to find it.
+pub fn placeholder(p: crate::commands::Placeholder) -> &'static str {
+    use crate::commands::Placeholder as P;
+    match p {
+        P::SpaceAccount => "the AWS account ID of the space, as heroku spaces:peering:info prints it",
+        P::SpaceVpc => "the VPC ID of the space, as heroku spaces:peering:info prints it",
+        P::NewPeering => "the pcx- ID that aws ec2 create-vpc-peering-connection prints",
+        P::NewAppName => "a name for the new app (an app cannot switch Internal Routing on after it is created)",
+        P::GatewayIp => "the public IP address of the VPN device on the remote network",
+    }
+}
+
+/// Where a command runs, for a label beside it.
+pub fn tool(t: crate::commands::Tool) -> &'static str {
+    match t {
+        crate::commands::Tool::Aws => "AWS CLI",
+        crate::commands::Tool::Heroku => "Heroku CLI",
+    }
 }
 
 /// A modelling choice an answer rests on, in one sentence (see `docs/assumptions.md`).
