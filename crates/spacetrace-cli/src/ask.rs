@@ -1,8 +1,9 @@
 //! `spacetrace ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]`: one question.
 
+use spacetrace_engine::check::query_error;
 use spacetrace_engine::doc::Protocol;
-use spacetrace_engine::query::QueryError;
-use spacetrace_engine::{Checked, Diagnostic, DiagnosticKind, Query, Verdict, evaluate, render};
+use spacetrace_engine::refs::{doc_dst_ref, doc_src_ref, protocol_ref};
+use spacetrace_engine::{Checked, Query, Verdict, evaluate, render};
 
 use crate::args::Spec;
 use crate::text::quoted;
@@ -55,13 +56,13 @@ pub fn run(args: &[String]) -> Output {
     let query = match Query::new(src, dst, protocol, port).and_then(|q| q.with_dynos(model, src_dyno, dst_dyno)) {
         Ok(q) => q,
         Err(e) => {
-            let why = render::diagnostic(&query_diagnostic(e));
+            let why = render::diagnostic(&query_error(model, e));
             return with_scenario_errors(&checked, Output::err(BAD_USAGE, format!("{}: {why}", SPEC.command)));
         }
     };
     let trace = evaluate(model, &query);
     let out = if parsed.flag("--json") {
-        match serde_json::to_string_pretty(&trace) {
+        match json_trace(model, &trace) {
             Ok(json) => json,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
         }
@@ -75,19 +76,19 @@ pub fn run(args: &[String]) -> Output {
     with_scenario_errors(&checked, Output { code, out, err: String::new() })
 }
 
-/// Why the engine refused the question, as the diagnostic a saved question would get.
-fn query_diagnostic(e: QueryError) -> Diagnostic {
-    Diagnostic::error(match e {
-        QueryError::Unknown { id, expected, .. } => {
-            DiagnosticKind::DanglingReference { id, expected: expected.to_owned() }
-        }
-        QueryError::OutOfScope { from, to } => DiagnosticKind::QuestionOutOfScope { from, to },
-        QueryError::LocalhostNeedsDyno => DiagnosticKind::LocalhostNeedsDyno,
-        QueryError::PortZero => DiagnosticKind::PortZero,
-        QueryError::NoSuchDyno { app, process, dyno, dynos, .. } => {
-            DiagnosticKind::NoSuchDyno { app, process, dyno, dynos }
-        }
-    })
+/// The trace as JSON, its question's ends named by reference and by ID (the engine's `Trace`
+/// holds them as indices into the model's lists, which mean nothing outside this run).
+fn json_trace(model: &spacetrace_engine::model::Model, trace: &spacetrace_engine::Trace) -> serde_json::Result<String> {
+    let mut v = serde_json::to_value(trace)?;
+    let (from, to) = trace.query.to_doc(model);
+    v["query"] = serde_json::json!({
+        "from": doc_src_ref(&from),
+        "to": doc_dst_ref(&to),
+        "ends": { "from": from, "to": to },
+        "protocol": protocol_ref(trace.query.protocol()),
+        "port": trace.query.port(),
+    });
+    serde_json::to_string_pretty(&v)
 }
 
 /// Error diagnostics of the scenario go to standard error: objects they name are not in the model,

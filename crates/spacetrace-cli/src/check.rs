@@ -1,17 +1,20 @@
-//! `spacetrace check FILE`: diagnostics, then every saved question graded against its expectation.
+//! `spacetrace check FILE [--explain] [--json]`: diagnostics, then every saved question and
+//! configuration expectation graded (the engine's `lab`), in the engine's words (`render`).
 
 use std::fmt::Write as _;
 
-use spacetrace_engine::lab::{self, Graded, Mismatch};
-use spacetrace_engine::{Checked, RuleId, Severity, render};
+use serde_json::{Value, json};
+use spacetrace_engine::lab::{self, Graded, GradedConfiguration, Mismatch, Report};
+use spacetrace_engine::refs::{doc_dst_ref, doc_src_ref, protocol_ref};
+use spacetrace_engine::{Checked, Diagnostic, Severity, render};
 
 use crate::args::Spec;
 use crate::help;
 use crate::scenario;
-use crate::text::{pad, quoted, width};
+use crate::text::{quoted, width};
 use crate::{BAD_USAGE, FAILED, OK, Output};
 
-const SPEC: Spec = Spec { command: "spacetrace check", values: &[], flags: &["--explain"] };
+const SPEC: Spec = Spec { command: "spacetrace check", values: &[], flags: &["--explain", "--json"] };
 
 pub fn run(args: &[String]) -> Output {
     let parsed = match SPEC.parse(args) {
@@ -24,170 +27,172 @@ pub fn run(args: &[String]) -> Output {
     let [path] = parsed.positionals.as_slice() else {
         return Output::usage(format!("{}: give exactly one scenario FILE", SPEC.command), help::CHECK);
     };
+    if parsed.flag("--json") && parsed.flag("--explain") {
+        return Output::usage(format!("{}: --json and --explain exclude each other", SPEC.command), help::CHECK);
+    }
     let checked = match scenario::load(SPEC.command, path) {
         Ok(c) => c,
         Err(e) => return Output::err(BAD_USAGE, e),
     };
-    let (passed, out) = report(path, &checked, parsed.flag("--explain"));
-    Output { code: if passed { OK } else { FAILED }, out, err: String::new() }
+    let graded = lab::report(&checked);
+    let out = if parsed.flag("--json") {
+        match serde_json::to_string_pretty(&json_report(path, &checked, &graded)) {
+            Ok(json) => json,
+            Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
+        }
+    } else {
+        report(path, &checked, &graded, parsed.flag("--explain"))
+    };
+    Output { code: if graded.passed() { OK } else { FAILED }, out, err: String::new() }
 }
 
-/// The whole report, and whether the file passes (no error diagnostics, every expectation held).
-fn report(path: &str, checked: &Checked, explain: bool) -> (bool, String) {
+/// The whole report as text.
+fn report(path: &str, checked: &Checked, graded: &Report, explain: bool) -> String {
     let mut out = String::new();
     let model = &checked.model;
     let name = if model.name.is_empty() { String::new() } else { format!(" \u{2014} {}", model.name) };
     let _ = writeln!(out, "Checking {}{name}", quoted(path));
 
-    let errors = checked.errors().count();
-    let warnings = checked.diagnostics.len() - errors;
+    let errors = graded.diagnostics.iter().filter(|d| d.is_error()).count();
     let _ = writeln!(
         out,
         "\nDiagnostics: {}, {}",
         count(errors, "error", "errors"),
-        count(warnings, "warning", "warnings")
+        count(graded.warnings(), "warning", "warnings")
     );
-    for d in &checked.diagnostics {
-        let label = match d.severity {
-            Severity::Error => "error  ",
-            Severity::Warning => "warning",
+    for (d, expected) in graded.diagnostics.iter().zip(&graded.expected) {
+        let label = match (d.severity, expected) {
+            (Severity::Error, true) => "expected",
+            (Severity::Error, false) => "error   ",
+            (Severity::Warning, _) => "warning ",
         };
-        let _ = writeln!(out, "  {label}  {}{}", render::diagnostic_with_location(d), rule_tags(&d.rules));
+        let _ = writeln!(out, "  {label} {}{}", render::diagnostic_with_location(d), rule_tags(d));
     }
 
-    let graded = lab::grade(checked);
-    let _ = writeln!(out, "\nQuestions: {}", graded.len());
-    let id_width = graded.iter().map(|g| width(&g.id)).max().unwrap_or(0);
-    let mut failed = Vec::new();
-    let mut unexpected = 0;
-    for g in &graded {
-        if !question(&mut out, checked, g, id_width, explain) {
-            failed.push(g.id.as_str());
-        } else if g.expect.is_none() {
-            unexpected += 1;
+    let _ = writeln!(out, "\nQuestions: {}", graded.questions.len());
+    let id_width = graded.questions.iter().map(|g| width(&g.id)).max().unwrap_or(0);
+    for g in &graded.questions {
+        let _ = writeln!(out, "  {}", indent(&render::graded_question(model, g).text(id_width)));
+        if explain && !g.passed() {
+            for line in
+                g.trace.iter().flat_map(|t| render::trace(model, t).lines().map(str::to_owned).collect::<Vec<_>>())
+            {
+                let _ = writeln!(out, "        {line}");
+            }
         }
     }
-
-    let with_expectation = graded.len() - unexpected;
-    // Configuration the platform refuses (an error citing a rule) is reported, and a lab may be
-    // about exactly that; a document that is itself broken (an error citing no rule: a bad CIDR, a
-    // dangling reference) fails the check.
-    let broken = checked.errors().filter(|d| d.rules.is_empty()).count();
-    let passed = broken == 0 && failed.is_empty();
-    let _ = write!(
-        out,
-        "\n{} {}: {}; {} of {with_expectation} expectations held",
-        if passed { "\u{2714}" } else { "\u{2716}" },
-        if passed { "PASS" } else { "FAIL" },
-        count(errors, "error", "errors"),
-        with_expectation - failed.len(),
-    );
-    if !failed.is_empty() {
-        let _ = write!(out, " (differ: {})", failed.join(", "));
+    if !graded.configuration.is_empty() {
+        let _ = writeln!(out, "\nConfiguration expectations: {}", graded.configuration.len());
+        let id_width = graded.configuration.iter().map(|c| width(&c.id)).max().unwrap_or(0);
+        for c in &graded.configuration {
+            let _ = writeln!(out, "  {}", indent(&render::graded_configuration(c).text(id_width)));
+        }
     }
-    if unexpected > 0 {
-        let _ = write!(out, "; {unexpected} without an expectation");
-    }
-    out.push('\n');
-    (passed, out)
+    let _ = writeln!(out, "\n{}", render::grade_summary(graded));
+    out
 }
 
-/// Error diagnostics located at a question, with their field (`to: There is no …`).
-fn question_errors(checked: &Checked, id: &str) -> Vec<String> {
-    checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .filter_map(|d| {
-            let l = d.location.as_ref()?;
-            (l.kind == "question" && l.object == id).then(|| {
-                if l.field.is_empty() {
-                    render::diagnostic(d)
-                } else {
-                    format!("{}: {}", l.field, render::diagnostic(d))
-                }
-            })
-        })
-        .collect()
+/// A grade line's continuation lines, indented under its first.
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n  ")
 }
 
-/// One question's lines; true when it answered as expected and has no error of its own.
-fn question(out: &mut String, checked: &Checked, g: &Graded, id_width: usize, explain: bool) -> bool {
-    let model = &checked.model;
-    let errors = question_errors(checked, &g.id);
-    let ok = g.passed() && errors.is_empty();
-    let mark = match (&g.expect, ok) {
-        (_, false) => "\u{2716}",
-        (None, true) => "\u{00b7}",
-        (Some(_), true) => "\u{2714}",
-    };
-    let head = format!("  {mark} {}  {}", pad(&g.id, id_width), g.name);
-    let answer = g.trace.as_ref().map(|t| {
-        let blocked_by = t.blocking_step().map(|s| format!(" (blocked by {})", s.rule)).unwrap_or_default();
-        format!("{}{blocked_by}", render::verdict(t.verdict))
-    });
-    if ok {
-        let summary = match (&g.expect, &answer) {
-            (Some(e), _) if e.rules.is_empty() => render::verdict(e.verdict).to_owned(),
-            (Some(e), _) => format!("{}; {}", render::verdict(e.verdict), rules(&e.rules)),
-            (None, Some(a)) => format!("{a}; no expectation"),
-            (None, None) => String::new(),
-        };
-        let _ = writeln!(out, "{}: {summary}", head.trim_end());
-        return true;
+fn rule_tags(d: &Diagnostic) -> String {
+    if d.rules.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", d.rules.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))
     }
-    let _ = writeln!(out, "{}", head.trim_end());
-    let field = |out: &mut String, label: &str, value: &str| {
-        let _ = writeln!(out, "      {label:<9} {value}");
-    };
-    let Some(t) = &g.trace else {
-        // The question cannot be asked of this model: say why, as the diagnostics do.
-        if errors.is_empty() {
-            field(out, "unasked", "see the diagnostics above");
-        }
-        for e in &errors {
-            field(out, "unasked", e);
-        }
-        return false;
-    };
-    field(out, "question", &render::question(model, &t.query));
-    let answer = answer.unwrap_or_default();
-    match g.mismatches.iter().find_map(|m| match m {
-        Mismatch::Verdict { expected, got } => Some((*expected, *got)),
-        _ => None,
-    }) {
-        Some((expected, _)) => field(out, "verdict", &format!("expected {}, got {answer}", render::verdict(expected))),
-        None if g.expect.is_some() => field(out, "verdict", &format!("{answer}, as expected")),
-        None => field(out, "verdict", &answer),
-    }
-    for m in &g.mismatches {
-        if let (Mismatch::MissingRules(missing), Some(e)) = (m, &g.expect) {
-            field(out, "rules", &format!("expected {}; missing {}", rules(&e.rules), rules(missing)));
-            let cited: Vec<RuleId> = t.rules().into_iter().collect();
-            field(out, "cited", &rules(&cited));
-        }
-    }
-    for e in &errors {
-        field(out, "error", e);
-    }
-    if explain {
-        for line in render::trace(model, t).lines() {
-            let _ = writeln!(out, "        {line}");
-        }
-    }
-    false
-}
-
-fn rules(rules: &[RuleId]) -> String {
-    rules.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
-}
-
-fn rule_tags(rules: &[RuleId]) -> String {
-    if rules.is_empty() { String::new() } else { format!(" [{}]", self::rules(rules)) }
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The report as JSON (documented in docs/cli.md).
+fn json_report(path: &str, checked: &Checked, r: &Report) -> Value {
+    let diagnostics: Vec<Value> = r
+        .diagnostics
+        .iter()
+        .zip(&r.expected)
+        .map(|(d, expected)| {
+            let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("message".into(), json!(render::diagnostic(d)));
+                m.insert("text".into(), json!(render::diagnostic_with_location(d)));
+                m.insert("expected".into(), json!(expected));
+            }
+            v
+        })
+        .collect();
+    json!({
+        "file": path,
+        "scenario": checked.model.name,
+        "passed": r.passed(),
+        "summary": render::grade_summary(r),
+        "counts": {
+            "errors": r.diagnostics.iter().filter(|d| d.is_error()).count(),
+            "expected_errors": r.expected_errors().count(),
+            "unexpected_errors": r.unexpected_errors().count(),
+            "warnings": r.warnings(),
+            "expectations": r.expectations(),
+            "held": r.held(),
+            "without_expectation": r.without_expectation(),
+        },
+        "diagnostics": diagnostics,
+        "questions": r.questions.iter().map(|g| json_question(checked, g)).collect::<Vec<_>>(),
+        "configuration": r.configuration.iter().map(json_configuration).collect::<Vec<_>>(),
+    })
+}
+
+fn json_question(checked: &Checked, g: &Graded) -> Value {
+    let query = g.trace.as_ref().map(|t| t.query);
+    let line = render::graded_question(&checked.model, g);
+    let differences: Vec<Value> = g
+        .mismatches
+        .iter()
+        .map(|m| match m {
+            Mismatch::Unanswerable => json!({ "kind": "unanswerable" }),
+            Mismatch::Verdict { expected, got } => json!({ "kind": "verdict", "expected": expected, "got": got }),
+            Mismatch::MissingRules(rules) => json!({ "kind": "missing_rules", "rules": rules }),
+        })
+        .chain(
+            g.errors
+                .iter()
+                .map(|d| json!({ "kind": "error", "code": d.kind, "text": render::diagnostic_with_location(d) })),
+        )
+        .collect();
+    json!({
+        "id": g.id,
+        "name": g.name,
+        "from": doc_src_ref(&g.from),
+        "to": doc_dst_ref(&g.to),
+        "ends": { "from": g.from, "to": g.to },
+        "protocol": query.map(|q| protocol_ref(q.protocol())),
+        "port": query.map(|q| q.port()),
+        "expected": g.expect.as_ref().map(|e| json!({ "verdict": e.verdict, "rules": e.rules })),
+        "verdict": g.trace.as_ref().map(|t| t.verdict),
+        "blocked_by": g.trace.as_ref().and_then(|t| t.blocking_step()).map(|s| s.rule),
+        "cited": g.trace.as_ref().map(|t| t.rules().into_iter().collect::<Vec<_>>()),
+        "standing": g.standing(),
+        "held": g.passed(),
+        "differences": differences,
+        "why": line.details.iter().map(|(label, text)| json!({ "label": label, "text": text })).collect::<Vec<_>>(),
+    })
+}
+
+fn json_configuration(c: &GradedConfiguration) -> Value {
+    let line = render::graded_configuration(c);
+    json!({
+        "id": c.id,
+        "rule": c.rule,
+        "object": c.object,
+        "held": c.held(),
+        "diagnostics": c.shown,
+        "elsewhere": c.elsewhere,
+        "text": line.title,
+        "why": line.details.iter().map(|(label, text)| json!({ "label": label, "text": text })).collect::<Vec<_>>(),
+    })
 }
 
 #[cfg(test)]
