@@ -1357,3 +1357,101 @@ pub fn default_dyno_subnets(cidr: Ipv4Net) -> Vec<Ipv4Net> {
         Err(_) => vec![cidr],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::render::diagnostic_with_location;
+
+    fn checked(edit: impl FnOnce(&mut serde_json::Value)) -> Checked {
+        let mut v: serde_json::Value = serde_json::from_str(include_str!("../../../scenarios/default.json")).unwrap();
+        edit(&mut v);
+        check_text(&v.to_string())
+    }
+
+    fn errors(c: &Checked) -> Vec<String> {
+        c.errors().map(diagnostic_with_location).collect()
+    }
+
+    #[test]
+    fn a_question_with_no_port_says_so_and_port_zero_is_still_port_zero() {
+        let c = checked(|v| {
+            v["questions"][0].as_object_mut().unwrap().remove("port");
+            v["questions"][1]["port"] = json!(0);
+        });
+        let e = errors(&c);
+        assert_eq!(e[0], "question \u{201c}q-warehouse\u{201d}, port: No port was given: give a port from 1 to 65535.");
+        assert_eq!(
+            e[1],
+            "question \u{201c}q-office-api\u{201d}, port: Port 0 cannot be used: give a port from 1 to 65535."
+        );
+        assert!(!e[0].contains("Port 0"));
+        // To localhost a port is not needed.
+        let c = checked(|v| {
+            v["questions"][0]["to"] = json!("localhost");
+            v["questions"][0]["from"] = json!({"dyno": {"app": "api", "process": "web"}});
+            v["questions"][0].as_object_mut().unwrap().remove("port");
+            v["questions"][0].as_object_mut().unwrap().remove("expect");
+        });
+        assert!(errors(&c).is_empty(), "{:?}", errors(&c));
+    }
+
+    #[test]
+    fn a_reference_to_nothing_lists_what_it_could_name() {
+        let c = checked(|v| {
+            v["peerings"][0]["space"] = json!("nope");
+            v["vpcs"][0]["subnets"][0]["route_table"] = json!("rtb-nope");
+            v["questions"][0]["to"] = json!({"host": "nope"});
+            v["questions"][1]["to"] = json!({"discovery": {"app": "api", "process": "nope"}});
+        });
+        let e = errors(&c);
+        assert_eq!(
+            e[0],
+            "subnet \u{201c}subnet-private\u{201d}, route_table: There is no route table with the id \u{201c}rtb-nope\u{201d} in \u{201c}analytics\u{201d}. Valid: rtb-0a1b.",
+            "{e:#?}"
+        );
+        assert_eq!(
+            e[1],
+            "peering \u{201c}pcx-111aaa111\u{201d}, space: There is no space with the id \u{201c}nope\u{201d}. Valid: acme-prod."
+        );
+        assert_eq!(
+            e[2],
+            "question \u{201c}q-warehouse\u{201d}, to: There is no VPC host with the id \u{201c}nope\u{201d}. Valid: warehouse."
+        );
+        assert_eq!(
+            e[3],
+            "question \u{201c}q-office-api\u{201d}, to: The app \u{201c}api\u{201d} has no process type \u{201c}nope\u{201d}. Valid: web and worker."
+        );
+    }
+
+    #[test]
+    fn the_list_of_valid_ids_is_bounded() {
+        let (valid, more) = listed((0..25).map(|i| if i % 2 == 0 { "even" } else { "odd" }));
+        assert_eq!((valid.len(), more), (MAX_LISTED_REFERENCES, 25 - MAX_LISTED_REFERENCES));
+        let c = checked(|v| {
+            let apps: Vec<serde_json::Value> = (0..14)
+                .map(|i| json!({"id": format!("cr-{i}"), "process_types": [{"name": "web", "dynos": 1}]}))
+                .collect();
+            v["common_runtime_apps"] = json!(apps);
+            v["questions"][0]["from"] = json!({"dyno": {"app": "nope", "process": "web"}});
+        });
+        let e = errors(&c);
+        assert!(
+            e[0].ends_with("Valid: api, billing, cr-0, cr-1, cr-2, cr-3, cr-4, cr-5, cr-6, cr-7 and 6 more."),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn configuration_expectations_with_unknown_rules_are_errors() {
+        let c = checked(|v| v["expect_diagnostics"] = json!([{"rule": "PEER-LIMIT"}, {"rule": "NOPE", "object": "x"}]));
+        assert_eq!(c.expected_diagnostics.len(), 1);
+        assert_eq!(c.expected_diagnostics[0].rule, R::PeerLimit);
+        assert_eq!(
+            errors(&c),
+            ["configuration expectation \u{201c}#2\u{201d}, rule: \u{201c}NOPE\u{201d} is not a rule ID."]
+        );
+    }
+}

@@ -231,3 +231,89 @@ pub fn report(checked: &Checked) -> Report {
     let (configuration, expected) = grade_configuration(checked);
     Report { diagnostics: checked.diagnostics.clone(), expected, questions: grade(checked), configuration }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::check::check_text;
+    use crate::render;
+
+    /// The default scenario with a sixth peering for its space (PEER-LIMIT), edited by `edit`.
+    fn lab(edit: impl FnOnce(&mut serde_json::Value)) -> Report {
+        checked_lab(edit).1
+    }
+
+    fn checked_lab(edit: impl FnOnce(&mut serde_json::Value)) -> (Checked, Report) {
+        let mut v: serde_json::Value = serde_json::from_str(include_str!("../../../scenarios/default.json")).unwrap();
+        for i in 0..5 {
+            let cidr = format!("10.{}.0.0/16", 200 + i);
+            v["vpcs"].as_array_mut().unwrap().push(json!({"id": format!("vpc-{i}"), "primary_cidr": cidr}));
+            v["peerings"].as_array_mut().unwrap().push(
+                json!({"id": format!("pcx-{i}"), "space": "acme-prod", "vpc": format!("vpc-{i}"), "status": "active"}),
+            );
+        }
+        edit(&mut v);
+        let checked = check_text(&v.to_string());
+        let r = report(&checked);
+        (checked, r)
+    }
+
+    #[test]
+    fn an_expected_refused_configuration_passes_and_says_so() {
+        let r = lab(|v| v["expect_diagnostics"] = json!([{"rule": "PEER-LIMIT", "object": "pcx-4"}]));
+        assert!(r.passed(), "{}", render::grade_summary(&r));
+        assert_eq!(
+            render::grade_summary(&r),
+            "\u{2714} PASS: 1 expected configuration error (PEER-LIMIT), 0 unexpected; 8 of 8 expectations held"
+        );
+        assert_eq!(
+            render::graded_configuration(&r.configuration[0]).text(0),
+            "\u{2714} #1  PEER-LIMIT on \u{201c}pcx-4\u{201d}: shown"
+        );
+        // Without an object, anywhere will do.
+        assert!(lab(|v| v["expect_diagnostics"] = json!([{"rule": "PEER-LIMIT"}])).passed());
+    }
+
+    #[test]
+    fn an_unexpected_refused_configuration_fails_and_names_its_rule() {
+        let r = lab(|_| {});
+        assert!(!r.passed());
+        assert_eq!(
+            render::grade_summary(&r),
+            "\u{2716} FAIL: 1 error (PEER-LIMIT not expected); 7 of 7 expectations held"
+        );
+    }
+
+    #[test]
+    fn a_missing_configuration_expectation_fails() {
+        let r = lab(|v| v["expect_diagnostics"] = json!([{"rule": "PEER-LIMIT", "object": "pcx-3"}]));
+        assert!(!r.passed());
+        let line = render::graded_configuration(&r.configuration[0]);
+        assert_eq!(line.standing, Standing::Differs);
+        assert_eq!(
+            line.text(0),
+            "\u{2716} #1  PEER-LIMIT on \u{201c}pcx-3\u{201d}\n    expected  a diagnostic citing PEER-LIMIT on \u{201c}pcx-3\u{201d}\n    shown     PEER-LIMIT only on \u{201c}pcx-4\u{201d}"
+        );
+        assert_eq!(
+            render::grade_summary(&r),
+            "\u{2716} FAIL: 1 error (PEER-LIMIT not expected); 7 of 8 expectations held (differ: expected diagnostic #1)"
+        );
+        let r = lab(|v| v["expect_diagnostics"] = json!([{"rule": "PEER-LIMIT"}, {"rule": "TIP-LIMIT"}]));
+        assert_eq!(render::graded_configuration(&r.configuration[1]).details[1].1, "no diagnostic cites TIP-LIMIT");
+    }
+
+    #[test]
+    fn a_question_with_an_error_of_its_own_differs() {
+        let (checked, r) = checked_lab(|v| {
+            v["expect_diagnostics"] = json!([{"rule": "PEER-LIMIT"}]);
+            v["questions"][0]["expect"]["rules"] = json!(["PEER-ROUTE", "NOT-A-RULE"]);
+        });
+        let g = &r.questions[0];
+        assert_eq!(g.standing(), Standing::Differs);
+        let line = render::graded_question(&checked.model, g);
+        assert_eq!(line.details.last().unwrap().1, "expect.rules: \u{201c}NOT-A-RULE\u{201d} is not a rule ID.");
+        assert_eq!(render::standing(g.standing()), Some("NOT as expected"));
+    }
+}

@@ -299,3 +299,159 @@ impl Element for Expectation {
 impl Element for DiagnosticExpectation {
     const KIND: Option<ObjectKind> = Some(ObjectKind::ConfigurationExpectation);
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::check::{check, parse_document};
+    use crate::diagnostics::{DiagnosticKind, LeftOut, ObjectKind};
+    use crate::render;
+
+    const DEFAULT: &str = include_str!("../../../scenarios/default.json");
+
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(DEFAULT).unwrap();
+        edit(&mut v);
+        v.to_string()
+    }
+
+    /// Every left-out part as (kind, object, field, what), and the rendered sentences.
+    fn left_out(text: &str) -> (Vec<(ObjectKind, String, String, LeftOut)>, Vec<String>) {
+        let doc = parse_document(text).unwrap();
+        let parts = doc
+            .left_out
+            .iter()
+            .map(|d| {
+                let l = d.location.clone().unwrap();
+                let DiagnosticKind::Unreadable { left_out, .. } = d.kind else { panic!("{d:?}") };
+                (l.kind, l.object, l.field, left_out)
+            })
+            .collect();
+        (parts, doc.left_out.iter().map(render::diagnostic_with_location).collect())
+    }
+
+    #[test]
+    fn a_valid_document_leaves_nothing_out() {
+        assert!(parse_document(DEFAULT).unwrap().left_out.is_empty());
+    }
+
+    #[test]
+    fn one_bad_question_leaves_the_others_and_every_object() {
+        let whole = parse_document(DEFAULT).unwrap();
+        for bad in [json!("abc"), json!(-1), json!(70000), json!(null)] {
+            let text = edited(|v| v["questions"][1]["port"] = bad.clone());
+            let doc = parse_document(&text).unwrap();
+            let (parts, words) = left_out(&text);
+            if bad.is_null() {
+                // `null` is an absent port: no port was given, said by the checker.
+                assert!(parts.is_empty());
+                let checked = check(&doc);
+                let d = checked.diagnostics.iter().find(|d| d.kind == DiagnosticKind::NoPort).unwrap();
+                assert_eq!(
+                    render::diagnostic_with_location(d),
+                    "question \u{201c}q-office-api\u{201d}, port: No port was given: give a port from 1 to 65535."
+                );
+                continue;
+            }
+            assert_eq!(parts, [(ObjectKind::Question, "q-office-api".into(), "port".into(), LeftOut::Object)]);
+            assert!(
+                words[0].starts_with("question \u{201c}q-office-api\u{201d}, port: This cannot be read ("),
+                "{words:?}"
+            );
+            assert!(words[0].ends_with("; the question is left out."), "{words:?}");
+            assert_eq!(doc.questions.len(), whole.questions.len() - 1);
+            assert_eq!(doc.spaces, whole.spaces);
+            assert_eq!(doc.vpcs, whole.vpcs);
+        }
+        // A question that is not an object, or whose protocol is a number, is named by its
+        // position or ID.
+        let text = edited(|v| {
+            v["questions"].as_array_mut().unwrap().push(json!("oops"));
+            v["questions"][0]["protocol"] = json!(5);
+        });
+        let (parts, words) = left_out(&text);
+        assert_eq!(parts[0], (ObjectKind::Question, "q-warehouse".into(), "protocol".into(), LeftOut::Object));
+        assert_eq!(parts[1], (ObjectKind::Question, "#8".into(), String::new(), LeftOut::Object));
+        assert!(words[1].contains("expected a question (an object)"), "{words:?}");
+        assert_eq!(parse_document(&text).unwrap().questions.len(), whole.questions.len() - 1);
+    }
+
+    #[test]
+    fn a_bad_object_or_entry_is_left_out_alone() {
+        let whole = parse_document(DEFAULT).unwrap();
+        let text = edited(|v| {
+            v["spaces"][0]["apps"][1]["process_types"] = json!(7);
+            v["vpcs"][0]["route_tables"][0]["routes"].as_array_mut().unwrap().push(json!({"destination": 5}));
+            v["vpcs"][0]["hosts"][0]["ports"][0]["protocol"] = json!("icmp");
+            v["spaces"][0]["outbound_ips"].as_array_mut().unwrap().push(json!(false));
+        });
+        let doc = parse_document(&text).unwrap();
+        let (parts, words) = left_out(&text);
+        assert_eq!(
+            parts,
+            [
+                (ObjectKind::Space, "acme-prod".into(), "outbound_ips[2]".into(), LeftOut::Entry),
+                (ObjectKind::App, "billing".into(), "process_types".into(), LeftOut::Object),
+                (ObjectKind::RouteTable, "rtb-0a1b".into(), "routes[1].destination".into(), LeftOut::Entry),
+                (ObjectKind::Host, "warehouse".into(), "ports[0].protocol".into(), LeftOut::Entry),
+            ],
+            "{words:#?}"
+        );
+        assert!(words[3].contains("unknown variant `icmp`, expected `tcp` or `udp`"), "{words:?}");
+        assert!(words[3].ends_with("that entry is left out."), "{words:?}");
+        // Everything else is read as it was.
+        assert_eq!(doc.spaces[0].apps.len(), whole.spaces[0].apps.len() - 1);
+        assert_eq!(doc.spaces[0].addons, whole.spaces[0].addons);
+        assert_eq!(doc.spaces[0].outbound_ips, whole.spaces[0].outbound_ips);
+        assert_eq!(doc.vpcs[0].route_tables, whole.vpcs[0].route_tables);
+        assert_eq!(doc.vpcs[0].hosts[0].ports.len(), whole.vpcs[0].hosts[0].ports.len() - 1);
+        assert_eq!(doc.questions, whole.questions);
+        // The checker reports what was left out, and answers the rest.
+        let checked = check(&doc);
+        assert_eq!(checked.errors().filter(|d| matches!(d.kind, DiagnosticKind::Unreadable { .. })).count(), 4);
+    }
+
+    #[test]
+    fn a_top_level_field_of_the_wrong_type_takes_its_default() {
+        let text = edited(|v| {
+            v["name"] = json!(5);
+            v["peerings"] = json!("none");
+        });
+        let doc = parse_document(&text).unwrap();
+        let (parts, _) = left_out(&text);
+        assert_eq!(
+            parts,
+            [
+                (ObjectKind::Document, String::new(), "name".into(), LeftOut::Field),
+                (ObjectKind::Document, String::new(), "peerings".into(), LeftOut::Field),
+            ]
+        );
+        assert!(doc.name.is_empty() && doc.peerings.is_empty());
+        assert_eq!(doc.spaces, parse_document(DEFAULT).unwrap().spaces);
+    }
+
+    #[test]
+    fn keywords_are_read_in_any_case() {
+        let text = edited(|v| {
+            v["questions"][0]["protocol"] = json!("TCP");
+            v["questions"][1]["protocol"] = json!("Udp");
+            v["spaces"][0]["generation"] = json!("CEDAR");
+            v["peerings"][0]["status"] = json!("Active");
+        });
+        let doc = parse_document(&text).unwrap();
+        assert!(doc.left_out.is_empty(), "{:?}", doc.left_out);
+        assert_eq!(doc.questions[0].protocol, crate::doc::Protocol::Tcp);
+        assert_eq!(doc.questions[1].protocol, crate::doc::Protocol::Udp);
+        // Written back in lower case.
+        assert!(serde_json::to_string(&doc).unwrap().contains("\"protocol\":\"udp\""));
+    }
+
+    #[test]
+    fn what_is_not_a_document_still_fails_whole() {
+        for text in ["[1, 2]", "\"scenario\"", "{\"version\": \"2\"}", "{\"version\": -1}", "{ \"version\": 2, "] {
+            let e = parse_document(text).unwrap_err();
+            assert!(matches!(e.kind, DiagnosticKind::NotJson { .. }), "{text}: {e:?}");
+        }
+    }
+}

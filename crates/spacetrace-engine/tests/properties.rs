@@ -621,7 +621,7 @@ fn question(g: &mut Gen, i: usize, ids: &Ids) -> Question {
         from,
         to,
         protocol: protocol(g),
-        port: port(g),
+        port: g.chance(90).then(|| port(g)),
         expect: g.chance(50).then(|| Expectation {
             verdict: if g.chance(50) { doc::Verdict::Blocked } else { doc::Verdict::Connected },
             rules: (0..g.count(2)).map(|_| g.text(&["PEER-ROUTE", "TIP-FILTER", "NOT-A-RULE", "PS-ROUTER"])).collect(),
@@ -1160,7 +1160,7 @@ proptest! {
             for key in doc.extra.keys() {
                 let warned = checked.diagnostics.iter().filter(|d| {
                     matches!(&d.kind, spacetrace_engine::DiagnosticKind::UnknownField { name } if name == key)
-                        && d.location.as_ref().is_some_and(|l| l.kind == "document")
+                        && d.location.as_ref().is_some_and(|l| l.kind == spacetrace_engine::diagnostics::ObjectKind::Document)
                 });
                 prop_assert_eq!(warned.count(), 1, "unknown field {} warned once", key);
             }
