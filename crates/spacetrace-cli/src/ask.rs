@@ -154,6 +154,13 @@ mod tests {
         assert_eq!(v["verdict"], "blocked");
         assert_eq!(v["query"]["port"], 5432);
         assert_eq!(v["query"]["protocol"], "tcp");
+        // The ends are named by reference and by ID, never by index into the model's lists.
+        assert_eq!(v["query"]["from"], "api/worker");
+        assert_eq!(v["query"]["to"], "host:warehouse");
+        assert_eq!(v["query"]["ends"]["from"]["dyno"]["app"], "api");
+        assert_eq!(v["query"]["ends"]["from"]["dyno"]["process"], "worker");
+        assert_eq!(v["query"]["ends"]["to"]["host"], "warehouse");
+        assert!(v["query"].get("src").is_none());
         let at = &v["blocked_at"];
         let step = &v["hops"][at["hop"].as_u64().unwrap() as usize]["steps"][at["step"].as_u64().unwrap() as usize];
         assert_eq!(step["rule"], "PEER-ROUTE");
@@ -164,6 +171,12 @@ mod tests {
         assert_eq!(o.code, OK);
         let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
         assert_eq!(v["verdict"], "connected");
+        assert_eq!((v["query"]["from"].as_str(), v["query"]["to"].as_str()), (Some("api/web"), Some("remote:ldap")));
+
+        let o =
+            run_words(&["ask", DEFAULT, "--json", "--from", "api/web.2", "--to", "dyno:api/web.1", "--port", "5000"]);
+        let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
+        assert_eq!((v["query"]["from"].as_str(), v["query"]["to"].as_str()), (Some("api/web.2"), Some("dyno:api/web")));
     }
 
     #[test]

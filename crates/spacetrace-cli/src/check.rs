@@ -202,6 +202,167 @@ mod tests {
 
     use crate::tests::{DEFAULT, edited_default, question, run_words};
 
+    const LIMITS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/limits.json");
+
+    /// A scenario file edited by `edit`, written to a temporary file; returns its path.
+    fn edited(path: &str, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        edit(&mut v);
+        crate::tests::temp_file(name, serde_json::to_string_pretty(&v).unwrap().as_bytes())
+    }
+
+    #[test]
+    fn one_bad_question_or_object_is_named_and_the_rest_is_graded() {
+        let path = edited_default("tolerant.json", |v| {
+            question(v, "q-warehouse")["port"] = json!("abc");
+            v["vpcs"][0]["route_tables"][0]["routes"].as_array_mut().unwrap().push(json!({ "destination": 5 }));
+            v["external_services"][0]["ports"] = json!(7);
+        });
+        let o = run_words(&["check", &path]);
+        assert_eq!(o.code, FAILED, "{}", o.out);
+        let out = &o.out;
+        assert!(out.contains("Diagnostics: 4 errors, 0 warnings"), "{out}");
+        assert!(out.contains("      unasked   to: There is no external service with the id \u{201c}partner-api\u{201d}. The document has no external services.\n"), "{out}");
+        assert!(
+            out.contains("  error    question \u{201c}q-warehouse\u{201d}, port: This cannot be read (invalid type: string \"abc\", expected a whole number from 0 to 65535); the question is left out.\n"),
+            "{out}"
+        );
+        assert!(out.contains("  error    route table \u{201c}rtb-0a1b\u{201d}, routes[1].destination: This cannot be read (invalid type: integer `5`, expected a string); that entry is left out.\n"), "{out}");
+        assert!(out.contains("  error    external service \u{201c}partner-api\u{201d}, ports: This cannot be read (invalid type: integer `7`, expected a list); the external service is left out.\n"), "{out}");
+        // The other six questions are read and graded; only the one about the partner API differs.
+        assert!(out.contains("Questions: 6\n"), "{out}");
+        assert!(out.contains("\u{2714} q-office-api"), "{out}");
+        assert!(out.contains("\u{2716} q-partner"), "{out}");
+        assert!(out.contains("\u{2716} FAIL: 4 errors; 5 of 6 expectations held (differ: q-partner)"), "{out}");
+    }
+
+    #[test]
+    fn protocols_in_any_case_and_a_missing_port() {
+        let path = edited_default("protocols.json", |v| {
+            question(v, "q-warehouse")["protocol"] = json!("TCP");
+            question(v, "q-office-api")["protocol"] = json!("Tcp");
+        });
+        let o = run_words(&["check", &path]);
+        assert_eq!(o.code, OK, "{}", o.out);
+        let path = edited_default("no-port.json", |v| {
+            question(v, "q-db").as_object_mut().unwrap().remove("port");
+        });
+        let o = run_words(&["check", &path]);
+        assert_eq!(o.code, FAILED, "{}", o.out);
+        assert!(o.out.contains("      unasked   port: No port was given: give a port from 1 to 65535.\n"), "{}", o.out);
+        assert!(!o.out.contains("Port 0"), "{}", o.out);
+    }
+
+    #[test]
+    fn a_reference_to_nothing_lists_the_valid_ids() {
+        let path = edited_default("dangling.json", |v| {
+            v["vpns"][0]["remote_network"] = json!("nope");
+        });
+        let o = run_words(&["check", &path]);
+        assert_eq!(o.code, FAILED, "{}", o.out);
+        assert!(
+            o.out.contains("remote_network: There is no remote network with the id \u{201c}nope\u{201d}. Valid: hq."),
+            "{}",
+            o.out
+        );
+    }
+
+    #[test]
+    fn expected_refused_configuration_passes_with_honest_words() {
+        let o = run_words(&["check", LIMITS]);
+        assert_eq!(o.code, OK, "{}", o.out);
+        assert!(o.out.contains("  expected peering \u{201c}pcx-hub06\u{201d}: 6 VPCs are peered"), "{}", o.out);
+        assert!(o.out.contains("Configuration expectations: 6\n"), "{}", o.out);
+        assert!(o.out.contains("  \u{2714} #4  PEER-LIMIT on \u{201c}pcx-hub06\u{201d}: shown\n"), "{}", o.out);
+        assert!(
+            o.out.contains("\u{2714} PASS: 6 expected configuration errors (TIP-LIMIT, TIP-FIR, IR-CEDAR-ONLY, PEER-RFC1918, PEER-NO-OVERLAP, PEER-LIMIT, FIR-UNAVAILABLE), 0 unexpected; 15 of 15 expectations held"),
+            "{}",
+            o.out
+        );
+        assert!(!o.out.contains("PASS: 6 errors"), "{}", o.out);
+
+        // An error no expectation covers fails, naming its rule.
+        let path = edited(LIMITS, "limits-unexpected.json", |v| {
+            v["expect_diagnostics"].as_array_mut().unwrap().remove(3);
+        });
+        let o = run_words(&["check", &path]);
+        assert_eq!(o.code, FAILED, "{}", o.out);
+        assert!(o.out.contains("  error    peering \u{201c}pcx-hub06\u{201d}: 6 VPCs"), "{}", o.out);
+        assert!(o.out.contains(", 1 unexpected (PEER-LIMIT not expected); "), "{}", o.out);
+    }
+
+    #[test]
+    fn a_configuration_expectation_not_shown_fails() {
+        let path = edited(LIMITS, "limits-missing.json", |v| {
+            v["expect_diagnostics"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({ "rule": "PEER-LIMIT", "object": "pcx-hub01" }));
+        });
+        let o = run_words(&["check", &path]);
+        assert_eq!(o.code, FAILED, "{}", o.out);
+        assert!(
+            o.out.contains(
+                "  \u{2716} #7  PEER-LIMIT on \u{201c}pcx-hub01\u{201d}\n      expected  a diagnostic citing PEER-LIMIT on \u{201c}pcx-hub01\u{201d}\n      shown     PEER-LIMIT only on \u{201c}pcx-hub06\u{201d}\n"
+            ),
+            "{}",
+            o.out
+        );
+        assert!(o.out.contains("(differ: expected diagnostic #7)"), "{}", o.out);
+    }
+
+    #[test]
+    fn json_has_the_diagnostics_and_every_question() {
+        let o = run_words(&["check", DEFAULT, "--json"]);
+        assert_eq!(o.code, OK, "{}", o.out);
+        let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
+        assert_eq!(v["passed"], true);
+        assert_eq!(v["summary"], "\u{2714} PASS: 0 errors; 7 of 7 expectations held");
+        let questions = v["questions"].as_array().unwrap();
+        assert_eq!(questions.len(), 7);
+        let q = questions.iter().find(|q| q["id"] == "q-warehouse").unwrap();
+        assert_eq!(q["from"], "api/worker");
+        assert_eq!(q["to"], "host:warehouse");
+        assert_eq!(q["ends"]["from"]["dyno"]["app"], "api");
+        assert_eq!((q["protocol"].as_str(), q["port"].as_u64()), (Some("tcp"), Some(5432)));
+        assert_eq!(q["expected"]["verdict"], "blocked");
+        assert_eq!(q["expected"]["rules"][0], "PEER-ROUTE");
+        assert_eq!((q["verdict"].as_str(), q["blocked_by"].as_str()), (Some("blocked"), Some("PEER-ROUTE")));
+        assert_eq!((q["held"].as_bool(), q["standing"].as_str()), (Some(true), Some("held")));
+        assert!(q["cited"].as_array().unwrap().iter().any(|r| r == "PEER-ROUTE"));
+
+        // A failing lab: diagnostics with their typed location, and why each question differs.
+        let path = edited(LIMITS, "limits-json.json", |v| {
+            v["expect_diagnostics"].as_array_mut().unwrap().remove(3);
+            v["questions"][0]["to"] = json!({ "host": "nope" });
+        });
+        let o = run_words(&["check", &path, "--json"]);
+        assert_eq!(o.code, FAILED, "{}", o.out);
+        let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
+        assert_eq!(v["passed"], false);
+        let limit =
+            v["diagnostics"].as_array().unwrap().iter().find(|d| d["kind"]["code"] == "too_many_peerings").unwrap();
+        assert_eq!(limit["location"]["kind"], "peering");
+        assert_eq!(limit["location"]["object"], "pcx-hub06");
+        assert_eq!(limit["rules"][0], "PEER-LIMIT");
+        assert_eq!(limit["expected"], false);
+        assert!(limit["message"].as_str().unwrap().starts_with("6 VPCs are peered"));
+        let dangling =
+            v["diagnostics"].as_array().unwrap().iter().find(|d| d["kind"]["code"] == "dangling_reference").unwrap();
+        assert_eq!(dangling["location"]["kind"], "question");
+        assert_eq!(dangling["kind"]["expected"], "host");
+        assert_eq!(dangling["kind"]["valid"][0], "analytics-db");
+        assert_eq!(dangling["expected"], false);
+        let q = &v["questions"][0];
+        assert_eq!((q["held"].as_bool(), q["standing"].as_str()), (Some(false), Some("differs")));
+        assert!(q["verdict"].is_null());
+        assert_eq!(q["differences"][0]["kind"], "unanswerable");
+        assert_eq!(q["differences"][1]["kind"], "error");
+        assert_eq!(v["configuration"].as_array().unwrap().len(), 5);
+        assert_eq!(v["configuration"][0]["held"], true);
+        assert_eq!(v["counts"]["unexpected_errors"], 2);
+    }
+
     #[test]
     fn the_default_scenario_passes() {
         let o = run_words(&["check", DEFAULT]);
@@ -294,9 +455,12 @@ mod tests {
         assert_eq!(o.code, BAD_USAGE);
         assert!(o.err.contains("give exactly one scenario FILE"), "{}", o.err);
         assert_eq!(run_words(&["check", DEFAULT, DEFAULT]).code, BAD_USAGE);
-        let o = run_words(&["check", DEFAULT, "--json"]);
+        let o = run_words(&["check", DEFAULT, "--csv"]);
         assert_eq!(o.code, BAD_USAGE);
-        assert!(o.err.contains("valid options: --explain, --help"), "{}", o.err);
+        assert!(o.err.contains("valid options: --explain, --json, --help"), "{}", o.err);
+        let o = run_words(&["check", DEFAULT, "--json", "--explain"]);
+        assert_eq!(o.code, BAD_USAGE);
+        assert!(o.err.contains("--json and --explain exclude each other"), "{}", o.err);
         let o = run_words(&["check", "/nonexistent.json"]);
         assert_eq!(o.code, BAD_USAGE);
         assert_eq!(o.err, "spacetrace check: cannot read \u{201c}/nonexistent.json\u{201d}: no such file");
