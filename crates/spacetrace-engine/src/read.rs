@@ -316,8 +316,11 @@ mod tests {
         v.to_string()
     }
 
-    /// Every left-out part as (kind, object, field, what), and the rendered sentences.
-    fn left_out(text: &str) -> (Vec<(ObjectKind, String, String, LeftOut)>, Vec<String>) {
+    /// A left-out part: where (kind, object, field) and what.
+    type Part = (ObjectKind, String, String, LeftOut);
+
+    /// Every left-out part, and the rendered sentences.
+    fn left_out(text: &str) -> (Vec<Part>, Vec<String>) {
         let doc = parse_document(text).unwrap();
         let parts = doc
             .left_out
