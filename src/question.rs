@@ -601,7 +601,7 @@ pub fn SavedQuestions() -> impl IntoView {
             from,
             to,
             protocol: d.protocol,
-            port: d.port,
+            port: Some(d.port),
             expect: None,
         }));
     };
@@ -625,7 +625,8 @@ pub fn SavedQuestions() -> impl IntoView {
                                 Some(Verdict::Blocked) => ("\u{2716}", "bad"),
                                 None => ("?", "unknown"),
                             };
-                            let expectation = g.expect.as_ref().map(|_| if g.passed() { "as expected" } else { "NOT as expected" });
+                            let held = g.standing() == spacetrace_engine::lab::Standing::Held;
+                            let expectation = g.expect.as_ref().and_then(|_| render::standing(g.standing()));
                             let qq = q.clone();
                             let del = q.id.clone();
                             // Pinning the current answer as the expectation: the verdict, and the
@@ -641,13 +642,13 @@ pub fn SavedQuestions() -> impl IntoView {
                             view! {
                                 <li class=format!("saved-item {class}") data-testid="saved-question">
                                     <button type="button" class="saved-load" on:click=move |_| {
-                                        store.draft.set(crate::store::Draft { from: Some(qq.from.clone()), to: Some(qq.to.clone()), protocol: qq.protocol, port: qq.port });
+                                        store.draft.set(crate::store::Draft { from: Some(qq.from.clone()), to: Some(qq.to.clone()), protocol: qq.protocol, port: qq.port.unwrap_or(0) });
                                     }>
                                         <span class="mark" aria-hidden="true">{mark}</span>
                                         <span class="saved-name">{if q.name.is_empty() { q.id.clone() } else { q.name.clone() }}</span>
                                         <span class="sr-only">{verdict.map(render::verdict).unwrap_or("cannot be asked")}</span>
                                     </button>
-                                    {expectation.map(|e| view! { <span class=if e == "as expected" { "expect ok" } else { "expect bad" }>{e}</span> })}
+                                    {expectation.map(|e| view! { <span class=if held { "expect ok" } else { "expect bad" }>{e}</span> })}
                                     {pin.map(|q| view! {
                                         <button type="button" class="icon pin" data-testid="pin-expectation"
                                             title="Expect this answer (for grading labs with spacetrace check)" aria-label="Expect this answer"

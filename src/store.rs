@@ -80,7 +80,12 @@ impl Draft {
     pub fn first_of(doc: &Document) -> Self {
         doc.questions
             .first()
-            .map(|q| Draft { from: Some(q.from.clone()), to: Some(q.to.clone()), protocol: q.protocol, port: q.port })
+            .map(|q| Draft {
+                from: Some(q.from.clone()),
+                to: Some(q.to.clone()),
+                protocol: q.protocol,
+                port: q.port.unwrap_or(0),
+            })
             .unwrap_or_default()
     }
 }

@@ -1,8 +1,9 @@
 //! `spacetrace ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]`: one question.
 
+use spacetrace_engine::check::query_error;
 use spacetrace_engine::doc::Protocol;
-use spacetrace_engine::query::QueryError;
-use spacetrace_engine::{Checked, Diagnostic, Query, Verdict, commands, evaluate, render};
+use spacetrace_engine::refs::{doc_dst_ref, doc_src_ref, protocol_ref};
+use spacetrace_engine::{Checked, Query, Verdict, commands, evaluate, render};
 
 use crate::args::Spec;
 use crate::text::quoted;
@@ -55,28 +56,13 @@ pub fn run(args: &[String]) -> Output {
     let query = match Query::new(src, dst, protocol, port).and_then(|q| q.with_dynos(model, src_dyno, dst_dyno)) {
         Ok(q) => q,
         Err(e) => {
-            let why = render::diagnostic(&query_diagnostic(e));
+            let why = render::diagnostic(&query_error(model, e));
             return with_scenario_errors(&checked, Output::err(BAD_USAGE, format!("{}: {why}", SPEC.command)));
         }
     };
     let trace = evaluate(model, &query);
     let out = if parsed.flag("--json") {
-        // The trace, and beside its suggestions the commands that carry each out.
-        let json = serde_json::to_value(&trace).map(|mut v| {
-            let commands: Vec<Vec<serde_json::Value>> = trace
-                .suggestions
-                .iter()
-                .map(|s| {
-                    commands::for_fix(model, &s.fix)
-                        .iter()
-                        .map(|c| serde_json::json!({ "tool": c.tool, "line": c.line(), "args": c.args }))
-                        .collect()
-                })
-                .collect();
-            v["commands"] = serde_json::json!(commands);
-            v
-        });
-        match json.and_then(|v| serde_json::to_string_pretty(&v)) {
+        match json_trace(model, &trace) {
             Ok(json) => json,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
         }
@@ -90,9 +76,31 @@ pub fn run(args: &[String]) -> Output {
     with_scenario_errors(&checked, Output { code, out, err: String::new() })
 }
 
-/// Why the engine refused the question, as the diagnostic a saved question would get.
-fn query_diagnostic(e: QueryError) -> Diagnostic {
-    Diagnostic::error(e.diagnostic().0)
+/// The trace as JSON, its question's ends named by reference and by ID (the engine's `Trace`
+/// holds them as indices into the model's lists, which mean nothing outside this run).
+fn json_trace(model: &spacetrace_engine::model::Model, trace: &spacetrace_engine::Trace) -> serde_json::Result<String> {
+    let mut v = serde_json::to_value(trace)?;
+    let (from, to) = trace.query.to_doc(model);
+    v["query"] = serde_json::json!({
+        "from": doc_src_ref(&from),
+        "to": doc_dst_ref(&to),
+        "ends": { "from": from, "to": to },
+        "protocol": protocol_ref(trace.query.protocol()),
+        "port": trace.query.port(),
+    });
+    // Beside the suggestions, the commands that carry each out: `commands[i]` for `suggestions[i]`.
+    let commands: Vec<Vec<serde_json::Value>> = trace
+        .suggestions
+        .iter()
+        .map(|s| {
+            commands::for_fix(model, &s.fix)
+                .iter()
+                .map(|c| serde_json::json!({ "tool": c.tool, "line": c.line(), "args": c.args }))
+                .collect()
+        })
+        .collect();
+    v["commands"] = serde_json::json!(commands);
+    serde_json::to_string_pretty(&v)
 }
 
 /// Error diagnostics of the scenario go to standard error: objects they name are not in the model,
@@ -159,6 +167,13 @@ mod tests {
         assert_eq!(v["verdict"], "blocked");
         assert_eq!(v["query"]["port"], 5432);
         assert_eq!(v["query"]["protocol"], "tcp");
+        // The ends are named by reference and by ID, never by index into the model's lists.
+        assert_eq!(v["query"]["from"], "api/worker");
+        assert_eq!(v["query"]["to"], "host:warehouse");
+        assert_eq!(v["query"]["ends"]["from"]["dyno"]["app"], "api");
+        assert_eq!(v["query"]["ends"]["from"]["dyno"]["process"], "worker");
+        assert_eq!(v["query"]["ends"]["to"]["host"], "warehouse");
+        assert!(v["query"].get("src").is_none());
         let at = &v["blocked_at"];
         let step = &v["hops"][at["hop"].as_u64().unwrap() as usize]["steps"][at["step"].as_u64().unwrap() as usize];
         assert_eq!(step["rule"], "PEER-ROUTE");
@@ -175,6 +190,12 @@ mod tests {
         assert_eq!(o.code, OK);
         let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
         assert_eq!(v["verdict"], "connected");
+        assert_eq!((v["query"]["from"].as_str(), v["query"]["to"].as_str()), (Some("api/web"), Some("remote:ldap")));
+
+        let o =
+            run_words(&["ask", DEFAULT, "--json", "--from", "api/web.2", "--to", "dyno:api/web.1", "--port", "5000"]);
+        let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
+        assert_eq!((v["query"]["from"].as_str(), v["query"]["to"].as_str()), (Some("api/web.2"), Some("dyno:api/web")));
     }
 
     #[test]

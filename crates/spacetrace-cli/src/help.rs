@@ -4,7 +4,7 @@ pub const USAGE: &str = "\
 Usage: spacetrace <command> [arguments]
 
 Commands:
-  check FILE [--explain]        check a scenario and grade its saved questions
+  check FILE [--explain|--json] check a scenario and grade its saved questions
   ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]
                                 ask one question and explain the answer
   matrix FILE [--json | --list | --csv]
@@ -49,16 +49,21 @@ Exit codes:
 See docs/cli.md for more.";
 
 pub const CHECK: &str = "\
-Usage: spacetrace check FILE [--explain]
+Usage: spacetrace check FILE [--explain | --json]
 
-Prints the scenario's diagnostics (errors and warnings, each with where it is), then every saved
-question: \u{2714} when it answers as its expectation says (the verdict, and every rule ID it
-requires is cited), \u{2716} with what differed when not, \u{00b7} when it has no expectation.
+Prints the scenario's diagnostics (errors and warnings, each with where it is; an error that a
+configuration expectation covers is marked expected), then every saved question: \u{2714} when it
+answers as its expectation says (the verdict, and every rule ID it requires is cited), \u{2716} with
+what differed when not, \u{00b7} when it has no expectation; then every configuration expectation
+(\"expect_diagnostics\": a rule the file must show, on an object): \u{2714} shown, \u{2716} not.
 
   --explain   under each question that differs, print its full trace
+  --json      print the diagnostics, every question's and configuration expectation's result,
+              and whether the lab passed, as JSON (see docs/cli.md)
 
-Exit codes: 0 no error diagnostics and every expectation held; 1 an error diagnostic or a
-question that differs; 2 bad usage, or a file that cannot be read or is not a scenario.";
+Exit codes: 0 every error is one a configuration expectation covers and every expectation held;
+1 an error no expectation covers, or an expectation that differs; 2 bad usage, or a file that
+cannot be read or is not a scenario.";
 
 pub const ASK: &str = "\
 Usage: spacetrace ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]

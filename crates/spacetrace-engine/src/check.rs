@@ -9,10 +9,12 @@ use ipnet::{IpNet, Ipv4Net};
 
 use crate::capabilities::{self, Feature, PeeringRefusal};
 use crate::cidr::{RulePeer, parse_cidr, parse_rule_peer};
-use crate::diagnostics::{Diagnostic, DiagnosticKind as K, FirFeature, ReferenceKind, ReferenceProblem, Severity};
+use crate::diagnostics::{
+    Diagnostic, DiagnosticKind as K, FirFeature, ObjectKind, ReferenceKind, ReferenceProblem, Severity,
+};
 use crate::doc::{self, BLACKHOLE, CURRENT_VERSION, Document, Extra, FIRST_VERSION, PeeringStatus, TunnelStatus};
 use crate::model::*;
-use crate::query::Query;
+use crate::query::{Query, QueryError};
 use crate::rules::RuleId as R;
 
 /// The largest document text accepted (bytes).
@@ -29,14 +31,17 @@ pub const DEFAULT_TRUSTED_RANGE: &str = "0.0.0.0/0";
 pub const MAX_PEERINGS: usize = 5;
 /// `$PORT` when the document does not say.
 pub const DEFAULT_WEB_PORT: u16 = 5000;
-/// The most IDs a diagnostic about a security group rule's reference lists as valid.
-pub const MAX_LISTED_REFERENCES: usize = 20;
+/// The most IDs a diagnostic about a reference to nothing lists as valid (the rest are counted).
+pub const MAX_LISTED_REFERENCES: usize = 10;
 
 /// A saved question, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedQuestion {
     pub id: String,
     pub name: String,
+    /// The question's ends as the document gives them (by ID), asked or not.
+    pub from: doc::From,
+    pub to: doc::To,
     /// `None` when the question cannot be asked of this model (see the diagnostics).
     pub query: Option<Query>,
     pub expect: Option<Expectation>,
@@ -49,11 +54,23 @@ pub struct Expectation {
     pub rules: Vec<R>,
 }
 
+/// A checked configuration expectation: the document must show a diagnostic citing `rule`, on
+/// `object` when given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosticExpectation {
+    /// Its name in diagnostics and grades: `#n`, its position in `expect_diagnostics`.
+    pub id: String,
+    pub rule: R,
+    pub object: Option<String>,
+}
+
 /// The result of checking a document.
 #[derive(Debug, Clone, Default)]
 pub struct Checked {
     pub model: Model,
     pub questions: Vec<CheckedQuestion>,
+    /// The configuration expectations whose rule is known, in document order.
+    pub expected_diagnostics: Vec<DiagnosticExpectation>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -63,19 +80,16 @@ impl Checked {
     }
 }
 
-/// Parse JSON text into a document. Oversized or malformed text gives one diagnostic naming the problem.
+/// Parse JSON text into a document. Oversized text, text that is not JSON, not a JSON object, or
+/// whose version is not a number gives one diagnostic naming the problem. Otherwise the document is
+/// read, less what does not have the shape the format gives it (a question whose port is text, a
+/// route whose destination is a number …): that is left out, each with an error diagnostic in
+/// [`Document::left_out`] that [`check`] reports.
 pub fn parse_document(text: &str) -> Result<Document, Diagnostic> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(Diagnostic::error(K::DocumentTooLarge { bytes: text.len(), max: MAX_DOCUMENT_BYTES }));
     }
-    serde_json::from_str(text).map_err(|e| {
-        let full = e.to_string();
-        let message = match full.rfind(" at line ") {
-            Some(i) => full[..i].to_owned(),
-            None => full,
-        };
-        Diagnostic::error(K::NotJson { message, line: e.line(), column: e.column() })
-    })
+    crate::read::read(text)
 }
 
 /// Parse and check JSON text in one go.
@@ -97,24 +111,26 @@ pub fn check(doc: &Document) -> Checked {
             return Checked { diagnostics: c.diags, ..Checked::default() };
         }
     }
-    c.extras(&doc.extra, "document", "");
+    c.diags.extend(doc.left_out.iter().cloned());
+    c.extras(&doc.extra, ObjectKind::Document, "");
     c.model.name = doc.name.clone();
     let lists = [
-        ("internet clients", doc.internet_clients.len()),
-        ("external services", doc.external_services.len()),
-        ("Common Runtime apps", doc.common_runtime_apps.len()),
-        ("spaces", doc.spaces.len()),
-        ("VPCs", doc.vpcs.len()),
-        ("prefix lists", doc.prefix_lists.len()),
-        ("peerings", doc.peerings.len()),
-        ("VPC peerings", doc.vpc_peerings.len()),
-        ("remote networks", doc.remote_networks.len()),
-        ("VPN connections", doc.vpns.len()),
-        ("questions", doc.questions.len()),
+        (ObjectKind::InternetClient, doc.internet_clients.len()),
+        (ObjectKind::ExternalService, doc.external_services.len()),
+        (ObjectKind::App, doc.common_runtime_apps.len()),
+        (ObjectKind::Space, doc.spaces.len()),
+        (ObjectKind::Vpc, doc.vpcs.len()),
+        (ObjectKind::PrefixList, doc.prefix_lists.len()),
+        (ObjectKind::Peering, doc.peerings.len()),
+        (ObjectKind::VpcPeering, doc.vpc_peerings.len()),
+        (ObjectKind::RemoteNetwork, doc.remote_networks.len()),
+        (ObjectKind::VpnConnection, doc.vpns.len()),
+        (ObjectKind::Question, doc.questions.len()),
+        (ObjectKind::ConfigurationExpectation, doc.expect_diagnostics.len()),
     ];
     for (what, count) in lists {
         if count > MAX_OBJECTS {
-            c.push(Diagnostic::error(K::TooMany { what: what.into(), count, max: MAX_OBJECTS }));
+            c.push(Diagnostic::error(K::TooMany { what, count, max: MAX_OBJECTS }));
         }
     }
     let cap = |n: usize| n.min(MAX_OBJECTS);
@@ -155,7 +171,14 @@ pub fn check(doc: &Document) -> Checked {
     c.assign_addresses();
     let questions =
         doc.questions.iter().take(cap(doc.questions.len())).enumerate().map(|(i, q)| c.question(i, q)).collect();
-    Checked { model: c.model, questions, diagnostics: c.diags }
+    let expected_diagnostics = doc
+        .expect_diagnostics
+        .iter()
+        .take(MAX_OBJECTS)
+        .enumerate()
+        .filter_map(|(i, e)| c.diagnostic_expectation(i, e))
+        .collect();
+    Checked { model: c.model, questions, expected_diagnostics, diagnostics: c.diags }
 }
 
 /// A security group rule naming a security group, resolved once every VPC and VPC peering is known.
@@ -178,7 +201,7 @@ struct Checker {
     model: Model,
     diags: Vec<Diagnostic>,
     /// Every ID seen, with the kind of object it names.
-    ids: BTreeMap<String, &'static str>,
+    ids: BTreeMap<String, ObjectKind>,
     /// Objects nested in VPCs, by ID: (vpc, index in its list).
     route_tables: BTreeMap<String, (VpcIx, usize)>,
     security_groups: BTreeMap<String, (VpcIx, usize)>,
@@ -196,14 +219,14 @@ impl Checker {
         self.diags.push(d);
     }
 
-    fn extras(&mut self, extra: &Extra, kind: &str, id: &str) {
+    fn extras(&mut self, extra: &Extra, kind: ObjectKind, id: &str) {
         for name in extra.keys() {
             self.push(Diagnostic::warning(K::UnknownField { name: name.clone() }).at(kind, id, name));
         }
     }
 
     /// Register an object's ID; false (with a diagnostic) when it is missing or taken.
-    fn claim(&mut self, kind: &'static str, id: &str, position: usize) -> bool {
+    fn claim(&mut self, kind: ObjectKind, id: &str, position: usize) -> bool {
         if id.trim().is_empty() {
             self.push(Diagnostic::error(K::MissingId).at(kind, &format!("#{}", position + 1), "id"));
             return false;
@@ -216,7 +239,7 @@ impl Checker {
         true
     }
 
-    fn name(&mut self, kind: &str, id: &str, name: &str) -> String {
+    fn name(&mut self, kind: ObjectKind, id: &str, name: &str) -> String {
         let length = name.chars().count();
         if length > MAX_NAME {
             self.push(Diagnostic::warning(K::BadName { length, max: MAX_NAME }).at(kind, id, "name"));
@@ -225,7 +248,7 @@ impl Checker {
         if name.trim().is_empty() { id.to_owned() } else { name.to_owned() }
     }
 
-    fn cidr(&mut self, kind: &str, id: &str, field: &str, text: &str) -> Option<IpNet> {
+    fn cidr(&mut self, kind: ObjectKind, id: &str, field: &str, text: &str) -> Option<IpNet> {
         match parse_cidr(text) {
             Ok((net, warnings)) => {
                 for w in warnings {
@@ -240,7 +263,7 @@ impl Checker {
         }
     }
 
-    fn cidr4(&mut self, kind: &str, id: &str, field: &str, text: &str) -> Option<Ipv4Net> {
+    fn cidr4(&mut self, kind: ObjectKind, id: &str, field: &str, text: &str) -> Option<Ipv4Net> {
         match self.cidr(kind, id, field, text)? {
             IpNet::V4(n) => Some(n),
             IpNet::V6(_) => {
@@ -250,11 +273,11 @@ impl Checker {
         }
     }
 
-    fn cidrs(&mut self, kind: &str, id: &str, field: &str, texts: &[String]) -> Vec<IpNet> {
+    fn cidrs(&mut self, kind: ObjectKind, id: &str, field: &str, texts: &[String]) -> Vec<IpNet> {
         texts.iter().enumerate().filter_map(|(i, t)| self.cidr(kind, id, &format!("{field}[{i}]"), t)).collect()
     }
 
-    fn address(&mut self, kind: &str, id: &str, field: &str, text: &str) -> Option<IpAddr> {
+    fn address(&mut self, kind: ObjectKind, id: &str, field: &str, text: &str) -> Option<IpAddr> {
         match text.trim().parse() {
             Ok(a) => Some(a),
             Err(_) => {
@@ -264,7 +287,7 @@ impl Checker {
         }
     }
 
-    fn ports(&mut self, kind: &str, id: &str, field: &str, listens: &[doc::Listen]) -> Vec<Port> {
+    fn ports(&mut self, kind: ObjectKind, id: &str, field: &str, listens: &[doc::Listen]) -> Vec<Port> {
         let mut out = Vec::new();
         for (i, l) in listens.iter().enumerate() {
             if l.port == 0 {
@@ -276,7 +299,7 @@ impl Checker {
         out
     }
 
-    fn port_range(&mut self, kind: &str, id: &str, field: &str, text: &str) -> Option<PortRange> {
+    fn port_range(&mut self, kind: ObjectKind, id: &str, field: &str, text: &str) -> Option<PortRange> {
         let r = PortRange::parse(text);
         if r.is_none() {
             self.push(Diagnostic::error(K::BadPortRange { input: text.to_owned() }).at(kind, id, field));
@@ -284,15 +307,28 @@ impl Checker {
         r
     }
 
-    fn dangling(&mut self, kind: &str, id: &str, field: &str, target: &str, expected: &str) {
+    /// A reference to nothing: `target` names no `expected` (within `within`, if given); `valid`
+    /// is what it could name (see [`listed`]).
+    #[allow(clippy::too_many_arguments)]
+    fn dangling(
+        &mut self,
+        kind: ObjectKind,
+        id: &str,
+        field: &str,
+        target: &str,
+        expected: ObjectKind,
+        within: Option<&str>,
+        (valid, more): (Vec<String>, usize),
+    ) {
+        let within = within.map(str::to_owned);
         self.push(
-            Diagnostic::error(K::DanglingReference { id: target.to_owned(), expected: expected.to_owned() })
+            Diagnostic::error(K::DanglingReference { id: target.to_owned(), expected, within, valid, more })
                 .at(kind, id, field),
         );
     }
 
     fn client(&mut self, d: &doc::InternetClient) {
-        const KIND: &str = "internet client";
+        const KIND: ObjectKind = ObjectKind::InternetClient;
         if !self.claim(KIND, &d.id, self.model.clients.len()) {
             return;
         }
@@ -304,7 +340,7 @@ impl Checker {
     }
 
     fn service(&mut self, d: &doc::ExternalService) {
-        const KIND: &str = "external service";
+        const KIND: ObjectKind = ObjectKind::ExternalService;
         if !self.claim(KIND, &d.id, self.model.services.len()) {
             return;
         }
@@ -317,7 +353,7 @@ impl Checker {
     }
 
     fn space(&mut self, d: &doc::Space) {
-        const KIND: &str = "space";
+        const KIND: ObjectKind = ObjectKind::Space;
         if !self.claim(KIND, &d.id, self.model.spaces.len()) {
             return;
         }
@@ -463,7 +499,7 @@ impl Checker {
     }
 
     fn app(&mut self, d: &doc::App, space: Option<SpaceIx>) {
-        const KIND: &str = "app";
+        const KIND: ObjectKind = ObjectKind::App;
         if !self.claim(KIND, &d.id, self.model.apps.len()) {
             return;
         }
@@ -530,7 +566,7 @@ impl Checker {
     }
 
     fn addon(&mut self, d: &doc::Addon, space: SpaceIx) {
-        const KIND: &str = "add-on";
+        const KIND: ObjectKind = ObjectKind::Addon;
         if !self.claim(KIND, &d.id, self.model.addons.len()) {
             return;
         }
@@ -546,7 +582,7 @@ impl Checker {
     }
 
     fn vpc(&mut self, d: &doc::Vpc) {
-        const KIND: &str = "VPC";
+        const KIND: ObjectKind = ObjectKind::Vpc;
         if !self.claim(KIND, &d.id, self.model.vpcs.len()) {
             return;
         }
@@ -568,7 +604,7 @@ impl Checker {
 
         let mut route_tables = Vec::new();
         for rt in &d.route_tables {
-            const RT: &str = "route table";
+            const RT: ObjectKind = ObjectKind::RouteTable;
             if !self.claim(RT, &rt.id, route_tables.len()) {
                 continue;
             }
@@ -586,14 +622,15 @@ impl Checker {
         let main_route_table = d.main_route_table.as_ref().and_then(|t| match self.route_tables.get(t) {
             Some((v, i)) if *v == vix => Some(*i),
             _ => {
-                self.dangling(KIND, id, "main_route_table", t, "route table in this VPC");
+                let valid = listed(route_tables.iter().map(|r: &RouteTable| r.id.as_str()));
+                self.dangling(KIND, id, "main_route_table", t, ObjectKind::RouteTable, Some(id), valid);
                 None
             }
         });
 
         let mut security_groups = Vec::new();
         for sg in &d.security_groups {
-            const SG: &str = "security group";
+            const SG: ObjectKind = ObjectKind::SecurityGroup;
             if !self.claim(SG, &sg.id, security_groups.len()) {
                 continue;
             }
@@ -620,7 +657,7 @@ impl Checker {
 
         let mut network_acls = Vec::new();
         for acl in &d.network_acls {
-            const ACL: &str = "network ACL";
+            const ACL: ObjectKind = ObjectKind::NetworkAcl;
             if !self.claim(ACL, &acl.id, network_acls.len()) {
                 continue;
             }
@@ -634,7 +671,7 @@ impl Checker {
 
         let mut subnets = Vec::new();
         for sn in &d.subnets {
-            const SN: &str = "subnet";
+            const SN: ObjectKind = ObjectKind::Subnet;
             if !self.claim(SN, &sn.id, subnets.len()) {
                 continue;
             }
@@ -649,7 +686,8 @@ impl Checker {
                 Some((v, i)) if *v == vix => (Some(*i), false),
                 _ if sn.route_table.trim().is_empty() && main_route_table.is_some() => (main_route_table, true),
                 _ => {
-                    self.dangling(SN, &sn.id, "route_table", &sn.route_table, "route table in this VPC");
+                    let valid = listed(route_tables.iter().map(|r: &RouteTable| r.id.as_str()));
+                    self.dangling(SN, &sn.id, "route_table", &sn.route_table, ObjectKind::RouteTable, Some(id), valid);
                     (main_route_table, main_route_table.is_some())
                 }
             };
@@ -658,7 +696,8 @@ impl Checker {
                 Some(a) => match self.network_acls.get(a) {
                     Some((v, i)) if *v == vix => Some(*i),
                     _ => {
-                        self.dangling(SN, &sn.id, "network_acl", a, "network ACL in this VPC");
+                        let valid = listed(network_acls.iter().map(|a: &NetworkAcl| a.id.as_str()));
+                        self.dangling(SN, &sn.id, "network_acl", a, ObjectKind::NetworkAcl, Some(id), valid);
                         None
                     }
                 },
@@ -669,7 +708,7 @@ impl Checker {
 
         let mut hosts = Vec::new();
         for h in &d.hosts {
-            const HOST: &str = "host";
+            const HOST: ObjectKind = ObjectKind::Host;
             if !self.claim(HOST, &h.id, self.model.hosts.len()) {
                 continue;
             }
@@ -678,7 +717,8 @@ impl Checker {
             let subnet = match self.subnets.get(&h.subnet) {
                 Some((v, i)) if *v == vix => *i,
                 _ => {
-                    self.dangling(HOST, &h.id, "subnet", &h.subnet, "subnet in this VPC");
+                    let valid = listed(subnets.iter().map(|s: &Subnet| s.id.as_str()));
+                    self.dangling(HOST, &h.id, "subnet", &h.subnet, ObjectKind::Subnet, Some(id), valid);
                     continue;
                 }
             };
@@ -702,7 +742,11 @@ impl Checker {
             for (i, g) in h.security_groups.iter().enumerate() {
                 match self.security_groups.get(g) {
                     Some((v, gi)) if *v == vix => groups.push(*gi),
-                    _ => self.dangling(HOST, &h.id, &format!("security_groups[{i}]"), g, "security group in this VPC"),
+                    _ => {
+                        let valid = listed(security_groups.iter().map(|s: &SecurityGroup| s.id.as_str()));
+                        let field = format!("security_groups[{i}]");
+                        self.dangling(HOST, &h.id, &field, g, ObjectKind::SecurityGroup, Some(id), valid);
+                    }
                 }
             }
             let ports = self.ports(HOST, &h.id, "ports", &h.ports);
@@ -742,7 +786,7 @@ impl Checker {
     /// names a CIDR block, a prefix list (`pl-…`, resolved here) or a security group (`sg-…`,
     /// resolved by [`Self::resolve_group_references`] once every VPC and VPC peering is known).
     fn sg_rules(&mut self, at: (VpcIx, usize), id: &str, outbound: bool, rules: &[doc::SgRule]) -> Vec<SgRule> {
-        const SG: &str = "security group";
+        const SG: ObjectKind = ObjectKind::SecurityGroup;
         let dir = if outbound { "outbound" } else { "inbound" };
         let mut out = Vec::new();
         for (i, r) in rules.iter().enumerate() {
@@ -820,7 +864,7 @@ impl Checker {
         self.push(
             Diagnostic::error(K::BadRuleReference { reference, kind, problem, valid, more })
                 .with_rules(&[R::PeerSecurityGroup])
-                .at("security group", holder, field),
+                .at(ObjectKind::SecurityGroup, holder, field),
         );
     }
 
@@ -919,7 +963,7 @@ impl Checker {
     }
 
     fn prefix_list(&mut self, d: &doc::PrefixList) {
-        const KIND: &str = "prefix list";
+        const KIND: ObjectKind = ObjectKind::PrefixList;
         if !self.claim(KIND, &d.id, self.model.prefix_lists.len()) {
             return;
         }
@@ -940,14 +984,14 @@ impl Checker {
         for (i, r) in rules.iter().enumerate() {
             if numbers.contains(&r.number) {
                 self.push(Diagnostic::error(K::DuplicateAclRuleNumber { number: r.number }).at(
-                    "network ACL",
+                    ObjectKind::NetworkAcl,
                     id,
                     &format!("{dir}[{i}].number"),
                 ));
                 continue;
             }
-            let ports = self.port_range("network ACL", id, &format!("{dir}[{i}].ports"), &r.ports);
-            let cidr = self.cidr("network ACL", id, &format!("{dir}[{i}].cidr"), &r.cidr);
+            let ports = self.port_range(ObjectKind::NetworkAcl, id, &format!("{dir}[{i}].ports"), &r.ports);
+            let cidr = self.cidr(ObjectKind::NetworkAcl, id, &format!("{dir}[{i}].cidr"), &r.cidr);
             if let (Some(ports), Some(cidr)) = (ports, cidr) {
                 numbers.insert(r.number);
                 out.push(AclRule { number: r.number, protocol: r.protocol, ports, cidr, action: r.action });
@@ -958,16 +1002,18 @@ impl Checker {
     }
 
     fn peering(&mut self, d: &doc::Peering) {
-        const KIND: &str = "peering";
+        const KIND: ObjectKind = ObjectKind::Peering;
         if !self.claim(KIND, &d.id, self.model.peerings.len()) {
             return;
         }
         self.extras(&d.extra, KIND, &d.id);
         let Some(&space) = self.spaces.get(&d.space) else {
-            return self.dangling(KIND, &d.id, "space", &d.space, "space");
+            let valid = listed(self.model.spaces.iter().map(|s| s.id.as_str()));
+            return self.dangling(KIND, &d.id, "space", &d.space, ObjectKind::Space, None, valid);
         };
         let Some(&vpc) = self.vpcs.get(&d.vpc) else {
-            return self.dangling(KIND, &d.id, "vpc", &d.vpc, "VPC");
+            let valid = listed(self.model.vpcs.iter().map(|v| v.id.as_str()));
+            return self.dangling(KIND, &d.id, "vpc", &d.vpc, ObjectKind::Vpc, None, valid);
         };
         let involved = [d.id.as_str(), d.space.as_str(), d.vpc.as_str()];
         // The same answer the gesture gets (policy::can_peer): refused peerings do not count
@@ -992,16 +1038,18 @@ impl Checker {
     }
 
     fn vpc_peering(&mut self, d: &doc::VpcPeering) {
-        const KIND: &str = "VPC peering";
+        const KIND: ObjectKind = ObjectKind::VpcPeering;
         if !self.claim(KIND, &d.id, self.model.vpc_peerings.len()) {
             return;
         }
         self.extras(&d.extra, KIND, &d.id);
         let Some(&vpc) = self.vpcs.get(&d.vpc) else {
-            return self.dangling(KIND, &d.id, "vpc", &d.vpc, "VPC");
+            let valid = listed(self.model.vpcs.iter().map(|v| v.id.as_str()));
+            return self.dangling(KIND, &d.id, "vpc", &d.vpc, ObjectKind::Vpc, None, valid);
         };
         let Some(&peer_vpc) = self.vpcs.get(&d.peer_vpc) else {
-            return self.dangling(KIND, &d.id, "peer_vpc", &d.peer_vpc, "VPC");
+            let valid = listed(self.model.vpcs.iter().map(|v| v.id.as_str()));
+            return self.dangling(KIND, &d.id, "peer_vpc", &d.peer_vpc, ObjectKind::Vpc, None, valid);
         };
         let ix = VpcPeeringIx(self.model.vpc_peerings.len() as u32);
         self.model.vpcs[vpc.ix()].vpc_peerings.push(ix);
@@ -1010,7 +1058,7 @@ impl Checker {
     }
 
     fn remote(&mut self, d: &doc::RemoteNetwork) {
-        const KIND: &str = "remote network";
+        const KIND: ObjectKind = ObjectKind::RemoteNetwork;
         if !self.claim(KIND, &d.id, self.model.remotes.len()) {
             return;
         }
@@ -1035,7 +1083,7 @@ impl Checker {
         let rix = RemoteIx(self.model.remotes.len() as u32);
         let mut hosts = Vec::new();
         for h in &d.hosts {
-            const HOST: &str = "remote host";
+            const HOST: ObjectKind = ObjectKind::RemoteHost;
             if !self.claim(HOST, &h.id, self.model.remote_hosts.len()) {
                 continue;
             }
@@ -1063,7 +1111,7 @@ impl Checker {
     }
 
     fn vpn(&mut self, d: &doc::Vpn) {
-        const KIND: &str = "VPN connection";
+        const KIND: ObjectKind = ObjectKind::VpnConnection;
         if !self.claim(KIND, &d.id, self.model.vpns.len()) {
             return;
         }
@@ -1071,10 +1119,20 @@ impl Checker {
         self.extras(&d.extra, KIND, id);
         let name = self.name(KIND, id, &d.name);
         let Some(&space) = self.spaces.get(&d.space) else {
-            return self.dangling(KIND, id, "space", &d.space, "space");
+            let valid = listed(self.model.spaces.iter().map(|s| s.id.as_str()));
+            return self.dangling(KIND, id, "space", &d.space, ObjectKind::Space, None, valid);
         };
         let Some(&remote) = self.remotes.get(&d.remote_network) else {
-            return self.dangling(KIND, id, "remote_network", &d.remote_network, "remote network");
+            let valid = listed(self.model.remotes.iter().map(|r| r.id.as_str()));
+            return self.dangling(
+                KIND,
+                id,
+                "remote_network",
+                &d.remote_network,
+                ObjectKind::RemoteNetwork,
+                None,
+                valid,
+            );
         };
         let involved = [id, d.space.as_str(), d.remote_network.as_str()];
         let customer_gateway = if d.customer_gateway.trim().is_empty() {
@@ -1173,11 +1231,35 @@ impl Checker {
         }
     }
 
+    fn diagnostic_expectation(&mut self, i: usize, d: &doc::DiagnosticExpectation) -> Option<DiagnosticExpectation> {
+        let id = format!("#{}", i + 1);
+        let object = Some(d.object.trim()).filter(|o| !o.is_empty()).map(str::to_owned);
+        match d.rule.trim().parse() {
+            Ok(rule) => Some(DiagnosticExpectation { id, rule, object }),
+            Err(_) => {
+                self.push(Diagnostic::error(K::UnknownRule { rule: d.rule.clone() }).at(
+                    ObjectKind::ConfigurationExpectation,
+                    &id,
+                    "rule",
+                ));
+                None
+            }
+        }
+    }
+
     fn question(&mut self, i: usize, d: &doc::Question) -> CheckedQuestion {
-        const KIND: &str = "question";
+        const KIND: ObjectKind = ObjectKind::Question;
         let id = if d.id.is_empty() { format!("#{}", i + 1) } else { d.id.clone() };
+        let unasked = |expect| CheckedQuestion {
+            id: id.clone(),
+            name: d.name.clone(),
+            from: d.from.clone(),
+            to: d.to.clone(),
+            query: None,
+            expect,
+        };
         if !d.id.is_empty() && !self.claim(KIND, &d.id, i) {
-            return CheckedQuestion { id, name: d.name.clone(), query: None, expect: None };
+            return unasked(None);
         }
         let expect = d.expect.as_ref().map(|e| Expectation {
             verdict: e.verdict,
@@ -1193,17 +1275,67 @@ impl Checker {
                 })
                 .collect(),
         });
-        let query = match Query::from_doc(&self.model, &d.from, &d.to, d.protocol, d.port) {
-            Ok(q) => Some(q),
+        match Query::from_doc(&self.model, &d.from, &d.to, d.protocol, d.port.unwrap_or(0)) {
+            Ok(query) => CheckedQuestion { query: Some(query), ..unasked(expect) },
             Err(e) => {
-                let (kind, field) = e.diagnostic();
-                let diag = Diagnostic::error(kind).at(KIND, &id, field);
-                self.push(diag);
-                None
+                let field = match &e {
+                    QueryError::Unknown { field, .. } | QueryError::NoSuchDyno { field, .. } => field,
+                    QueryError::OutOfScope { .. } => "",
+                    QueryError::LocalhostNeedsDyno => "to",
+                    QueryError::PortZero => "port",
+                };
+                let diag = match e {
+                    QueryError::PortZero if d.port.is_none() => Diagnostic::error(K::NoPort),
+                    e => query_error(&self.model, e),
+                };
+                self.push(diag.at(KIND, &id, field));
+                unasked(expect)
             }
-        };
-        CheckedQuestion { id, name: d.name.clone(), query, expect }
+        }
     }
+}
+
+/// Why a question cannot be asked, as a diagnostic (without its location): a reference to
+/// nothing lists what it could name.
+pub fn query_error(model: &Model, e: QueryError) -> Diagnostic {
+    Diagnostic::error(match e {
+        QueryError::Unknown { id, expected, within, .. } => {
+            let valid = match expected {
+                ObjectKind::ProcessType => {
+                    let app = within.as_deref().and_then(|a| model.find_app(a)).map(|a| model.app(a));
+                    listed(app.into_iter().flat_map(|a| a.processes.iter().map(|p| p.name.as_str())))
+                }
+                ObjectKind::App => listed(model.apps.iter().map(|o| o.id.as_str())),
+                ObjectKind::Host => listed(model.hosts.iter().map(|o| o.id.as_str())),
+                ObjectKind::RemoteHost => listed(model.remote_hosts.iter().map(|o| o.id.as_str())),
+                ObjectKind::InternetClient => listed(model.clients.iter().map(|o| o.id.as_str())),
+                ObjectKind::ExternalService => listed(model.services.iter().map(|o| o.id.as_str())),
+                ObjectKind::Addon => listed(model.addons.iter().map(|o| o.id.as_str())),
+                _ => (Vec::new(), 0),
+            };
+            let (valid, more) = valid;
+            K::DanglingReference { id, expected, within, valid, more }
+        }
+        QueryError::OutOfScope { from, to } => K::QuestionOutOfScope { from, to },
+        QueryError::LocalhostNeedsDyno => K::LocalhostNeedsDyno,
+        QueryError::PortZero => K::PortZero,
+        QueryError::NoSuchDyno { app, process, dyno, dynos, .. } => K::NoSuchDyno { app, process, dyno, dynos },
+    })
+}
+
+/// The IDs a reference could name, for a diagnostic: the first [`MAX_LISTED_REFERENCES`], and how
+/// many more there are.
+pub fn listed<'a>(ids: impl IntoIterator<Item = &'a str>) -> (Vec<String>, usize) {
+    let mut valid = Vec::new();
+    let mut more = 0;
+    for id in ids {
+        if valid.len() < MAX_LISTED_REFERENCES {
+            valid.push(id.to_owned());
+        } else {
+            more += 1;
+        }
+    }
+    (valid, more)
 }
 
 /// Whether two VPCs are in the same region, as far as the document says: a region left blank
@@ -1223,5 +1355,103 @@ pub fn default_dyno_subnets(cidr: Ipv4Net) -> Vec<Ipv4Net> {
             all.into_iter().skip(mid).take(2).collect()
         }
         Err(_) => vec![cidr],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::render::diagnostic_with_location;
+
+    fn checked(edit: impl FnOnce(&mut serde_json::Value)) -> Checked {
+        let mut v: serde_json::Value = serde_json::from_str(include_str!("../../../scenarios/default.json")).unwrap();
+        edit(&mut v);
+        check_text(&v.to_string())
+    }
+
+    fn errors(c: &Checked) -> Vec<String> {
+        c.errors().map(diagnostic_with_location).collect()
+    }
+
+    #[test]
+    fn a_question_with_no_port_says_so_and_port_zero_is_still_port_zero() {
+        let c = checked(|v| {
+            v["questions"][0].as_object_mut().unwrap().remove("port");
+            v["questions"][1]["port"] = json!(0);
+        });
+        let e = errors(&c);
+        assert_eq!(e[0], "question \u{201c}q-warehouse\u{201d}, port: No port was given: give a port from 1 to 65535.");
+        assert_eq!(
+            e[1],
+            "question \u{201c}q-office-api\u{201d}, port: Port 0 cannot be used: give a port from 1 to 65535."
+        );
+        assert!(!e[0].contains("Port 0"));
+        // To localhost a port is not needed.
+        let c = checked(|v| {
+            v["questions"][0]["to"] = json!("localhost");
+            v["questions"][0]["from"] = json!({"dyno": {"app": "api", "process": "web"}});
+            v["questions"][0].as_object_mut().unwrap().remove("port");
+            v["questions"][0].as_object_mut().unwrap().remove("expect");
+        });
+        assert!(errors(&c).is_empty(), "{:?}", errors(&c));
+    }
+
+    #[test]
+    fn a_reference_to_nothing_lists_what_it_could_name() {
+        let c = checked(|v| {
+            v["peerings"][0]["space"] = json!("nope");
+            v["vpcs"][0]["subnets"][0]["route_table"] = json!("rtb-nope");
+            v["questions"][0]["to"] = json!({"host": "nope"});
+            v["questions"][1]["to"] = json!({"discovery": {"app": "api", "process": "nope"}});
+        });
+        let e = errors(&c);
+        assert_eq!(
+            e[0],
+            "subnet \u{201c}subnet-private\u{201d}, route_table: There is no route table with the id \u{201c}rtb-nope\u{201d} in \u{201c}analytics\u{201d}. Valid: rtb-0a1b.",
+            "{e:#?}"
+        );
+        assert_eq!(
+            e[1],
+            "peering \u{201c}pcx-111aaa111\u{201d}, space: There is no space with the id \u{201c}nope\u{201d}. Valid: acme-prod."
+        );
+        assert_eq!(
+            e[2],
+            "question \u{201c}q-warehouse\u{201d}, to: There is no VPC host with the id \u{201c}nope\u{201d}. Valid: warehouse."
+        );
+        assert_eq!(
+            e[3],
+            "question \u{201c}q-office-api\u{201d}, to: The app \u{201c}api\u{201d} has no process type \u{201c}nope\u{201d}. Valid: web and worker."
+        );
+    }
+
+    #[test]
+    fn the_list_of_valid_ids_is_bounded() {
+        let (valid, more) = listed((0..25).map(|i| if i % 2 == 0 { "even" } else { "odd" }));
+        assert_eq!((valid.len(), more), (MAX_LISTED_REFERENCES, 25 - MAX_LISTED_REFERENCES));
+        let c = checked(|v| {
+            let apps: Vec<serde_json::Value> = (0..14)
+                .map(|i| json!({"id": format!("cr-{i}"), "process_types": [{"name": "web", "dynos": 1}]}))
+                .collect();
+            v["common_runtime_apps"] = json!(apps);
+            v["questions"][0]["from"] = json!({"dyno": {"app": "nope", "process": "web"}});
+        });
+        let e = errors(&c);
+        assert!(
+            e[0].ends_with("Valid: api, billing, cr-0, cr-1, cr-2, cr-3, cr-4, cr-5, cr-6, cr-7 and 6 more."),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn configuration_expectations_with_unknown_rules_are_errors() {
+        let c = checked(|v| v["expect_diagnostics"] = json!([{"rule": "PEER-LIMIT"}, {"rule": "NOPE", "object": "x"}]));
+        assert_eq!(c.expected_diagnostics.len(), 1);
+        assert_eq!(c.expected_diagnostics[0].rule, R::PeerLimit);
+        assert_eq!(
+            errors(&c),
+            ["configuration expectation \u{201c}#2\u{201d}, rule: \u{201c}NOPE\u{201d} is not a rule ID."]
+        );
     }
 }

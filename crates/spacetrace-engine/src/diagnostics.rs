@@ -15,12 +15,55 @@ pub enum Severity {
     Warning,
 }
 
+/// What kind of thing a finding is about. Data: [`crate::render::object_kind`] says it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    /// The document as a whole (its top-level fields).
+    Document,
+    InternetClient,
+    ExternalService,
+    App,
+    ProcessType,
+    Space,
+    Addon,
+    Vpc,
+    RouteTable,
+    SecurityGroup,
+    NetworkAcl,
+    Subnet,
+    Host,
+    PrefixList,
+    Peering,
+    VpcPeering,
+    RemoteNetwork,
+    RemoteHost,
+    VpnConnection,
+    Question,
+    /// An entry of the document's `expect_diagnostics` (a configuration expectation).
+    ConfigurationExpectation,
+}
+
+/// The part of a document a reader left out because it does not have the shape the format gives
+/// it (see [`DiagnosticKind::Unreadable`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftOut {
+    /// The object the location names, with everything in it.
+    Object,
+    /// One entry of a list inside the object (a route, a rule, a port, a CIDR block …): the one
+    /// the location's field names.
+    Entry,
+    /// The field the location names: it takes its default.
+    Field,
+}
+
 /// Where in a document a finding is: the object (by ID, when it has one) and the field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
-    /// What kind of object, in words a person uses ("space", "VPC", "route table", …).
-    pub kind: String,
-    /// The object's ID, or its position (`#3`) when it has none.
+    /// What kind of object.
+    pub kind: ObjectKind,
+    /// The object's ID, or its position (`#3`) when it has none; empty for the document.
     pub object: String,
     /// The field, as written in the document (`cidr`, `routes[2].destination`, …); empty for the whole object.
     pub field: String,
@@ -75,6 +118,22 @@ pub enum ReferenceProblem {
     OtherRegion { vpc: String, region: String },
 }
 
+/// What kind of end a question has, for saying which pairs Spacetrace does not model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndKind {
+    Dyno,
+    Host,
+    RemoteHost,
+    Client,
+    Hostname,
+    Discovery,
+    DynoAddress,
+    Localhost,
+    Addon,
+    External,
+}
+
 /// What a diagnostic is about, with the values needed to explain it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -105,7 +164,11 @@ pub enum DiagnosticKind {
     /// The document is larger than the engine accepts.
     DocumentTooLarge { bytes: usize, max: usize },
     /// A list holds more objects than the engine accepts.
-    TooMany { what: String, count: usize, max: usize },
+    TooMany { what: ObjectKind, count: usize, max: usize },
+    /// A part of the document that does not have the shape the format gives it (a port that is
+    /// text, a question that is a number, a protocol that is not one): it is left out, and the rest
+    /// of the document is read. `message` is the JSON reader's own account of what was wrong.
+    Unreadable { left_out: LeftOut, message: String },
     /// The document has no `version`; it is read as version 1.
     MissingVersion,
     /// A version this engine cannot read.
@@ -118,8 +181,11 @@ pub enum DiagnosticKind {
     DuplicateId { id: String },
     /// A name that is empty or too long.
     BadName { length: usize, max: usize },
-    /// A reference to an object that does not exist (or is of another kind).
-    DanglingReference { id: String, expected: String },
+    /// A reference to an object that does not exist (or is of another kind). `within` names the
+    /// object the reference must be found in (the VPC of a subnet's route table, the app of a
+    /// process type), if any; `valid` lists (the first of) the IDs it could name, `more` counts
+    /// the rest.
+    DanglingReference { id: String, expected: ObjectKind, within: Option<String>, valid: Vec<String>, more: usize },
     /// A process type named twice in one app.
     DuplicateProcess { name: String },
     /// A security group rule names a security group or prefix list it cannot reference; the rule
@@ -162,7 +228,9 @@ pub enum DiagnosticKind {
     DuplicateAclRuleNumber { number: u32 },
 
     /// A question whose two ends Spacetrace does not model (neither end on Heroku).
-    QuestionOutOfScope { from: String, to: String },
+    QuestionOutOfScope { from: EndKind, to: EndKind },
+    /// A question with no port (to anything but `localhost`).
+    NoPort,
     /// `localhost` asked from something that is not a dyno.
     LocalhostNeedsDyno,
     /// A question naming a dyno (`web.3`) beyond the process's formation.
@@ -189,8 +257,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn at(mut self, kind: &str, object: &str, field: &str) -> Self {
-        self.location = Some(Location { kind: kind.to_owned(), object: object.to_owned(), field: field.to_owned() });
+    pub fn at(mut self, kind: ObjectKind, object: &str, field: &str) -> Self {
+        self.location = Some(Location { kind, object: object.to_owned(), field: field.to_owned() });
         if !object.is_empty() && !object.starts_with('#') && !self.subjects.iter().any(|s| s == object) {
             self.subjects.push(object.to_owned());
         }

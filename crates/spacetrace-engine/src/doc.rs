@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::diagnostics::Diagnostic;
+
 /// The document version this engine writes, and the newest it reads.
 pub const CURRENT_VERSION: u32 = 2;
 
@@ -24,6 +26,34 @@ pub const FIRST_VERSION: u32 = 1;
 
 /// A route target that drops the traffic (a blackhole route).
 pub const BLACKHOLE: &str = "blackhole";
+
+/// Keyword values (`"tcp"`, `"active"`, …) are read whatever their case (`"TCP"`, `"Udp"`) and
+/// written in lower case.
+macro_rules! keywords {
+    ($($ty:ident { $($word:literal => $variant:ident),+ $(,)? })+) => {$(
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const WORDS: &[&str] = &[$($word),+];
+                let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+                $(if text.eq_ignore_ascii_case($word) {
+                    return Ok($ty::$variant);
+                })+
+                Err(serde::de::Error::unknown_variant(&text, WORDS))
+            }
+        }
+    )+};
+}
+
+keywords! {
+    Protocol { "tcp" => Tcp, "udp" => Udp }
+    Generation { "cedar" => Cedar, "fir" => Fir }
+    AddonKind { "postgres" => Postgres, "kafka" => Kafka, "redis" => Redis }
+    RuleProtocol { "tcp" => Tcp, "udp" => Udp, "all" => All }
+    Action { "allow" => Allow, "deny" => Deny }
+    PeeringStatus { "pending-acceptance" => PendingAcceptance, "active" => Active, "deleted" => Deleted }
+    TunnelStatus { "up" => Up, "down" => Down }
+    Verdict { "connected" => Connected, "blocked" => Blocked }
+}
 
 /// Fields a version of this engine does not know, kept as they were.
 pub type Extra = BTreeMap<String, Value>;
@@ -52,11 +82,20 @@ pub struct Document {
     pub remote_networks: Vec<RemoteNetwork>,
     pub vpns: Vec<Vpn>,
     pub questions: Vec<Question>,
+    /// Configuration expectations (graded labs): diagnostics the document must show, citing a
+    /// rule, on an object. Written only when not empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expect_diagnostics: Vec<DiagnosticExpectation>,
     /// Where the app draws the regions that are not objects of their own.
     #[serde(skip_serializing_if = "Layout::is_empty")]
     pub layout: Layout,
     #[serde(flatten)]
     pub extra: Extra,
+    /// What the reader ([`crate::check::parse_document`]) left out because it did not have the
+    /// shape the format gives it, as error diagnostics that name it. Never written: a document
+    /// written back holds what was read.
+    #[serde(skip)]
+    pub left_out: Vec<Diagnostic>,
 }
 
 /// Canvas positions of the Internet and Common Runtime regions. Carried for the app.
@@ -142,7 +181,7 @@ pub struct ExternalService {
 }
 
 /// Transport protocol of a question or a listening port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
     #[default]
@@ -191,7 +230,7 @@ pub struct ProcessType {
 }
 
 /// Private Space generation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Generation {
     #[default]
@@ -232,7 +271,7 @@ pub struct Space {
 }
 
 /// Kind of data add-on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AddonKind {
     #[default]
@@ -313,7 +352,7 @@ pub struct Route {
 }
 
 /// Protocol of a security group or ACL rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleProtocol {
     #[default]
@@ -378,7 +417,7 @@ pub struct NetworkAcl {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     #[default]
@@ -428,7 +467,7 @@ pub struct Host {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PeeringStatus {
     #[default]
@@ -518,7 +557,7 @@ pub struct FirewallRule {
     pub action: Action,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TunnelStatus {
     #[default]
@@ -577,7 +616,7 @@ pub enum To {
     External(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Connected,
@@ -593,6 +632,19 @@ pub struct Expectation {
     pub rules: Vec<String>,
 }
 
+/// A configuration expectation (for graded labs): the document must show a diagnostic that cites
+/// `rule` and, when `object` is given, concerns that object (it is where the diagnostic is, or one
+/// of the objects involved).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DiagnosticExpectation {
+    /// A rule ID, like `PEER-LIMIT`.
+    pub rule: String,
+    /// An object's ID, like `pcx-666`; empty: anywhere in the document.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub object: String,
+}
+
 /// A saved question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Question {
@@ -604,8 +656,9 @@ pub struct Question {
     pub to: To,
     #[serde(default)]
     pub protocol: Protocol,
-    #[serde(default)]
-    pub port: u16,
+    /// The port; absent is "no port was given" (an error, except to `localhost`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expectation>,
 }

@@ -24,6 +24,7 @@ pub mod matrix;
 pub mod model;
 pub mod policy;
 pub mod query;
+mod read;
 pub mod refs;
 pub mod render;
 pub mod rules;

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostics::DiagnosticKind;
+use crate::diagnostics::{EndKind, ObjectKind};
 use crate::doc::{self, Protocol};
 use crate::model::*;
 
@@ -63,14 +63,16 @@ pub fn split_dyno<'a>(app: &App, process: &'a str) -> (&'a str, Option<u32>) {
 /// Why a question cannot be asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryError {
+    /// `id` names no `expected` (a process type: of the app `within`).
     Unknown {
         field: &'static str,
         id: String,
-        expected: &'static str,
+        expected: ObjectKind,
+        within: Option<String>,
     },
     OutOfScope {
-        from: String,
-        to: String,
+        from: EndKind,
+        to: EndKind,
     },
     LocalhostNeedsDyno,
     PortZero,
@@ -82,25 +84,6 @@ pub enum QueryError {
         dyno: u32,
         dynos: u32,
     },
-}
-
-impl QueryError {
-    /// What is wrong as a diagnostic kind, and the question's field it concerns (`from`, `to`,
-    /// `port`; empty for the whole question). The checker locates it on the saved question; the
-    /// app says it under the draft question ([`crate::render::unasked`]).
-    pub fn diagnostic(self) -> (DiagnosticKind, &'static str) {
-        match self {
-            QueryError::Unknown { field, id, expected } => {
-                (DiagnosticKind::DanglingReference { id, expected: expected.to_owned() }, field)
-            }
-            QueryError::OutOfScope { from, to } => (DiagnosticKind::QuestionOutOfScope { from, to }, ""),
-            QueryError::LocalhostNeedsDyno => (DiagnosticKind::LocalhostNeedsDyno, "to"),
-            QueryError::PortZero => (DiagnosticKind::PortZero, "port"),
-            QueryError::NoSuchDyno { field, app, process, dyno, dynos } => {
-                (DiagnosticKind::NoSuchDyno { app, process, dyno, dynos }, field)
-            }
-        }
-    }
 }
 
 impl Query {
@@ -116,7 +99,7 @@ impl Query {
             return Err(QueryError::LocalhostNeedsDyno);
         }
         if !heroku_src && !heroku_dst {
-            return Err(QueryError::OutOfScope { from: src_kind(src).into(), to: dst_kind(dst).into() });
+            return Err(QueryError::OutOfScope { from: src_kind(src), to: dst_kind(dst) });
         }
         Ok(Self {
             src,
@@ -185,17 +168,24 @@ impl Query {
         protocol: Protocol,
         port: u16,
     ) -> Result<Self, QueryError> {
-        let unknown = |field, id: &str, expected| QueryError::Unknown { field, id: id.to_owned(), expected };
+        let unknown =
+            |field, id: &str, expected| QueryError::Unknown { field, id: id.to_owned(), expected, within: None };
+        let no_process = |field, app: &str, process: &str| QueryError::Unknown {
+            field,
+            id: process.to_owned(),
+            expected: ObjectKind::ProcessType,
+            within: Some(app.to_owned()),
+        };
         let proc_of = |field, app: &str, process: &str| -> Result<(AppIx, usize), QueryError> {
-            let a = model.find_app(app).ok_or_else(|| unknown(field, app, "app"))?;
-            let p = model.app(a).process(process).ok_or_else(|| unknown(field, process, "process type of that app"))?;
+            let a = model.find_app(app).ok_or_else(|| unknown(field, app, ObjectKind::App))?;
+            let p = model.app(a).process(process).ok_or_else(|| no_process(field, app, process))?;
             Ok((a, p))
         };
         // `web.2` names the second dyno of `web` (a source or a dyno address).
         let dyno_of = |field, app: &str, process: &str| -> Result<(AppIx, usize, u32), QueryError> {
-            let a = model.find_app(app).ok_or_else(|| unknown(field, app, "app"))?;
+            let a = model.find_app(app).ok_or_else(|| unknown(field, app, ObjectKind::App))?;
             let (name, n) = split_dyno(model.app(a), process);
-            let p = model.app(a).process(name).ok_or_else(|| unknown(field, process, "process type of that app"))?;
+            let p = model.app(a).process(name).ok_or_else(|| no_process(field, app, process))?;
             Ok((a, p, n.unwrap_or(1)))
         };
         let mut dynos = (1, 1);
@@ -205,16 +195,16 @@ impl Query {
                 dynos.0 = n;
                 Src::Dyno { app, process }
             }
-            doc::From::Host(h) => Src::Host(model.find_host(h).ok_or_else(|| unknown("from", h, "VPC host"))?),
+            doc::From::Host(h) => Src::Host(model.find_host(h).ok_or_else(|| unknown("from", h, ObjectKind::Host))?),
             doc::From::RemoteHost(h) => {
-                Src::RemoteHost(model.find_remote_host(h).ok_or_else(|| unknown("from", h, "remote host"))?)
+                Src::RemoteHost(model.find_remote_host(h).ok_or_else(|| unknown("from", h, ObjectKind::RemoteHost))?)
             }
             doc::From::Client(c) => {
-                Src::Client(model.find_client(c).ok_or_else(|| unknown("from", c, "internet client"))?)
+                Src::Client(model.find_client(c).ok_or_else(|| unknown("from", c, ObjectKind::InternetClient))?)
             }
         };
         let dst = match to {
-            doc::To::Hostname(a) => Dst::Hostname(model.find_app(a).ok_or_else(|| unknown("to", a, "app"))?),
+            doc::To::Hostname(a) => Dst::Hostname(model.find_app(a).ok_or_else(|| unknown("to", a, ObjectKind::App))?),
             doc::To::Discovery { app, process } => {
                 let (app, process) = proc_of("to", app, process)?;
                 Dst::Discovery { app, process }
@@ -225,13 +215,13 @@ impl Query {
                 Dst::DynoAddress { app, process }
             }
             doc::To::Localhost => Dst::Localhost,
-            doc::To::Addon(a) => Dst::Addon(model.find_addon(a).ok_or_else(|| unknown("to", a, "add-on"))?),
-            doc::To::Host(h) => Dst::Host(model.find_host(h).ok_or_else(|| unknown("to", h, "VPC host"))?),
+            doc::To::Addon(a) => Dst::Addon(model.find_addon(a).ok_or_else(|| unknown("to", a, ObjectKind::Addon))?),
+            doc::To::Host(h) => Dst::Host(model.find_host(h).ok_or_else(|| unknown("to", h, ObjectKind::Host))?),
             doc::To::RemoteHost(h) => {
-                Dst::RemoteHost(model.find_remote_host(h).ok_or_else(|| unknown("to", h, "remote host"))?)
+                Dst::RemoteHost(model.find_remote_host(h).ok_or_else(|| unknown("to", h, ObjectKind::RemoteHost))?)
             }
             doc::To::External(s) => {
-                Dst::External(model.find_service(s).ok_or_else(|| unknown("to", s, "external service"))?)
+                Dst::External(model.find_service(s).ok_or_else(|| unknown("to", s, ObjectKind::ExternalService))?)
             }
         };
         Self::new(src, dst, protocol, port)?.with_dynos(model, dynos.0, dynos.1)
@@ -289,25 +279,27 @@ impl Query {
     }
 }
 
-fn src_kind(s: Src) -> &'static str {
+/// What kind of end a source is.
+pub fn src_kind(s: Src) -> EndKind {
     match s {
-        Src::Dyno { .. } => "a dyno",
-        Src::Host(_) => "a VPC host",
-        Src::RemoteHost(_) => "a remote host",
-        Src::Client(_) => "an internet client",
+        Src::Dyno { .. } => EndKind::Dyno,
+        Src::Host(_) => EndKind::Host,
+        Src::RemoteHost(_) => EndKind::RemoteHost,
+        Src::Client(_) => EndKind::Client,
     }
 }
 
-fn dst_kind(d: Dst) -> &'static str {
+/// What kind of end a destination is.
+pub fn dst_kind(d: Dst) -> EndKind {
     match d {
-        Dst::Hostname(_) => "an app hostname",
-        Dst::Discovery { .. } => "a DNS service discovery name",
-        Dst::DynoAddress { .. } => "a dyno address",
-        Dst::Localhost => "localhost",
-        Dst::Addon(_) => "a data add-on",
-        Dst::Host(_) => "a VPC host",
-        Dst::RemoteHost(_) => "a remote host",
-        Dst::External(_) => "an external service",
+        Dst::Hostname(_) => EndKind::Hostname,
+        Dst::Discovery { .. } => EndKind::Discovery,
+        Dst::DynoAddress { .. } => EndKind::DynoAddress,
+        Dst::Localhost => EndKind::Localhost,
+        Dst::Addon(_) => EndKind::Addon,
+        Dst::Host(_) => EndKind::Host,
+        Dst::RemoteHost(_) => EndKind::RemoteHost,
+        Dst::External(_) => EndKind::External,
     }
 }
 

@@ -57,6 +57,33 @@ pub fn service_ref(m: &Model, s: &ServiceEnd) -> String {
     format!("{} {}/{}", dst_ref(m, s.dst), protocol_ref(s.protocol), s.port)
 }
 
+/// The reference for a question's source as the document gives it (by ID), whether or not it
+/// names anything: `api/worker`, `api/web.2`, `host:warehouse`.
+pub fn doc_src_ref(from: &crate::doc::From) -> String {
+    use crate::doc::From as F;
+    match from {
+        F::Dyno { app, process } => format!("{app}/{process}"),
+        F::Host(h) => format!("host:{h}"),
+        F::RemoteHost(h) => format!("remote:{h}"),
+        F::Client(c) => format!("client:{c}"),
+    }
+}
+
+/// The reference for a question's destination as the document gives it (by ID).
+pub fn doc_dst_ref(to: &crate::doc::To) -> String {
+    use crate::doc::To as T;
+    match to {
+        T::Hostname(a) => format!("hostname:{a}"),
+        T::Discovery { app, process } => format!("discovery:{app}/{process}"),
+        T::DynoAddress { app, process } => format!("dyno:{app}/{process}"),
+        T::Localhost => "localhost".to_owned(),
+        T::Addon(a) => format!("addon:{a}"),
+        T::Host(h) => format!("host:{h}"),
+        T::RemoteHost(h) => format!("remote:{h}"),
+        T::External(s) => format!("external:{s}"),
+    }
+}
+
 fn id(found: Option<&str>) -> &str {
     found.unwrap_or(UNKNOWN)
 }

@@ -2,7 +2,9 @@
 //! what these functions return, so a message reads the same everywhere.
 
 use crate::cidr::{AddressCount, CidrInfo, PrivateRange};
-use crate::diagnostics::{Diagnostic, DiagnosticKind, FirFeature, Location, ReferenceKind, ReferenceProblem};
+use crate::diagnostics::{
+    Diagnostic, DiagnosticKind, EndKind, FirFeature, LeftOut, Location, ObjectKind, ReferenceKind, ReferenceProblem,
+};
 
 /// One sentence that says what is wrong and, where it helps, what to type instead.
 /// Located diagnostics start with where they are (see [`diagnostic_with_location`]).
@@ -31,7 +33,22 @@ pub fn diagnostic(d: &Diagnostic) -> String {
         K::DocumentTooLarge { bytes, max } => {
             format!("The file is {} long; Spacetrace opens scenarios of up to {}.", byte_size(*bytes), byte_size(*max))
         }
-        K::TooMany { what, count, max } => format!("There are {count} {what}; Spacetrace handles at most {max}."),
+        K::TooMany { what, count, max } => {
+            let what = match what {
+                ObjectKind::App => "Common Runtime apps",
+                other => object_kinds(*other),
+            };
+            format!("There are {count} {what}; Spacetrace handles at most {max}.")
+        }
+        K::Unreadable { left_out, message } => {
+            let what = match (left_out, d.location.as_ref().map(|l| l.kind)) {
+                (LeftOut::Field, _) => "the field takes its default".to_owned(),
+                (LeftOut::Entry, _) => "that entry is left out".to_owned(),
+                (LeftOut::Object, Some(kind)) => format!("the {} is left out", object_kind(kind)),
+                (LeftOut::Object, None) => "it is left out".to_owned(),
+            };
+            format!("This cannot be read ({}); {what}.", reader_message(message))
+        }
         K::MissingVersion => "The document has no version; it is read as version 1.".to_owned(),
         K::UnsupportedVersion { found, supported } => {
             let versions = match supported {
@@ -49,11 +66,25 @@ pub fn diagnostic(d: &Diagnostic) -> String {
         K::MissingId => "This object has no id, so nothing can refer to it; it is left out.".to_owned(),
         K::DuplicateId { id } => format!("The id {} is used twice; the second object is left out.", q(id)),
         K::BadName { length, max } => format!("The name is {length} characters long; names must have 1 to {max}."),
-        K::DanglingReference { id, expected } => {
-            if id.is_empty() {
-                format!("No {expected} is given here.")
-            } else {
-                format!("There is no {expected} with the id {}.", q(id))
+        K::DanglingReference { id, expected, within, valid, more } => {
+            let kind = object_kind(*expected);
+            let missing = match (id.is_empty(), expected, within) {
+                (true, _, _) => format!("No {kind} is given here."),
+                (false, ObjectKind::ProcessType, Some(app)) => {
+                    format!("The app {} has no process type {}.", q(app), q(id))
+                }
+                (false, _, Some(within)) => format!("There is no {kind} with the id {} in {}.", q(id), q(within)),
+                (false, _, None) => format!("There is no {kind} with the id {}.", q(id)),
+            };
+            let kinds = object_kinds(*expected);
+            let mut ids = valid.clone();
+            if *more > 0 {
+                ids.push(format!("{more} more"));
+            }
+            match (ids.is_empty(), within) {
+                (true, Some(within)) => format!("{missing} {} has no {kinds}.", capitalise(&q(within))),
+                (true, None) => format!("{missing} The document has no {kinds}."),
+                (false, _) => format!("{missing} Valid: {}.", list(ids)),
             }
         }
         K::DuplicateProcess { name } => {
@@ -144,8 +175,11 @@ pub fn diagnostic(d: &Diagnostic) -> String {
             format!("Rule number {number} is used twice in one direction; the second is left out.")
         }
         K::QuestionOutOfScope { from, to } => format!(
-            "Spacetrace answers questions that start or end on Heroku; from {from} to {to} is outside what it models."
+            "Spacetrace answers questions that start or end on Heroku; from {} to {} is outside what it models.",
+            end_kind(*from),
+            end_kind(*to)
         ),
+        K::NoPort => "No port was given: give a port from 1 to 65535.".to_owned(),
         K::LocalhostNeedsDyno => "Only a dyno can connect to localhost (another process in the same dyno).".to_owned(),
         K::NoSuchDyno { app, process, dyno, dynos } => match dynos {
             0 | 1 => format!("{app} runs no dyno {process}.{dyno}; the only one to name is {process}.1."),
@@ -156,13 +190,10 @@ pub fn diagnostic(d: &Diagnostic) -> String {
     }
 }
 
-/// The diagnostic's sentence, preceded by where it is (`Space “main”, cidr: …`).
+/// The diagnostic's sentence, preceded by where it is (`space “main”, cidr: …`).
 pub fn diagnostic_with_location(d: &Diagnostic) -> String {
     match &d.location {
-        Some(Location { kind, object, field }) if field.is_empty() => {
-            format!("{kind} {}: {}", q(object), diagnostic(d))
-        }
-        Some(Location { kind, object, field }) => format!("{kind} {}, {field}: {}", q(object), diagnostic(d)),
+        Some(l) => format!("{}: {}", location(l), diagnostic(d)),
         None => diagnostic(d),
     }
 }
@@ -173,10 +204,11 @@ pub fn diagnostic_with_location(d: &Diagnostic) -> String {
 pub fn unasked(e: &crate::query::QueryError) -> String {
     use crate::query::QueryError as E;
     match e {
-        E::Unknown { field, id, expected } => {
+        E::Unknown { field, id, expected, .. } => {
             let end = if *field == "from" { "source" } else { "destination" };
             format!(
-                "The {end}, the {expected} {}, is no longer in this network (deleted or renamed): choose another.",
+                "The {end}, the {} {}, is no longer in this network (deleted or renamed): choose another.",
+                object_kind(*expected),
                 q(id)
             )
         }
@@ -184,8 +216,332 @@ pub fn unasked(e: &crate::query::QueryError) -> String {
         E::OutOfScope { .. } => {
             "Spacetrace models connections that start or end on Heroku; pick another pair.".to_owned()
         }
-        other => diagnostic(&Diagnostic::error(other.clone().diagnostic().0)),
+        E::LocalhostNeedsDyno => diagnostic(&Diagnostic::error(DiagnosticKind::LocalhostNeedsDyno)),
+        E::NoSuchDyno { app, process, dyno, dynos, .. } => diagnostic(&Diagnostic::error(DiagnosticKind::NoSuchDyno {
+            app: app.clone(),
+            process: process.clone(),
+            dyno: *dyno,
+            dynos: *dynos,
+        })),
     }
+}
+
+/// Where a diagnostic is, in words: `space “main”, cidr`, `question “q-1”`, `document, name`.
+pub fn location(l: &Location) -> String {
+    let Location { kind, object, field } = l;
+    let mut out = object_kind(*kind).to_owned();
+    if !object.is_empty() {
+        out.push(' ');
+        out.push_str(&q(object));
+    }
+    if !field.is_empty() {
+        out.push_str(", ");
+        out.push_str(field);
+    }
+    out
+}
+
+/// A kind of object, in the words a person uses ("space", "VPC", "route table").
+pub fn object_kind(kind: ObjectKind) -> &'static str {
+    object_kind_words(kind).0
+}
+
+/// A kind of object, plural ("spaces", "VPCs", "route tables").
+pub fn object_kinds(kind: ObjectKind) -> &'static str {
+    object_kind_words(kind).1
+}
+
+fn object_kind_words(kind: ObjectKind) -> (&'static str, &'static str) {
+    use ObjectKind as O;
+    match kind {
+        O::Document => ("document", "documents"),
+        O::InternetClient => ("internet client", "internet clients"),
+        O::ExternalService => ("external service", "external services"),
+        O::App => ("app", "apps"),
+        O::ProcessType => ("process type", "process types"),
+        O::Space => ("space", "spaces"),
+        O::Addon => ("add-on", "add-ons"),
+        O::Vpc => ("VPC", "VPCs"),
+        O::RouteTable => ("route table", "route tables"),
+        O::SecurityGroup => ("security group", "security groups"),
+        O::NetworkAcl => ("network ACL", "network ACLs"),
+        O::Subnet => ("subnet", "subnets"),
+        O::Host => ("VPC host", "VPC hosts"),
+        O::PrefixList => ("prefix list", "prefix lists"),
+        O::Peering => ("peering", "peerings"),
+        O::VpcPeering => ("VPC peering", "VPC peerings"),
+        O::RemoteNetwork => ("remote network", "remote networks"),
+        O::RemoteHost => ("remote host", "remote hosts"),
+        O::VpnConnection => ("VPN connection", "VPN connections"),
+        O::Question => ("question", "questions"),
+        O::ConfigurationExpectation => ("configuration expectation", "configuration expectations"),
+    }
+}
+
+/// A kind of question end, with its article ("a dyno", "an app hostname").
+pub fn end_kind(kind: EndKind) -> &'static str {
+    match kind {
+        EndKind::Dyno => "a dyno",
+        EndKind::Host => "a VPC host",
+        EndKind::RemoteHost => "a remote host",
+        EndKind::Client => "an internet client",
+        EndKind::Hostname => "an app hostname",
+        EndKind::Discovery => "a DNS service discovery name",
+        EndKind::DynoAddress => "a dyno address",
+        EndKind::Localhost => "localhost",
+        EndKind::Addon => "a data add-on",
+        EndKind::External => "an external service",
+    }
+}
+
+/// The JSON reader's message with the Rust type names it uses said as a person would.
+fn reader_message(message: &str) -> String {
+    const TYPES: &[(&str, &str)] = &[
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        ("expected u32", "expected a whole number from 0 to 4294967295"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected an object"),
+        ("expected a borrowed string", "expected a string"),
+        ("invalid type: sequence", "invalid type: list"),
+        ("invalid type: map", "invalid type: object"),
+        ("invalid type: unit value", "invalid type: null"),
+    ];
+    let mut out = message.to_owned();
+    for (from, to) in TYPES {
+        out = out.replace(from, to);
+    }
+    // `struct Question`, `enum To`: what the format expects there.
+    for prefix in ["expected struct ", "expected enum "] {
+        if let Some(i) = out.find(prefix) {
+            let rest = &out[i + prefix.len()..];
+            let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+            let what = match &rest[..end] {
+                "Question" => "a question (an object)",
+                "From" => "a source (an object such as {\"host\": ID})",
+                "To" => "a destination (an object such as {\"host\": ID}, or \"localhost\")",
+                "Expectation" => "an expectation (an object)",
+                "Listen" => "a port (an object)",
+                "Route" => "a route (an object)",
+                _ => "an object",
+            };
+            out = format!("{}expected {what}{}", &out[..i], &rest[end..]);
+        }
+    }
+    out
+}
+
+/// One graded line of a lab (a saved question or a configuration expectation), as the CLI's
+/// `check`, the app and the fixture tests show it: data for layout, text from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeLine {
+    pub standing: crate::lab::Standing,
+    /// `✔` held, `✖` differs, `·` no expectation.
+    pub mark: &'static str,
+    /// The question's ID, or `#n` for a configuration expectation.
+    pub id: String,
+    /// The question's name, or what the configuration expectation asks for.
+    pub title: String,
+    /// What it answered, for a line that held or has no expectation (empty otherwise).
+    pub summary: String,
+    /// For a line that differs, what differs: labelled values (`verdict`, `rules`, `cited`,
+    /// `unasked`, `error`, `expected`, `shown`).
+    pub details: Vec<(&'static str, String)>,
+}
+
+impl GradeLine {
+    /// The line as text: `✔ ID  title: summary`, then the details indented under it. `id_width`
+    /// pads IDs to line up titles.
+    pub fn text(&self, id_width: usize) -> String {
+        let id = format!("{:<id_width$}", self.id);
+        let head = format!("{} {id}  {}", self.mark, self.title);
+        let mut out = if self.summary.is_empty() {
+            head.trim_end().to_owned()
+        } else {
+            format!("{}: {}", head.trim_end(), self.summary)
+        };
+        for (label, value) in &self.details {
+            let _ = write!(out, "\n    {label:<9} {value}");
+        }
+        out
+    }
+}
+
+/// The mark of a standing: `✔` held, `✖` differs, `·` no expectation.
+pub fn standing_mark(s: crate::lab::Standing) -> &'static str {
+    match s {
+        crate::lab::Standing::Held => "\u{2714}",
+        crate::lab::Standing::Differs => "\u{2716}",
+        crate::lab::Standing::NoExpectation => "\u{00b7}",
+    }
+}
+
+/// How a saved question stands, in a few words ("as expected", "NOT as expected"; `None` with no
+/// expectation and no problem).
+pub fn standing(s: crate::lab::Standing) -> Option<&'static str> {
+    match s {
+        crate::lab::Standing::Held => Some("as expected"),
+        crate::lab::Standing::Differs => Some("NOT as expected"),
+        crate::lab::Standing::NoExpectation => None,
+    }
+}
+
+fn rule_list(rules: &[RuleId]) -> String {
+    rules.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// A graded saved question: what it answered, or exactly what differs.
+pub fn graded_question(model: &Model, g: &crate::lab::Graded) -> GradeLine {
+    use crate::lab::Mismatch;
+    let standing = g.standing();
+    let mut line = GradeLine {
+        standing,
+        mark: standing_mark(standing),
+        id: g.id.clone(),
+        title: g.name.clone(),
+        summary: String::new(),
+        details: Vec::new(),
+    };
+    let answer = g.trace.as_ref().map(|t| {
+        let blocked_by = t.blocking_step().map(|s| format!(" (blocked by {})", s.rule)).unwrap_or_default();
+        format!("{}{blocked_by}", verdict(t.verdict))
+    });
+    let errors: Vec<String> = g
+        .errors
+        .iter()
+        .map(|d| match d.location.as_ref().map(|l| l.field.as_str()).filter(|f| !f.is_empty()) {
+            Some(field) => format!("{field}: {}", diagnostic(d)),
+            None => diagnostic(d),
+        })
+        .collect();
+    if g.passed() {
+        line.summary = match (&g.expect, &answer) {
+            (Some(e), _) if e.rules.is_empty() => verdict(e.verdict).to_owned(),
+            (Some(e), _) => format!("{}; {}", verdict(e.verdict), rule_list(&e.rules)),
+            (None, Some(a)) => format!("{a}; no expectation"),
+            (None, None) => String::new(),
+        };
+        return line;
+    }
+    let Some(t) = &g.trace else {
+        // The question cannot be asked of this model: say why, as the diagnostics do.
+        if errors.is_empty() {
+            line.details.push(("unasked", "see the diagnostics above".to_owned()));
+        }
+        line.details.extend(errors.into_iter().map(|e| ("unasked", e)));
+        return line;
+    };
+    line.details.push(("question", question(model, &t.query)));
+    let answer = answer.unwrap_or_default();
+    let wrong_verdict = g.mismatches.iter().find_map(|m| match m {
+        Mismatch::Verdict { expected, .. } => Some(*expected),
+        _ => None,
+    });
+    line.details.push((
+        "verdict",
+        match wrong_verdict {
+            Some(expected) => format!("expected {}, got {answer}", verdict(expected)),
+            None if g.expect.is_some() => format!("{answer}, as expected"),
+            None => answer,
+        },
+    ));
+    for m in &g.mismatches {
+        if let (Mismatch::MissingRules(missing), Some(e)) = (m, &g.expect) {
+            line.details.push(("rules", format!("expected {}; missing {}", rule_list(&e.rules), rule_list(missing))));
+            let cited: Vec<RuleId> = t.rules().into_iter().collect();
+            line.details.push(("cited", rule_list(&cited)));
+        }
+    }
+    line.details.extend(errors.into_iter().map(|e| ("error", e)));
+    line
+}
+
+/// What a configuration expectation asks for: `PEER-LIMIT on “pcx-666”`, `PEER-LIMIT anywhere`.
+pub fn configuration_expectation(rule: RuleId, object: Option<&str>) -> String {
+    match object {
+        Some(o) => format!("{rule} on {}", q(o)),
+        None => format!("{rule} anywhere in the document"),
+    }
+}
+
+/// A graded configuration expectation: the diagnostics that show it, or what was found instead.
+pub fn graded_configuration(c: &crate::lab::GradedConfiguration) -> GradeLine {
+    let standing = c.standing();
+    let mut line = GradeLine {
+        standing,
+        mark: standing_mark(standing),
+        id: c.id.clone(),
+        title: configuration_expectation(c.rule, c.object.as_deref()),
+        summary: String::new(),
+        details: Vec::new(),
+    };
+    if c.held() {
+        line.summary = match c.shown.len() {
+            1 => "shown".to_owned(),
+            n => format!("shown {n} times"),
+        };
+        return line;
+    }
+    line.details.push(("expected", format!("a diagnostic citing {}", line.title)));
+    line.details.push((
+        "shown",
+        match c.elsewhere.as_slice() {
+            [] => format!("no diagnostic cites {}", c.rule),
+            objects => format!("{} only on {}", c.rule, list(objects.iter().map(|o| q(o)))),
+        },
+    ));
+    line
+}
+
+/// The last line of a graded lab: `✔ PASS` or `✖ FAIL`, the errors (expected and not), how many
+/// expectations held, and what differs.
+pub fn grade_summary(r: &crate::lab::Report) -> String {
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let rules_of = |ds: Vec<&Diagnostic>| {
+        let mut rules: Vec<RuleId> = ds.iter().flat_map(|d| d.rules.iter().copied()).collect();
+        rules.sort();
+        rules.dedup();
+        rule_list(&rules)
+    };
+    let expected: Vec<&Diagnostic> = r.expected_errors().collect();
+    let unexpected: Vec<&Diagnostic> = r.unexpected_errors().collect();
+    let refused: Vec<&Diagnostic> = unexpected.iter().copied().filter(|d| !d.rules.is_empty()).collect();
+    let mut errors = if expected.is_empty() {
+        count(unexpected.len(), "error", "errors")
+    } else {
+        format!(
+            "{} ({}), {} unexpected",
+            count(expected.len(), "expected configuration error", "expected configuration errors"),
+            rules_of(expected),
+            unexpected.len()
+        )
+    };
+    if !refused.is_empty() {
+        let _ = write!(errors, " ({} not expected)", rules_of(refused));
+    }
+    let passed = r.passed();
+    let mut out = format!(
+        "{} {}: {errors}; {} of {} expectations held",
+        if passed { "\u{2714}" } else { "\u{2716}" },
+        if passed { "PASS" } else { "FAIL" },
+        r.held(),
+        r.expectations()
+    );
+    let differing: Vec<String> = r
+        .questions
+        .iter()
+        .filter(|g| !g.passed())
+        .map(|g| g.id.clone())
+        .chain(r.configuration.iter().filter(|c| !c.held()).map(|c| format!("expected diagnostic {}", c.id)))
+        .collect();
+    if !differing.is_empty() {
+        let _ = write!(out, " (differ: {})", differing.join(", "));
+    }
+    let without = r.without_expectation();
+    if without > 0 {
+        let _ = write!(out, "; {without} without an expectation");
+    }
+    out
 }
 
 /// A value in curly quotes.
@@ -1119,14 +1475,14 @@ mod tests {
             "Only a dyno can connect to localhost (another process in the same dyno)."
         );
         assert_eq!(
-            unasked(&E::Unknown { field: "to", id: "db".into(), expected: "VPC host" }),
+            unasked(&E::Unknown { field: "to", id: "db".into(), expected: ObjectKind::Host, within: None }),
             "The destination, the VPC host \u{201c}db\u{201d}, is no longer in this network (deleted or renamed): choose another."
         );
         assert_eq!(
             unasked(&E::NoSuchDyno { field: "from", app: "api".into(), process: "web".into(), dyno: 3, dynos: 2 }),
             "api runs no dyno web.3; valid: web.1 and web.2."
         );
-        assert!(unasked(&E::OutOfScope { from: "a VPC host".into(), to: "a VPC host".into() }).contains("Heroku"));
+        assert!(unasked(&E::OutOfScope { from: EndKind::Host, to: EndKind::Host }).contains("Heroku"));
     }
 
     /// The changes that keep their promise by doing more than one thing say all of it; where no

@@ -7,11 +7,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use spacetrace_engine::lab::{self, Mismatch};
+use spacetrace_engine::lab;
 use spacetrace_engine::{Severity, check_text, render};
-
-/// Scenarios that exist to show configuration the platform refuses, so errors are expected.
-const ERRORS_EXPECTED: &[&str] = &["limits", "fir"];
 
 fn scenario_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
@@ -29,11 +26,13 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
-/// Check one scenario: returns its snapshot text and every problem found.
+/// Check one scenario: returns its snapshot text and every problem found. A scenario passes as
+/// `spacetrace check` passes it: every error is one its configuration expectations expect, and
+/// every expectation holds (the lines are the engine's, as `check` prints them).
 fn check_scenario(path: &Path) -> (String, Vec<String>) {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let checked = check_text(&text);
+    let report = lab::report(&checked);
     let mut problems = Vec::new();
     let mut out = String::new();
 
@@ -42,24 +41,34 @@ fn check_scenario(path: &Path) -> (String, Vec<String>) {
     if checked.diagnostics.is_empty() {
         let _ = writeln!(out, "None.");
     }
-    for d in &checked.diagnostics {
-        let severity = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+    for (d, expected) in report.diagnostics.iter().zip(&report.expected) {
+        let severity = match (d.severity, expected) {
+            (Severity::Error, true) => "expected error",
+            (Severity::Error, false) => "error",
+            (Severity::Warning, _) => "warning",
         };
         let rules: Vec<&str> = d.rules.iter().map(|r| r.as_str()).collect();
         let tag = if rules.is_empty() { String::new() } else { format!(" [{}]", rules.join(", ")) };
         let _ = writeln!(out, "- {severity}{tag}: {}", render::diagnostic_with_location(d));
-        if d.severity == Severity::Error && !ERRORS_EXPECTED.contains(&stem.as_str()) {
+        if d.severity == Severity::Error && !expected {
             problems.push(format!("error: {}", render::diagnostic_with_location(d)));
         }
     }
+    if !report.configuration.is_empty() {
+        let _ = writeln!(out, "\n## Configuration expectations\n");
+        for c in &report.configuration {
+            let line = render::graded_configuration(c);
+            let _ = writeln!(out, "{}", line.text(0));
+            if !c.held() {
+                problems.push(line.text(0));
+            }
+        }
+    }
 
-    let graded = lab::grade(&checked);
-    if graded.is_empty() {
+    if report.questions.is_empty() {
         problems.push("no saved questions".to_owned());
     }
-    for g in &graded {
+    for g in &report.questions {
         let _ = writeln!(out, "\n## {}: {}\n", g.id, g.name);
         match &g.expect {
             Some(e) => {
@@ -71,19 +80,12 @@ fn check_scenario(path: &Path) -> (String, Vec<String>) {
         if let Some(t) = &g.trace {
             let _ = write!(out, "{}", render::trace(&checked.model, t));
         }
-        for m in &g.mismatches {
-            let what = match m {
-                Mismatch::Unanswerable => "cannot be asked".to_owned(),
-                Mismatch::Verdict { expected, got } => {
-                    format!("expected {}, got {}", render::verdict(*expected), render::verdict(*got))
-                }
-                Mismatch::MissingRules(rules) => {
-                    let rules: Vec<&str> = rules.iter().map(|r| r.as_str()).collect();
-                    format!("does not cite {}", rules.join(", "))
-                }
-            };
-            problems.push(format!("{}: {what}", g.id));
+        if !g.passed() {
+            problems.push(render::graded_question(&checked.model, g).text(0));
         }
+    }
+    if !report.passed() {
+        problems.push(render::grade_summary(&report));
     }
     (out, problems)
 }

@@ -621,7 +621,7 @@ fn question(g: &mut Gen, i: usize, ids: &Ids) -> Question {
         from,
         to,
         protocol: protocol(g),
-        port: port(g),
+        port: g.chance(90).then(|| port(g)),
         expect: g.chance(50).then(|| Expectation {
             verdict: if g.chance(50) { doc::Verdict::Blocked } else { doc::Verdict::Connected },
             rules: (0..g.count(2)).map(|_| g.text(&["PEER-ROUTE", "TIP-FILTER", "NOT-A-RULE", "PS-ROUTER"])).collect(),
@@ -1160,7 +1160,7 @@ proptest! {
             for key in doc.extra.keys() {
                 let warned = checked.diagnostics.iter().filter(|d| {
                     matches!(&d.kind, spacetrace_engine::DiagnosticKind::UnknownField { name } if name == key)
-                        && d.location.as_ref().is_some_and(|l| l.kind == "document")
+                        && d.location.as_ref().is_some_and(|l| l.kind == spacetrace_engine::diagnostics::ObjectKind::Document)
                 });
                 prop_assert_eq!(warned.count(), 1, "unknown field {} warned once", key);
             }
@@ -2334,4 +2334,102 @@ fn suggested_fixes_keep_their_promise() {
         met.internal_routing,
     ];
     assert!(reached.iter().all(|n| *n > 0), "a corner the generator does not reach: {met:#?}");
+}
+
+// ----- tolerant reading -----------------------------------------------------------------------
+
+/// The format's lists, by key (never an unknown field's, which may hold any JSON).
+const LIST_KEYS: &[&str] = &[
+    "internet_clients",
+    "external_services",
+    "common_runtime_apps",
+    "spaces",
+    "vpcs",
+    "prefix_lists",
+    "peerings",
+    "vpc_peerings",
+    "remote_networks",
+    "vpns",
+    "questions",
+    "expect_diagnostics",
+    "ports",
+    "allowlist",
+    "process_types",
+    "dyno_subnets",
+    "unavailable_cidrs",
+    "trusted_ip_ranges",
+    "outbound_ips",
+    "apps",
+    "addons",
+    "secondary_cidrs",
+    "route_tables",
+    "routes",
+    "security_groups",
+    "inbound",
+    "outbound",
+    "network_acls",
+    "subnets",
+    "hosts",
+    "entries",
+    "cidrs",
+    "routable_cidrs",
+    "rules",
+];
+
+/// JSON pointers to every element of every list of the format in `v` (the objects `firewall` and
+/// `expect` are looked into too).
+fn list_elements(v: &Value, at: &str, out: &mut Vec<String>) {
+    let Value::Object(map) = v else { return };
+    for (key, value) in map {
+        match value {
+            Value::Array(items) if LIST_KEYS.contains(&key.as_str()) => {
+                for (i, item) in items.iter().enumerate() {
+                    let pointer = format!("{at}/{key}/{i}");
+                    list_elements(item, &pointer, out);
+                    out.push(pointer);
+                }
+            }
+            Value::Object(_) if key == "firewall" || key == "expect" => {
+                list_elements(value, &format!("{at}/{key}"), out)
+            }
+            _ => {}
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(200))]
+
+    /// Corrupting one element of one list (anywhere in the document) leaves that element out,
+    /// with one diagnostic, and reads every other element, of that list and of every other, as
+    /// it was.
+    #[test]
+    fn one_unreadable_element_never_drops_the_others(
+        doc in document(),
+        pick in any::<prop::sample::Index>(),
+        corrupt in 0..3u8,
+    ) {
+        let value = serde_json::to_value(&doc).unwrap();
+        let mut pointers = Vec::new();
+        list_elements(&value, "", &mut pointers);
+        prop_assume!(!pointers.is_empty());
+        let pointer = &pointers[pick.index(pointers.len())];
+        let mut bad = value.clone();
+        *bad.pointer_mut(pointer).unwrap() = match corrupt {
+            0 => Value::Bool(true),
+            1 => Value::Null,
+            _ => serde_json::json!(-5),
+        };
+        let (parent, index) = pointer.rsplit_once('/').unwrap();
+        let mut without = value.clone();
+        without.pointer_mut(parent).unwrap().as_array_mut().unwrap().remove(index.parse().unwrap());
+
+        let mut read = spacetrace_engine::parse_document(&bad.to_string()).unwrap();
+        let expected = spacetrace_engine::parse_document(&without.to_string()).unwrap();
+        prop_assert!(expected.left_out.is_empty());
+        prop_assert_eq!(read.left_out.len(), 1, "{}: {:?}", pointer, read.left_out);
+        prop_assert!(read.left_out[0].is_error());
+        read.left_out.clear();
+        prop_assert_eq!(read, expected, "{}", pointer);
+    }
 }

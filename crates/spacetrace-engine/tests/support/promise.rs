@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use spacetrace_engine::apply::apply;
+use spacetrace_engine::diagnostics::ObjectKind;
 use spacetrace_engine::doc::Document;
 use spacetrace_engine::trace::Fix;
 use spacetrace_engine::{Checked, Query, Severity, Verdict, check, evaluate, render};
@@ -30,8 +31,8 @@ fn configuration_errors(checked: &Checked) -> BTreeMap<String, (usize, String)> 
     let mut out: BTreeMap<String, (usize, String)> = BTreeMap::new();
     for d in checked.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
         let place = match &d.location {
-            Some(l) if l.kind == "question" => continue,
-            Some(l) => format!("{} {} {}", l.kind, unplaced(&l.object), unplaced(&l.field)),
+            Some(l) if l.kind == ObjectKind::Question => continue,
+            Some(l) => format!("{:?} {} {}", l.kind, unplaced(&l.object), unplaced(&l.field)),
             None => String::new(),
         };
         let entry = out.entry(format!("{:?} at {place}", d.kind)).or_insert((0, String::new()));
