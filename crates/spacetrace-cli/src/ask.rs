@@ -1,6 +1,7 @@
 //! `spacetrace ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]`: one question.
 
 use spacetrace_engine::doc::Protocol;
+use spacetrace_engine::plan::{TraceWithPlan, plan};
 use spacetrace_engine::query::QueryError;
 use spacetrace_engine::{Checked, Diagnostic, DiagnosticKind, Query, Verdict, evaluate, render};
 
@@ -36,7 +37,7 @@ pub fn run(args: &[String]) -> Output {
     let Ok(port) = port_text.trim().parse::<u16>() else {
         return usage(format!("--port {} is not a port; give a number from 1 to 65535", quoted(port_text)));
     };
-    let checked = match scenario::load(SPEC.command, path) {
+    let (document, checked) = match scenario::load_document(SPEC.command, path) {
         Ok(c) => c,
         Err(e) => return Output::err(BAD_USAGE, e),
     };
@@ -60,13 +61,20 @@ pub fn run(args: &[String]) -> Output {
         }
     };
     let trace = evaluate(model, &query);
+    // Under a blocked answer: every later blocker and one plan (docs/cli.md, "Every blocker, one plan").
+    let plan = (trace.verdict == Verdict::Blocked).then(|| plan(&document, &query));
     let out = if parsed.flag("--json") {
-        match serde_json::to_string_pretty(&trace) {
+        match serde_json::to_string_pretty(&TraceWithPlan { trace: &trace, plan: plan.as_ref() }) {
             Ok(json) => json,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
         }
     } else {
-        render::trace(model, &trace)
+        let mut text = render::trace(model, &trace);
+        if let Some(p) = &plan {
+            text.push('\n');
+            text.push_str(&render::plan(model, p));
+        }
+        text
     };
     let code = match trace.verdict {
         Verdict::Connected => OK,
@@ -163,6 +171,49 @@ mod tests {
         assert_eq!(o.code, OK);
         let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
         assert_eq!(v["verdict"], "connected");
+    }
+
+    #[test]
+    fn a_blocked_answer_lists_every_later_blocker_and_one_plan() {
+        const LIMITS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/limits.json");
+        let o = run_words(&["ask", LIMITS, "--from", "sync/worker", "--to", "host:analytics-db", "--port", "5432"]);
+        assert_eq!(o.code, BLOCKED, "{}", o.err);
+        let (trace, plan) = o.out.split_once("Also blocking once that is fixed:\n").expect("the later blockers");
+        assert!(trace.contains("Blocked by PEER-ACCEPTED"), "{}", o.out);
+        assert!(plan.starts_with("  \u{2022} [PEER-ROUTE] hop 3, route table rtb-analytics: "), "{plan}");
+        assert!(plan.contains("\n  \u{2022} [PEER-SECURITY-GROUP] hop 4, security group sg-analytics: "), "{plan}");
+        assert!(plan.contains("Plan:\n  1. [PEER-ACCEPTED] Peer analytics-vpc with retail-edge"), "{plan}");
+        assert!(plan.contains("\n  3. [PEER-SECURITY-GROUP] Add an inbound rule to sg-analytics"), "{plan}");
+        assert!(plan.ends_with("Applied together, in this order, these 3 changes connect the question.\n"), "{plan}");
+
+        let o = run_words(&[
+            "ask",
+            LIMITS,
+            "--json",
+            "--from",
+            "sync/worker",
+            "--to",
+            "host:analytics-db",
+            "--port",
+            "5432",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
+        assert_eq!(v["verdict"], "blocked");
+        assert_eq!(v["plan"]["outcome"]["kind"], "connects");
+        let rules: Vec<&str> =
+            v["plan"]["blockers"].as_array().unwrap().iter().map(|b| b["step"]["rule"].as_str().unwrap()).collect();
+        assert_eq!(rules, ["PEER-ACCEPTED", "PEER-ROUTE", "PEER-SECURITY-GROUP"]);
+        assert_eq!(v["plan"]["fixes"].as_array().map(Vec::len), Some(3));
+
+        // A step no configuration passes, after a change that gets somewhere.
+        let o = run_words(&["ask", LIMITS, "--from", "orders/web", "--to", "remote:pos-server", "--port", "443"]);
+        assert!(o.out.contains("Plan, as far as it goes:\n  1. [VPN-IPSEC] Create a VPN connection"), "{}", o.out);
+        assert!(o.out.ends_with("[VPN-NO-OVERLAP] No configuration passes hop 2, VPN tunnel VPN to Store network. Renumber Store network so that it does not overlap the space.\n"), "{}", o.out);
+
+        // A connected answer has no plan.
+        let o = run_words(&["ask", DEFAULT, "--json", "--from", "api/web", "--to", "remote:ldap", "--port", "636"]);
+        let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
+        assert!(v.get("plan").is_none(), "{}", o.out);
     }
 
     #[test]
