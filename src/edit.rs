@@ -89,6 +89,9 @@ pub enum Edit {
     },
     Update(Object),
     ApplyFix(Fix),
+    /// A plan's fixes, applied in turn as one edit ("Apply all": one undo step). If one does not
+    /// apply, nothing changes.
+    ApplyFixes(Vec<Fix>),
     SaveQuestion(doc::Question),
     DeleteQuestion(String),
     Rename(String),
@@ -146,6 +149,11 @@ pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> 
         Edit::Update(object) => update(&mut d, object)?,
         Edit::ApplyFix(fix) => {
             if let Ok(next) = apply_fix(&d, fix) {
+                d = next;
+            }
+        }
+        Edit::ApplyFixes(fixes) => {
+            if let Ok(next) = spacetrace_engine::plan::apply_all(&d, fixes) {
                 d = next;
             }
         }
@@ -725,5 +733,32 @@ mod tests {
         assert!(after.peerings.is_empty() && after.vpns.is_empty());
         assert!(after.questions.iter().all(|q| !matches!(&q.from, doc::From::Dyno { .. })));
         assert!(spacetrace_engine::check(&after).errors().next().is_none());
+    }
+
+    /// "Apply all": a plan's fixes applied in turn as one edit; if one does not apply, nothing
+    /// changes (never half a plan).
+    #[test]
+    fn applying_a_plan_is_one_edit() {
+        let d = spacetrace_engine::parse_document(include_str!("../scenarios/limits.json")).unwrap();
+        let m = spacetrace_engine::check(&d).model;
+        let from = doc::From::Dyno { app: "sync".into(), process: "worker".into() };
+        let q = spacetrace_engine::Query::from_doc(
+            &m,
+            &from,
+            &doc::To::Host("analytics-db".into()),
+            doc::Protocol::Tcp,
+            5432,
+        )
+        .unwrap();
+        let fixes = spacetrace_engine::plan::plan(&d, &q).fix_list();
+        assert_eq!(fixes.len(), 3);
+        let mut one_by_one = d.clone();
+        for f in &fixes {
+            one_by_one = apply_edit(&one_by_one, &Edit::ApplyFix(f.clone())).unwrap();
+        }
+        assert_eq!(apply_edit(&d, &Edit::ApplyFixes(fixes.clone())).unwrap(), one_by_one);
+        let mut broken = fixes;
+        broken.push(Fix::AcceptPeering { peering: "pcx-nowhere".into() });
+        assert_eq!(apply_edit(&d, &Edit::ApplyFixes(broken)).unwrap(), d);
     }
 }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use spacetrace_engine::doc::{self, Document, Protocol};
+use spacetrace_engine::plan::{Plan, PlanOutcome, plan};
 use spacetrace_engine::render;
 use spacetrace_engine::rules::RuleId;
 use spacetrace_engine::trace::{Decision, Fix, Trace, Verdict};
@@ -456,6 +457,15 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
             </div>
         }
     });
+    // Every blocker, one plan: what else blocks once the first is fixed, and the changes that
+    // connect the question together ("Apply all", one undo step). Computed with the answer (a new
+    // answer is a new view), and left out when it would only repeat the fix above: a first step no
+    // configuration passes.
+    let plan_view = blocking
+        .is_some()
+        .then(|| store.doc.with_untracked(|d| plan(d, &trace.query)))
+        .filter(|p| p.blockers.len() > 1 || p.connects())
+        .map(|p| plan_view(&store, open_rule, p));
     let hops = trace
         .hops
         .iter()
@@ -514,6 +524,7 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                             {rule_chip(open_rule, rule, "blocking-rule")}
                         </p>
                         {suggestions}
+                        {plan_view}
                     </div>
                 }
             })}
@@ -532,6 +543,81 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                     </ul>
                 </div>
             })}
+        </div>
+    }
+}
+
+/// A blocked answer's plan: the later blockers (each with its rule), the changes in order, how
+/// it ends, and "Apply all" when together they connect the question.
+fn plan_view(store: &Store, open_rule: RwSignal<Option<RuleId>>, p: Plan) -> impl IntoView + use<> {
+    let store = *store;
+    let (outcome, fixes) = store.checked.with_untracked(|c| {
+        let fixes: Vec<(String, RuleId)> = p.fixes.iter().map(|s| (render::fix_in(&c.model, &s.fix), s.rule)).collect();
+        (render::plan_outcome(&c.model, &p), fixes)
+    });
+    let further = p
+        .further()
+        .iter()
+        .map(|b| {
+            view! {
+                <li class="plan-blocker" data-testid="plan-blocker" data-rule=b.step.rule.as_str()>
+                    <span class="step-text">{render::plan_blocker(b)}</span>
+                    {rule_chip(open_rule, b.step.rule, "plan-rule")}
+                </li>
+            }
+        })
+        .collect_view();
+    let further = (!p.further().is_empty()).then(|| {
+        view! {
+            <p class="fixes-title">{render::PLAN_FURTHER}</p>
+            <ul class="plan-blockers">{further}</ul>
+        }
+    });
+    // The changes are listed when there is more than the one above, or when they stop short.
+    let listed = p.fixes.len() > 1 || (!p.fixes.is_empty() && !p.connects());
+    let apply_all = (p.connects() && p.fixes.len() > 1).then(|| {
+        let all = p.fix_list();
+        view! {
+            <button type="button" class="apply" data-testid="apply-all"
+                title="Apply every change of the plan, as one step to undo"
+                on:click=move |_| { store.apply(Edit::ApplyFixes(all.clone())); }>
+                "Apply all"
+            </button>
+        }
+    });
+    let changes = listed.then(|| {
+        let items = fixes
+            .into_iter()
+            .map(|(text, rule)| {
+                view! {
+                    <li class="plan-fix" data-testid="plan-fix">
+                        {text}" "<span class="chip-static">{rule.as_str()}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="plan-head">
+                <p class="fixes-title">{render::plan_title(&p)}</p>
+                {apply_all}
+            </div>
+            <ol class="plan-fixes">{items}</ol>
+        }
+    });
+    let kind = match p.outcome {
+        PlanOutcome::Connects => "connects",
+        PlanOutcome::Stuck { .. } => "stuck",
+        _ => "stopped",
+    };
+    let stuck_rule = (!p.connects()).then(|| p.blockers.last().map(|b| b.step.rule)).flatten();
+    view! {
+        <div class="plan" data-testid="plan">
+            {further}
+            {changes}
+            <p class=format!("plan-outcome {kind}") data-testid="plan-outcome" data-outcome=kind>
+                {outcome}
+                {stuck_rule.map(|r| view! { " "<span class="chip-static">{r.as_str()}</span> })}
+            </p>
         </div>
     }
 }

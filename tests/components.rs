@@ -1,10 +1,13 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the app shell with its default
-//! example, and the inspector's validated text field.
+//! example, the inspector's validated text field, and a blocked answer's plan.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
 use spacetrace_app::App;
 use spacetrace_app::fields::{TextField, cidr_text};
+use spacetrace_app::question::QuestionPanel;
+use spacetrace_app::store::{Draft, Store};
+use spacetrace_engine::doc::{From, Protocol, To};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlInputElement;
@@ -63,5 +66,53 @@ async fn a_text_field_explains_bad_input_and_commits_only_valid_values() {
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("false"));
     fire(&input, "change").await;
     assert_eq!(committed.get_untracked(), vec!["10.20.0.0/16".to_owned()]);
+    host.remove();
+}
+
+/// A question blocked by three things (limits.json: retail-sync's worker has no peering to
+/// analytics-vpc, whose route table and security group know nothing of the space): the answer
+/// lists the two later blockers and a plan of three changes; "Apply all" connects the question
+/// as one edit, which one undo takes back whole.
+#[wasm_bindgen_test]
+async fn a_blocked_answer_shows_its_plan_and_apply_all_is_one_undo_step() {
+    let host = host();
+    let owner = Owner::new();
+    owner.set();
+    let limits = spacetrace_app::examples::EXAMPLES.iter().find(|(n, _)| *n == "limits").unwrap().1;
+    let store = Store::new(spacetrace_app::examples::load(limits));
+    store.draft.set(Draft {
+        from: Some(From::Dyno { app: "sync".into(), process: "worker".into() }),
+        to: Some(To::Host("analytics-db".into())),
+        protocol: Protocol::Tcp,
+        port: 5432,
+    });
+    mount_to(host.clone().unchecked_into(), move || {
+        provide_context(store);
+        view! { <QuestionPanel /> }
+    })
+    .forget();
+    tick().await;
+    let verdict = || find(&host, "verdict").and_then(|v| v.get_attribute("data-verdict"));
+    let count = |id: &str| host.query_selector_all(&format!("[data-testid='{id}']")).unwrap().length();
+    assert_eq!(verdict().as_deref(), Some("blocked"));
+    assert!(text(&host, "blocking-step").contains("PEER-ACCEPTED"));
+    assert_eq!(count("plan-blocker"), 2);
+    assert!(text(&host, "plan").starts_with("Also blocking once that is fixed:"), "{}", text(&host, "plan"));
+    assert_eq!(count("plan-fix"), 3);
+    assert_eq!(text(&host, "plan-outcome"), "Applied together, in this order, these 3 changes connect the question.");
+    assert!(!store.can_undo());
+
+    find(&host, "apply-all").unwrap().unchecked_ref::<web_sys::HtmlElement>().click();
+    tick().await;
+    assert_eq!(verdict().as_deref(), Some("connected"));
+    assert!(find(&host, "plan").is_none());
+    assert!(store.can_undo());
+
+    store.undo();
+    tick().await;
+    assert_eq!(verdict().as_deref(), Some("blocked"));
+    assert!(text(&host, "blocking-step").contains("PEER-ACCEPTED"));
+    assert_eq!(count("plan-fix"), 3);
+    assert!(!store.can_undo(), "the whole plan was one step");
     host.remove();
 }

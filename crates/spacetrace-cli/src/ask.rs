@@ -2,6 +2,7 @@
 
 use spacetrace_engine::check::query_error;
 use spacetrace_engine::doc::Protocol;
+use spacetrace_engine::plan::{Plan, plan};
 use spacetrace_engine::refs::{doc_dst_ref, doc_src_ref, protocol_ref};
 use spacetrace_engine::{Checked, Query, Verdict, commands, evaluate, render};
 
@@ -37,7 +38,7 @@ pub fn run(args: &[String]) -> Output {
     let Ok(port) = port_text.trim().parse::<u16>() else {
         return usage(format!("--port {} is not a port; give a number from 1 to 65535", quoted(port_text)));
     };
-    let checked = match scenario::load(SPEC.command, path) {
+    let (document, checked) = match scenario::load_document(SPEC.command, path) {
         Ok(c) => c,
         Err(e) => return Output::err(BAD_USAGE, e),
     };
@@ -61,13 +62,20 @@ pub fn run(args: &[String]) -> Output {
         }
     };
     let trace = evaluate(model, &query);
+    // Under a blocked answer: every later blocker and one plan (docs/cli.md, "Every blocker, one plan").
+    let plan = (trace.verdict == Verdict::Blocked).then(|| plan(&document, &query));
     let out = if parsed.flag("--json") {
-        match json_trace(model, &trace) {
+        match json_trace(model, &trace, plan.as_ref()) {
             Ok(json) => json,
             Err(e) => return Output::err(BAD_USAGE, format!("{}: {e}", SPEC.command)),
         }
     } else {
-        render::trace(model, &trace)
+        let mut text = render::trace(model, &trace);
+        if let Some(p) = &plan {
+            text.push('\n');
+            text.push_str(&render::plan(model, p));
+        }
+        text
     };
     let code = match trace.verdict {
         Verdict::Connected => OK,
@@ -78,7 +86,11 @@ pub fn run(args: &[String]) -> Output {
 
 /// The trace as JSON, its question's ends named by reference and by ID (the engine's `Trace`
 /// holds them as indices into the model's lists, which mean nothing outside this run).
-fn json_trace(model: &spacetrace_engine::model::Model, trace: &spacetrace_engine::Trace) -> serde_json::Result<String> {
+fn json_trace(
+    model: &spacetrace_engine::model::Model,
+    trace: &spacetrace_engine::Trace,
+    plan: Option<&Plan>,
+) -> serde_json::Result<String> {
     let mut v = serde_json::to_value(trace)?;
     let (from, to) = trace.query.to_doc(model);
     v["query"] = serde_json::json!({
@@ -100,6 +112,10 @@ fn json_trace(model: &spacetrace_engine::model::Model, trace: &spacetrace_engine
         })
         .collect();
     v["commands"] = serde_json::json!(commands);
+    // A blocked answer's plan (docs/cli.md, "Every blocker, one plan").
+    if let Some(plan) = plan {
+        v["plan"] = serde_json::to_value(plan)?;
+    }
     serde_json::to_string_pretty(&v)
 }
 
@@ -196,6 +212,49 @@ mod tests {
             run_words(&["ask", DEFAULT, "--json", "--from", "api/web.2", "--to", "dyno:api/web.1", "--port", "5000"]);
         let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
         assert_eq!((v["query"]["from"].as_str(), v["query"]["to"].as_str()), (Some("api/web.2"), Some("dyno:api/web")));
+    }
+
+    #[test]
+    fn a_blocked_answer_lists_every_later_blocker_and_one_plan() {
+        const LIMITS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/limits.json");
+        let o = run_words(&["ask", LIMITS, "--from", "sync/worker", "--to", "host:analytics-db", "--port", "5432"]);
+        assert_eq!(o.code, BLOCKED, "{}", o.err);
+        let (trace, plan) = o.out.split_once("Also blocking once that is fixed:\n").expect("the later blockers");
+        assert!(trace.contains("Blocked by PEER-ACCEPTED"), "{}", o.out);
+        assert!(plan.starts_with("  \u{2022} [PEER-ROUTE] hop 3, route table rtb-analytics: "), "{plan}");
+        assert!(plan.contains("\n  \u{2022} [PEER-SECURITY-GROUP] hop 4, security group sg-analytics: "), "{plan}");
+        assert!(plan.contains("Plan:\n  1. [PEER-ACCEPTED] Peer analytics-vpc with retail-edge"), "{plan}");
+        assert!(plan.contains("\n  3. [PEER-SECURITY-GROUP] Add an inbound rule to sg-analytics"), "{plan}");
+        assert!(plan.ends_with("Applied together, in this order, these 3 changes connect the question.\n"), "{plan}");
+
+        let o = run_words(&[
+            "ask",
+            LIMITS,
+            "--json",
+            "--from",
+            "sync/worker",
+            "--to",
+            "host:analytics-db",
+            "--port",
+            "5432",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
+        assert_eq!(v["verdict"], "blocked");
+        assert_eq!(v["plan"]["outcome"]["kind"], "connects");
+        let rules: Vec<&str> =
+            v["plan"]["blockers"].as_array().unwrap().iter().map(|b| b["step"]["rule"].as_str().unwrap()).collect();
+        assert_eq!(rules, ["PEER-ACCEPTED", "PEER-ROUTE", "PEER-SECURITY-GROUP"]);
+        assert_eq!(v["plan"]["fixes"].as_array().map(Vec::len), Some(3));
+
+        // A step no configuration passes, after a change that gets somewhere.
+        let o = run_words(&["ask", LIMITS, "--from", "orders/web", "--to", "remote:pos-server", "--port", "443"]);
+        assert!(o.out.contains("Plan, as far as it goes:\n  1. [VPN-IPSEC] Create a VPN connection"), "{}", o.out);
+        assert!(o.out.ends_with("[VPN-NO-OVERLAP] No configuration passes hop 2, VPN tunnel VPN to Store network. Renumber Store network so that it does not overlap the space.\n"), "{}", o.out);
+
+        // A connected answer has no plan.
+        let o = run_words(&["ask", DEFAULT, "--json", "--from", "api/web", "--to", "remote:ldap", "--port", "636"]);
+        let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
+        assert!(v.get("plan").is_none(), "{}", o.out);
     }
 
     #[test]

@@ -69,7 +69,9 @@ pub const ASK: &str = "\
 Usage: spacetrace ask FILE --from REF --to REF [--protocol tcp|udp] --port N [--json]
 
 Asks one question and prints the trace: every hop, the rule each step applied, what the
-destination sees as the source, and what to change when blocked.
+destination sees as the source, and what to change when blocked. Under a blocked answer: what
+else blocks once that is fixed, and one plan of changes that connects it when applied together,
+or the step no configuration passes.
 
   --from REF        where the connection starts:
                       APP/PROCESS (or dyno:APP/PROCESS), host:NAME, remote:NAME, client:NAME
@@ -78,7 +80,7 @@ destination sees as the source, and what to change when blocked.
                       host:NAME, remote:NAME, external:NAME, localhost
   --protocol P      tcp (the default) or udp
   --port N          the destination port, 1 to 65535
-  --json            print the trace as JSON instead
+  --json            print the trace as JSON instead, with its plan when blocked
 
 APP and NAME match an ID, then a name, then either ignoring case. An unknown name lists the
 valid ones.

@@ -4,14 +4,26 @@
 use std::io::Read;
 
 use spacetrace_engine::check::MAX_DOCUMENT_BYTES;
-use spacetrace_engine::{Checked, Diagnostic, DiagnosticKind, check_text, render};
+use spacetrace_engine::doc::Document;
+use spacetrace_engine::{Checked, Diagnostic, DiagnosticKind, check, parse_document, render};
 
 use crate::text::quoted;
 
 /// Read `path` (`-` is standard input) and check it. `Err` is a message for standard error.
 pub fn load(command: &str, path: &str) -> Result<Checked, String> {
+    load_document(command, path).map(|(_, checked)| checked)
+}
+
+/// [`load`], keeping the document too (to apply fixes to it).
+pub fn load_document(command: &str, path: &str) -> Result<(Document, Checked), String> {
     let text = read(path).map_err(|why| format!("{command}: cannot read {}: {why}", quoted(path)))?;
-    let checked = check_text(&text);
+    let (document, checked) = match parse_document(&text) {
+        Ok(doc) => {
+            let checked = check(&doc);
+            (doc, checked)
+        }
+        Err(d) => (Document::default(), Checked { diagnostics: vec![d], ..Checked::default() }),
+    };
     let fatal = checked.diagnostics.iter().find(|d| {
         matches!(
             d.kind,
@@ -22,7 +34,7 @@ pub fn load(command: &str, path: &str) -> Result<Checked, String> {
     });
     match fatal {
         Some(d) => Err(format!("{command}: {}: {}", quoted(path), render::diagnostic(d))),
-        None => Ok(checked),
+        None => Ok((document, checked)),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod eval;
 pub mod lab;
 pub mod matrix;
 pub mod model;
+pub mod plan;
 pub mod policy;
 pub mod query;
 mod read;

@@ -1654,3 +1654,107 @@ mod cut_words {
         assert!(!after.contains('\n'));
     }
 }
+
+// ----- plans: every blocker, one plan ---------------------------------------------------------
+
+use crate::plan::{Blocker, Plan, PlanOutcome};
+
+/// The heading over a plan's later blockers.
+pub const PLAN_FURTHER: &str = "Also blocking once that is fixed:";
+
+/// The heading over a plan's changes: "Plan:", or "Plan, as far as it goes:" when they do not
+/// connect the question.
+pub fn plan_title(p: &Plan) -> &'static str {
+    if p.connects() { "Plan:" } else { "Plan, as far as it goes:" }
+}
+
+/// Where a blocker of a plan is and what it says: "hop 7, network ACL acl-db: The inbound rule
+/// 100 …". The hop is the one of the answer after the fixes before it.
+pub fn plan_blocker(b: &Blocker) -> String {
+    format!("{}: {}", plan_place(b), step(&b.step))
+}
+
+/// Where a blocker is: "hop 4, peering pcx-1".
+fn plan_place(b: &Blocker) -> String {
+    let (kind, name) = (component_kind(b.component.kind), &b.component.name);
+    // "internet, from analytics-vpc" says its kind itself.
+    if name.starts_with(kind) {
+        format!("hop {}, {name}", b.at.hop + 1)
+    } else {
+        format!("hop {}, {kind} {name}", b.at.hop + 1)
+    }
+}
+
+/// What to do instead of a change no configuration makes, without saying again that none does.
+fn plan_instead(model: &Model, f: &Fix) -> String {
+    let text = fix_in(model, f);
+    ["No configuration allows this.", "No single change connects this."]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .map_or(text.clone(), |rest| rest.trim_start().to_owned())
+}
+
+/// How a plan ends, in one sentence or two (objects named as in `model`, the model the question
+/// was asked of): "Applied together, in this order, these 3 changes connect the question.", or
+/// "No configuration passes hop 4, peering pcx-1. This needs a Cedar space; …". The rule of the
+/// blocker it stops at is the last blocker's ([`Plan::blockers`]).
+pub fn plan_outcome(model: &Model, p: &Plan) -> String {
+    let place = p.blockers.last().map(plan_place).unwrap_or_default();
+    match (&p.outcome, p.fixes.len()) {
+        (PlanOutcome::Connects, 0) => "The question connects; there is nothing to plan.".to_owned(),
+        (PlanOutcome::Connects, 1) => {
+            "Nothing else blocks once that is fixed: applied alone, the first change connects the question.".to_owned()
+        }
+        (PlanOutcome::Connects, n) => {
+            format!("Applied together, in this order, these {n} changes connect the question.")
+        }
+        (PlanOutcome::Stuck { instead }, _) => {
+            // Configuration the platform allows, only not as one change Spacetrace can make.
+            let several = !instead.is_empty()
+                && instead.iter().all(|s| {
+                    matches!(&s.fix, Fix::NoConfiguration { workaround: Some(w) }
+                        if takes_several_changes(w) || matches!(w, Workaround::FreeTrustedRanges { .. }))
+                });
+            let head = if several { "No single change Spacetrace can make passes" } else { "No configuration passes" };
+            let instead: Vec<String> =
+                instead.iter().map(|s| plan_instead(model, &s.fix)).filter(|t| !t.is_empty()).collect();
+            if instead.is_empty() {
+                format!("{head} {place}.")
+            } else {
+                format!("{head} {place}. {}", instead.join(" "))
+            }
+        }
+        (PlanOutcome::Bound { max }, _) => {
+            format!("Still blocked after {max} changes, at {place}: the plan stops there.")
+        }
+        (PlanOutcome::NotApplied { fix }, _) => {
+            format!("The change for {place} cannot be applied: {}", fix_in(model, &fix.fix))
+        }
+        (PlanOutcome::QuestionLost, _) => "After these changes the question can no longer be asked.".to_owned(),
+        (PlanOutcome::NoStep, _) => "The answer names no blocking step, so no plan can be made.".to_owned(),
+    }
+}
+
+/// A blocked answer's plan as text, for under the rendered trace (the CLI's `ask`): what else
+/// blocks once the first blocker is fixed, the changes in order, and how the plan ends.
+pub fn plan(model: &Model, p: &Plan) -> String {
+    let mut out = String::new();
+    if !p.further().is_empty() {
+        let _ = writeln!(out, "{PLAN_FURTHER}");
+        for b in p.further() {
+            let _ = writeln!(out, "  \u{2022} [{}] {}", b.step.rule, plan_blocker(b));
+        }
+    }
+    if p.fixes.len() > 1 || (!p.fixes.is_empty() && !p.connects()) {
+        let _ = writeln!(out, "{}", plan_title(p));
+        for (i, s) in p.fixes.iter().enumerate() {
+            let _ = writeln!(out, "{:>3}. [{}] {}", i + 1, s.rule, fix_in(model, &s.fix));
+        }
+    }
+    let rule = match (&p.outcome, p.blockers.last()) {
+        (PlanOutcome::Connects | PlanOutcome::QuestionLost | PlanOutcome::NoStep, _) | (_, None) => String::new(),
+        (_, Some(b)) => format!("[{}] ", b.step.rule),
+    };
+    let _ = writeln!(out, "{rule}{}", plan_outcome(model, p));
+    out
+}

@@ -2433,3 +2433,49 @@ proptest! {
         prop_assert_eq!(read, expected, "{}", pointer);
     }
 }
+
+// ----- every blocker, one plan (issue 10, item 11) --------------------------------------------------
+
+#[path = "support/plan.rs"]
+mod plan_support;
+
+/// Every blocked question's plan (every saved question, every pair of the matrix), over generated
+/// documents pushed into the corners of the promise property: applied together, its fixes
+/// connect the question, or it stops at a step whose answer offers no configuration change (the
+/// step no configuration passes); its blockers come in path order, and applying it adds no
+/// configuration error (`plan_support::plan_problems`). And plans of several blockers, and plans
+/// that get somewhere before they stop, are met.
+#[test]
+fn plans_connect_or_name_the_step_no_configuration_passes() {
+    use proptest::test_runner::TestRunner;
+    use spacetrace_engine::plan::{PlanOutcome, plan};
+    use std::cell::Cell;
+    let (several, partly) = (Cell::new(0), Cell::new(0));
+    let mut runner = TestRunner::new(config(64));
+    let result = runner.run(&stressed_document(), |doc| {
+        let checked = check(&doc);
+        let m = Matrix::new(&checked.model);
+        let questions = checked.questions.iter().filter_map(|q| q.query).chain(cells(&m).map(|(_, _, q)| q));
+        for q in questions {
+            if outcome(&checked.model, &q).verdict == Verdict::Connected {
+                continue;
+            }
+            let p = plan(&doc, &q);
+            several.set(several.get() + usize::from(p.blockers.len() > 1));
+            partly
+                .set(partly.get() + usize::from(matches!(p.outcome, PlanOutcome::Stuck { .. }) && !p.fixes.is_empty()));
+            let problems = plan_support::plan_problems(&doc, &q);
+            prop_assert!(problems.is_empty(), "{:?}:\n{}", q, problems.join("\n"));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    assert!(
+        several.get() > 0 && partly.get() > 0,
+        "plans of several blockers: {}, stuck after a fix: {}",
+        several.get(),
+        partly.get()
+    );
+}

@@ -114,3 +114,14 @@ pub fn question_problems(doc: &Document, checked: &Checked, q: &Query) -> Vec<St
     }
     out
 }
+
+/// The configuration errors the check `after` has that `before` has not, each in words (as
+/// [`fix_problems`] counts them).
+#[allow(dead_code)]
+pub fn added_errors(before: &Checked, after: &Checked) -> Vec<String> {
+    let (was, now) = (configuration_errors(before), configuration_errors(after));
+    now.iter()
+        .filter(|(key, (n, _))| was.get(*key).map_or(0, |w| w.0) < *n)
+        .map(|(_, (_, words))| format!("adds the error {words}"))
+        .collect()
+}
