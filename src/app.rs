@@ -152,6 +152,7 @@ pub fn App() -> impl IntoView {
     provide_context(library);
     provide_context(ui);
     autosave(store, library);
+    crate::tabs::watch_other_tabs(library);
     remember_draft(store, library);
     remember_settings(store);
     if origin == Origin::Given {
@@ -240,6 +241,7 @@ pub fn App() -> impl IntoView {
                 </aside>
             </div>
             <NoticeView />
+            <crate::tabs::OtherTab />
             <Dialogs />
             <FileDrop />
         </div>

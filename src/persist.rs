@@ -136,6 +136,19 @@ pub struct Library {
     pub current: RwSignal<String>,
     /// The undo histories of the scenarios not open, for this session.
     parked: StoredValue<BTreeMap<String, History>>,
+    /// Set when another tab saved the open scenario: this tab stops saving it until the person
+    /// reloads the other tab's version or keeps this one as a copy (`src/tabs.rs`), so neither
+    /// tab's work is lost to the other's next save.
+    pub saved_elsewhere: RwSignal<Option<Elsewhere>>,
+}
+
+/// What another tab did to the scenario open here.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Elsewhere {
+    /// It saved this version.
+    Saved(Box<Document>),
+    /// It deleted the scenario.
+    Deleted,
 }
 
 /// Where startup found the document to open.
@@ -174,6 +187,7 @@ impl Library {
             entries: RwSignal::new(entries),
             current: RwSignal::new(id),
             parked: StoredValue::new(BTreeMap::new()),
+            saved_elsewhere: RwSignal::new(None),
         };
         (library, doc, origin)
     }
@@ -262,6 +276,83 @@ impl Library {
         Ok(())
     }
 
+    /// Another tab changed stored data (a `storage` event, which the tab that wrote never gets).
+    /// The open scenario saved there with other content stops this tab's saves until the person
+    /// chooses; another scenario's new name is shown; the other tab's new or deleted scenarios
+    /// join or leave this tab's list.
+    pub fn stored_elsewhere(&self, store: &Store, key: &str, value: Option<&str>) {
+        let current = self.current.get_untracked();
+        if let Some(id) = key.strip_prefix(SCENARIO_PREFIX) {
+            let theirs = value.map(parse_document);
+            if id == current {
+                let elsewhere = match theirs {
+                    None => Some(Elsewhere::Deleted),
+                    Some(Ok(doc)) if store.doc.with_untracked(|d| *d != doc) => Some(Elsewhere::Saved(Box::new(doc))),
+                    // The same content (this tab's own save coming back), or unreadable: nothing to offer.
+                    Some(_) => None,
+                };
+                if elsewhere.is_some() {
+                    self.saved_elsewhere.set(elsewhere);
+                }
+            } else if let Some(Ok(doc)) = theirs {
+                self.entries.update(|list| {
+                    if let Some(e) = list.iter_mut().find(|e| e.id == id) {
+                        e.name = doc.name.clone();
+                    }
+                });
+            }
+        } else if key == INDEX_KEY {
+            let stored = read_index().entries;
+            self.entries.update(|list| {
+                list.retain(|e| e.id == current || stored.iter().any(|s| s.id == e.id));
+                for e in stored {
+                    if !list.iter().any(|l| l.id == e.id) {
+                        list.push(e);
+                    }
+                }
+            });
+        }
+    }
+
+    /// Take the version another tab saved as the open document: one undoable edit, so Undo brings
+    /// this tab's version back.
+    pub fn reload_elsewhere(&self, store: &Store) {
+        match self.saved_elsewhere.get_untracked() {
+            Some(Elsewhere::Saved(doc)) => {
+                store.apply(crate::edit::Edit::Replace(doc));
+            }
+            // Deleted there: this tab's version is stored again, under the same entry.
+            Some(Elsewhere::Deleted) | None => {}
+        }
+        self.saved_elsewhere.set(None);
+    }
+
+    /// Keep this tab's version as a new scenario (named “… (copy)”) right after the one the other
+    /// tab saved, which stays as that tab left it; this tab goes on with its copy and its undo.
+    pub fn keep_as_copy(&self, store: &Store) {
+        let old = self.current.get_untracked();
+        let theirs = self.saved_elsewhere.get_untracked();
+        let id = new_id();
+        let entry = Entry { id: id.clone(), name: store.doc.with_untracked(|d| d.name.clone()) };
+        store.apply(crate::edit::Edit::Rename(format!("{} (copy)", entry.name)));
+        self.entries.update(|list| {
+            let at = list.iter().position(|e| e.id == old);
+            if let (Some(i), Some(Elsewhere::Saved(doc))) = (at, &theirs) {
+                list[i].name = doc.name.clone();
+            }
+            if matches!(theirs, Some(Elsewhere::Deleted)) {
+                list.retain(|e| e.id != old);
+            }
+            match list.iter().position(|e| e.id == old) {
+                Some(i) => list.insert(i + 1, entry),
+                None => list.push(entry),
+            }
+        });
+        // The same document goes on under its new ID; autosave stores it there.
+        self.current.set(id);
+        self.saved_elsewhere.set(None);
+    }
+
     /// Delete a scenario from this browser. Deleting the open one opens its neighbour, or a new
     /// empty network when it was the last.
     pub fn delete(&self, store: &Store, id: &str) {
@@ -288,6 +379,9 @@ impl Library {
 pub const NOT_SAVED: &str =
     "Not saved: this browser refused to store the scenario (storage full or blocked). Export it as a file to keep it.";
 
+/// Said while another tab's save waits for the person's choice.
+pub const HELD: &str = "Not saved: another tab saved this scenario. Reload its version or keep yours as a copy (see the message at the bottom).";
+
 /// Autosave: after every change to the open document (or to the library), store the document
 /// and the index, and show the outcome in the status element. Pushes outward only.
 pub fn autosave(store: Store, library: Library) {
@@ -299,9 +393,15 @@ pub fn autosave(store: Store, library: Library) {
             e.name = name;
         }
         let index = Index { current: Some(id.clone()), entries };
+        // While another tab's save of this scenario waits for the person's choice, nothing here
+        // overwrites it.
+        if library.saved_elsewhere.with(Option::is_some) {
+            show_status(Saved::Held);
+            return;
+        }
         let saved =
             set(&scenario_key(&id), &text) && set(INDEX_KEY, &serde_json::to_string(&index).unwrap_or_default());
-        show_status(saved);
+        show_status(if saved { Saved::Yes } else { Saved::No });
     });
 }
 
@@ -344,14 +444,22 @@ pub fn remember_settings(store: Store) {
     });
 }
 
-fn show_status(saved: bool) {
+/// What autosave did with the last change.
+enum Saved {
+    Yes,
+    No,
+    /// Held back: another tab saved this scenario and the person has not chosen yet.
+    Held,
+}
+
+fn show_status(saved: Saved) {
     let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(STATUS_ID)) else {
         return;
     };
-    let (state, text, title) = if saved {
-        ("saved", "\u{2713} Saved", "Every change is saved in this browser.")
-    } else {
-        ("failed", "\u{26A0} Not saved", NOT_SAVED)
+    let (state, text, title) = match saved {
+        Saved::Yes => ("saved", "\u{2713} Saved", "Every change is saved in this browser."),
+        Saved::No => ("failed", "\u{26A0} Not saved", NOT_SAVED),
+        Saved::Held => ("held", "\u{26A0} Not saved", HELD),
     };
     let _ = el.set_attribute("data-state", state);
     let _ = el.set_attribute("title", title);
