@@ -453,6 +453,12 @@ pub fn detail(d: &Detail) -> String {
             ),
         },
         D::NoDynos { app, process } => format!("{process} of {app} is scaled to 0 dynos: nothing runs to connect."),
+        D::NoSuchProcess { app, process } => {
+            format!("{app} has no process type number {}: nothing runs to connect.", process + 1)
+        }
+        D::NoDynoAddress { app, process, dyno } => format!(
+            "{process}.{dyno} of {app} has no address here (Spacetrace gives addresses to the first 64 dynos of a process), so nothing can be routed from it."
+        ),
         D::Localhost { port } => format!("Processes in one dyno reach each other on localhost, here on port {port}."),
         D::CrIsolated { app } => format!("{app} runs in the Common Runtime, where every dyno is firewalled off from every other."),
         D::OnlyRouterFromOutside { app } => {

@@ -148,6 +148,17 @@ pub enum Detail {
         app: String,
         process: String,
     },
+    /// The question names a process type the app does not have (by index).
+    NoSuchProcess {
+        app: String,
+        process: usize,
+    },
+    /// The source dyno has no address the model knows, and the path needs one.
+    NoDynoAddress {
+        app: String,
+        process: String,
+        dyno: u32,
+    },
     Localhost {
         port: u16,
     },

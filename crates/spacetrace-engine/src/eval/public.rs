@@ -1,0 +1,223 @@
+//! The public way in: an app's hostname resolved to the router, the router's ports, a space's
+//! trusted IP ranges, and the forward to `web` dynos; and the refusal of every other way in from
+//! outside Heroku.
+
+use super::*;
+
+impl<'m, S: Sink> Ev<'m, S> {
+    /// From the internet to an app's public hostname: DNS, router ports, trusted IPs, web dynos.
+    pub(super) fn public_ingress(&mut self, b: AppIx, src: Public<'m>) -> Flow {
+        let m = self.m;
+        let app = m.app(b);
+        let space = app.space.map(|s| m.space(s));
+        self.s.hop(ComponentKind::Dns, &app.id, || app.hostname());
+        if app.internal_routing {
+            self.pass(R::IrPrivateDns, || Detail::PrivateDns { hostname: app.hostname(), endpoint: app.ir_endpoint });
+            return self.block(
+                R::IrNoExternal,
+                || Detail::InternalOnly { app: app.name.clone() },
+                || Self::no_config(Some(Workaround::ReachFromInside { app: app.id.clone() })),
+            );
+        }
+        let dns_rule = if space.is_some() { R::PsRouter } else { R::RouterPorts };
+        self.pass(dns_rule, || Detail::PublicDns { hostname: app.hostname() });
+        self.router_port(app)?;
+        if let Some(space) = space {
+            self.s.hop(ComponentKind::TrustedIpFilter, &space.id, || format!("trusted IP ranges of {}", space.name));
+            if let Some(rule) = space.refusing_rule(Feature::CustomTrustedIps) {
+                self.pass(rule, || Detail::FirTrustsAll);
+            } else {
+                if space.trusted_defaulted {
+                    self.note(R::TipDefault, || Detail::TrustedDefault);
+                }
+                self.trusted(space, src, Some(b))?;
+            }
+            self.forward_to_web(b, R::PsRouter)?;
+        } else {
+            self.forward_to_web(b, R::CrInboundWebOnly)?;
+        }
+        self.s.seen(|| SeenAs::ViaRouter { client: Box::new(seen_public(src)) });
+        Ok(())
+    }
+
+    pub(super) fn router_port(&mut self, app: &'m App) -> Flow {
+        let (protocol, port) = (self.q.protocol(), self.q.port());
+        self.s.hop(ComponentKind::Router, &app.id, || format!("router for {}", app.name));
+        let accepted = protocol == Protocol::Tcp && (port == 80 || port == 443);
+        if !accepted {
+            return self.block(
+                R::RouterPorts,
+                || Detail::RouterPort { protocol, port, accepted },
+                || vec![Fix::UsePort { port: 443 }],
+            );
+        }
+        self.pass(R::RouterPorts, || Detail::RouterPort { protocol, port, accepted });
+        Ok(())
+    }
+
+    /// TIP-FILTER for a Cedar space: the source must be inside one trusted range.
+    pub(super) fn trusted(&mut self, space: &'m Space, src: Public<'m>, app: Option<AppIx>) -> Flow {
+        let find = |net: &IpNet| space.trusted.iter().find(|t| t.contains(net)).copied();
+        let open = space.trusted.iter().find(|t| is_everything(t)).copied();
+        let ranges = space.trusted.len();
+        if let Public::Net(net) = src
+            && net.prefix_len() < net.max_prefix_len()
+        {
+            self.s.assume(Assumption::ClientRangeWhole);
+        }
+        let missing: Vec<IpNet> = match src {
+            Public::CommonRuntime => {
+                if let Some(matched) = open {
+                    self.pass(R::TipFilter, || Detail::Trusted {
+                        source: Source::CommonRuntime,
+                        matched: Some(matched),
+                        ranges,
+                    });
+                    return Ok(());
+                }
+                // The app to move is the Common Runtime source, not the destination.
+                let app_id = match self.q.src() {
+                    Src::Dyno { app, .. } => self.m.app(app).id.clone(),
+                    _ => app.map(|a| self.m.app(a).id.clone()).unwrap_or_default(),
+                };
+                return self.block(
+                    R::CrOutbound,
+                    || Detail::CrCannotBeAllowlisted,
+                    || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app_id })),
+                );
+            }
+            Public::Unknown => match open {
+                Some(matched) => {
+                    self.pass(R::TipFilter, || Detail::Trusted {
+                        source: Source::Unknown,
+                        matched: Some(matched),
+                        ranges,
+                    });
+                    return Ok(());
+                }
+                None => Vec::new(),
+            },
+            Public::Net(net) => match find(&net) {
+                Some(matched) => {
+                    self.pass(R::TipFilter, || Detail::Trusted {
+                        source: src.to_source(),
+                        matched: Some(matched),
+                        ranges,
+                    });
+                    return Ok(());
+                }
+                None => vec![net],
+            },
+            Public::OutboundIps(ips) => {
+                if ips.is_empty() {
+                    if let Some(matched) = open {
+                        self.pass(R::TipFilter, || Detail::Trusted {
+                            source: src.to_source(),
+                            matched: Some(matched),
+                            ranges,
+                        });
+                        return Ok(());
+                    }
+                    Vec::new()
+                } else {
+                    if ips.len() > 1 {
+                        self.s.assume(Assumption::AllOutboundIps);
+                    }
+                    let missing: Vec<IpNet> =
+                        ips.iter().map(|ip| host_net(*ip)).filter(|n| find(n).is_none()).collect();
+                    if missing.is_empty() {
+                        let matched = find(&host_net(ips[0]));
+                        self.pass(R::TipFilter, || Detail::Trusted { source: src.to_source(), matched, ranges });
+                        return Ok(());
+                    }
+                    missing
+                }
+            }
+        };
+        let space_id = space.id.clone();
+        let recreate = app.filter(|a| !self.m.app(*a).internal_routing);
+        self.s.step(R::TipFilter, Decision::Block, || Detail::NotTrusted {
+            source: src.to_source(),
+            missing: missing.clone(),
+        });
+        let m = self.m;
+        // Every outbound IP must be admitted: one change adds all that are missing.
+        self.s.suggest(R::TipFilter, || {
+            if missing.is_empty() {
+                Self::no_config(None)
+            } else {
+                vetted(m, vec![Fix::AddTrustedRanges { space: space_id, cidrs: missing }])
+            }
+        });
+        // A peered VPC or VPN-connected network could use Internal Routing instead, where the
+        // private path then gets further than this (the platform allowing it).
+        if let (Some(a), Src::Host(_) | Src::RemoteHost(_)) = (recreate, self.q.src()) {
+            let (q, here) = (self.q, self.s.blocked_at());
+            self.s.suggest(R::IrAtCreation, || {
+                let fix = Fix::RecreateWithInternalRouting { app: m.app(a).id.clone() };
+                if crate::policy::fix_refusal(m, &fix).is_some() {
+                    return Vec::new();
+                }
+                let recreated = evaluate(&m.with_internal_routing(a), &q);
+                let at = |s: Option<StepRef>| s.map(|s| (s.hop, s.step));
+                let further = recreated.verdict == Verdict::Connected || at(recreated.blocked_at) > at(here);
+                if further { vec![fix] } else { Vec::new() }
+            });
+        }
+        Err(Stop(R::TipFilter))
+    }
+
+    /// The router forwards to `web` on `$PORT`; at least one web dyno must run.
+    pub(super) fn forward_to_web(&mut self, b: AppIx, rule: R) -> Flow {
+        let app = self.m.app(b);
+        let web = app.web();
+        let dynos = web.map_or(0, |w| w.dynos);
+        self.s.hop(ComponentKind::Dyno, &app.id, || format!("web ({})", app.name));
+        if dynos == 0 {
+            return self.block(
+                rule,
+                || Detail::NoDynos { app: app.name.clone(), process: "web".into() },
+                || vec![Fix::ScaleProcess { app: app.id.clone(), process: "web".into(), dynos: 1 }],
+            );
+        }
+        if app.web_port_defaulted {
+            self.s.assume(Assumption::WebPort { port: app.web_port });
+        }
+        self.pass(rule, || Detail::ForwardToWeb {
+            app: app.name.clone(),
+            web_port: app.web_port,
+            dynos,
+            web_port_assumed: app.web_port_defaulted,
+        });
+        Ok(())
+    }
+
+    /// From outside Heroku straight to a dyno's address: only the router's way in exists.
+    pub(super) fn outside_to_dyno_address(&mut self, b: AppIx, bp: usize) -> Stop {
+        let app = self.m.app(b);
+        let dst_process = app.processes.get(bp);
+        self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
+        let rule = if app.space.is_some() { R::PsRouter } else { R::CrInboundWebOnly };
+        let detail = || {
+            if app.space.is_some() {
+                Detail::OnlyRouterFromOutside { app: app.name.clone() }
+            } else {
+                Detail::CrDynoAddressNotPublic
+            }
+        };
+        self.stop(rule, detail, || via_hostname(app, dst_process))
+    }
+
+    /// From outside a space to a DNS service discovery name: it resolves only inside the space.
+    pub(super) fn outside_to_discovery(&mut self, b: AppIx, bp: usize) -> Stop {
+        let app = self.m.app(b);
+        let dst_process = app.processes.get(bp);
+        let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), app.name);
+        self.s.hop(ComponentKind::Dns, &app.id, || name.clone());
+        self.stop(
+            R::PsDnsDiscovery,
+            || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
+            || via_hostname(app, dst_process),
+        )
+    }
+}
