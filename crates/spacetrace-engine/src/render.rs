@@ -226,13 +226,14 @@ fn group_thousands(n: u128) -> String {
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
+use crate::capabilities::Feature;
 use crate::check::MAX_PEERINGS;
-use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
+use crate::doc::{Generation, PeeringStatus, Protocol, RuleProtocol};
 use crate::model::{AclDecision, Blackhole, Model, Port, PortRange};
 use crate::query::{Dst, Query, Src};
 use crate::rules::RuleId;
 use crate::trace::{
-    ComponentKind, Decision, Detail, Direction, Fix, SeenAs, SgVia, Source, Step, Trace, Verdict, Workaround,
+    ComponentKind, Decision, Detail, Direction, Fix, Inside, SeenAs, SgVia, Source, Step, Trace, Verdict, Workaround,
 };
 
 /// "connected" or "blocked".
@@ -471,6 +472,28 @@ pub fn detail(d: &Detail) -> String {
         D::DiscoveryNotInFir { name } => format!("{name} does not resolve: DNS service discovery is not available in Fir spaces."),
         D::DiscoveryOnlyInsideSpace { name } => format!("{name} resolves only for dynos inside the same space."),
         D::OtherSpace { from, to } => format!("{from} has no private path to {to}; spaces reach each other only over the internet."),
+        D::SpaceOverInternet { from, to } => {
+            format!("{from} reaches {to} over the internet: spaces have no private path to each other.")
+        }
+        D::Offered { space, generation, feature } => {
+            let generation = match generation {
+                Generation::Cedar => "Cedar",
+                Generation::Fir => "Fir",
+            };
+            match feature {
+                Feature::Peering => format!("{space} is a {generation} space, which can be peered with a VPC."),
+                Feature::Vpn => format!("{space} is a {generation} space, which can have VPN connections."),
+                Feature::DirectInbound => format!(
+                    "{space} is a {generation} space: peered and VPN-connected networks reach its dynos directly, by address."
+                ),
+                Feature::DnsDiscovery => format!("{space} is a {generation} space, which offers DNS service discovery."),
+                Feature::InternalRouting => format!("{space} is a {generation} space, which offers Internal Routing."),
+                Feature::CustomTrustedIps => {
+                    format!("{space} is a {generation} space, whose trusted IP ranges can be chosen.")
+                }
+                Feature::Shield => format!("{space} is a {generation} space, which can be a Shield space."),
+            }
+        }
         D::PrivateNetwork { space } => format!("Inside {space}, every dyno and data add-on shares one private network."),
         D::Listening { name, port } => format!("{name} listens on {}.", listen(port)),
         D::NotListening { name, port, listening } => format!(
@@ -483,12 +506,24 @@ pub fn detail(d: &Detail) -> String {
             Some(e) => format!("{hostname} resolves to the private address {e} (Internal Routing)."),
             None => format!("{hostname} resolves to a private address in the space (Internal Routing)."),
         },
-        D::WebDynosRunning { count } => format!("{count} web dynos run."),
+        D::WebDynosRunning { hostname, count } => format!(
+            "{count} web dyno{} run{}, so {hostname} resolves.",
+            if *count == 1 { "" } else { "s" },
+            if *count == 1 { "s" } else { "" }
+        ),
         D::NoWebDynoNoDns { hostname } => format!("No web dyno runs, so {hostname} does not resolve."),
         D::RouterPort { protocol, port: p, accepted: true } => format!("The router accepts {}.", port(*protocol, *p)),
         D::RouterPort { protocol, port: p, accepted: false } => {
             format!("The router accepts only TCP 80 (HTTP) and 443 (HTTPS), not {}.", port(*protocol, *p))
         }
+        D::InternalCaller { app, from } => format!(
+            "{app} uses Internal Routing and takes this request, which comes {}.",
+            match from {
+                Inside::Space => "from its own space",
+                Inside::PeeredVpc => "from a peered VPC",
+                Inside::Vpn => "through a VPN connection",
+            }
+        ),
         D::InternalOnly { app } => format!(
             "{app} uses Internal Routing: it takes web traffic only from its own space, peered VPCs and VPN-connected networks."
         ),
@@ -569,6 +604,9 @@ pub fn detail(d: &Detail) -> String {
         D::MainRouteTable { subnet, table } => {
             format!("{subnet} is associated with no route table, so it uses the VPC's main route table, {table}.")
         }
+        D::RouteReachesEndpoint { table, endpoint, matched } => format!(
+            "{table} routes the Internal Routing endpoint {endpoint}, outside the dyno /20s, by {matched}."
+        ),
         D::RouteMissesEndpoint { table, endpoint } => format!(
             "{table} routes the dyno /20s but not the Internal Routing endpoint {endpoint}: route the whole space CIDR."
         ),
@@ -634,6 +672,9 @@ pub fn detail(d: &Detail) -> String {
         D::Tunnel { vpn, up: false } => format!("The tunnels of {vpn} are down: it carries nothing."),
         D::Routable { address, matched: Some(m) } => format!("{address} is inside the routable CIDR {m}."),
         D::Routable { address, matched: None } => format!("{address} is outside the connection's routable CIDRs."),
+        D::RoutableApart { cidr, space_cidr } => {
+            format!("The routable CIDR {cidr} does not overlap the space CIDR {space_cidr}.")
+        }
         D::RoutableOverlap { cidr, space_cidr } => format!("The routable CIDR {cidr} overlaps the space CIDR {space_cidr}."),
         D::Ipsec { gateway: Some(g) } => format!("IPsec to the customer gateway {g}: over the internet, encrypted."),
         D::Ipsec { gateway: None } => "IPsec over the internet, encrypted.".to_owned(),

@@ -8,8 +8,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use ipnet::{IpNet, Ipv4Net};
 use serde::Serialize;
 
+use crate::capabilities::Feature;
 pub use crate::doc::Verdict;
-use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
+use crate::doc::{Generation, PeeringStatus, Protocol, RuleProtocol};
 use crate::model::{AclDecision, Blackhole, Port, PortRange};
 use crate::query::Query;
 use crate::rules::RuleId;
@@ -105,6 +106,18 @@ pub enum SeenAs {
     ViaRouter { client: Box<SeenAs> },
 }
 
+/// Where a caller an internally routed app takes comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inside {
+    /// A dyno of the app's own space.
+    Space,
+    /// A host in a VPC peered with the space.
+    PeeredVpc,
+    /// A host in a network connected to the space by VPN.
+    Vpn,
+}
+
 /// How a security group rule admitted traffic, when it was not simply by a CIDR block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -182,6 +195,17 @@ pub enum Detail {
         from: String,
         to: String,
     },
+    /// A space reaches an app of another space over the internet (PS-NO-SPACE-TO-SPACE).
+    SpaceOverInternet {
+        from: String,
+        to: String,
+    },
+    /// The space offers a feature the path needs (the rule that would refuse it elsewhere).
+    Offered {
+        space: String,
+        generation: Generation,
+        feature: Feature,
+    },
     PrivateNetwork {
         space: String,
     },
@@ -201,7 +225,9 @@ pub enum Detail {
         hostname: String,
         endpoint: Option<Ipv4Addr>,
     },
+    /// At least one web dyno runs, so an internally routed app's hostname resolves.
     WebDynosRunning {
+        hostname: String,
         count: u32,
     },
     NoWebDynoNoDns {
@@ -214,6 +240,11 @@ pub enum Detail {
     },
     InternalOnly {
         app: String,
+    },
+    /// An internally routed app takes the request: it comes from inside (IR-NO-EXTERNAL).
+    InternalCaller {
+        app: String,
+        from: Inside,
     },
     Trusted {
         source: Source,
@@ -288,6 +319,12 @@ pub enum Detail {
         table: String,
         endpoint: Ipv4Addr,
     },
+    /// The route that takes an internally routed app's endpoint through the peering.
+    RouteReachesEndpoint {
+        table: String,
+        endpoint: Ipv4Addr,
+        matched: Ipv4Net,
+    },
     Acl {
         acl: String,
         direction: Direction,
@@ -336,6 +373,11 @@ pub enum Detail {
         matched: Option<IpNet>,
     },
     RoutableOverlap {
+        cidr: IpNet,
+        space_cidr: Ipv4Net,
+    },
+    /// The routable CIDR that carries the address does not overlap the space CIDR.
+    RoutableApart {
         cidr: IpNet,
         space_cidr: Ipv4Net,
     },

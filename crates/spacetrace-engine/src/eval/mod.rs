@@ -250,6 +250,12 @@ impl<'m, S: Sink> Ev<'m, S> {
         Stop(rule)
     }
 
+    /// The space offers `feature`, which the path needs: cite the rule that refuses it elsewhere
+    /// as passing.
+    fn offered(&mut self, space: &'m Space, feature: Feature, rule: R) {
+        self.pass(rule, || Detail::Offered { space: space.name.clone(), generation: space.generation, feature });
+    }
+
     fn no_config(workaround: Option<Workaround>) -> Vec<Fix> {
         vec![Fix::NoConfiguration { workaround }]
     }
@@ -346,7 +352,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         }
         match app.space {
-            None => self.note(R::DynoInterface, || Detail::CrDyno {
+            None => self.pass(R::DynoInterface, || Detail::CrDyno {
                 app: app.name.clone(),
                 process: process.name.clone(),
                 dyno: n,
@@ -355,7 +361,9 @@ impl<'m, S: Sink> Ev<'m, S> {
             Some(s) => {
                 let space = m.space(s);
                 self.s.assume(Assumption::DynoAddress);
-                self.note(R::PsCidrs, || Detail::SpaceDyno {
+                // The address the space gives the dyno (PS-CIDRS) is what every path from it uses.
+                let decision = if address.is_some() { Decision::Pass } else { Decision::Note };
+                self.s.step(R::PsCidrs, decision, || Detail::SpaceDyno {
                     app: app.name.clone(),
                     process: process.name.clone(),
                     dyno: n,
@@ -397,6 +405,15 @@ impl<'m, S: Sink> Ev<'m, S> {
             return self.dyno_to_internal_app(a, p, b);
         }
         let (_, src) = self.egress(src_app);
+        if let (Some(s), Some(t)) = (src_app.space, dst_app.space)
+            && s != t
+        {
+            let (from, to) = (m.space(s), m.space(t));
+            self.pass(R::PsNoSpaceToSpace, || Detail::SpaceOverInternet {
+                from: from.name.clone(),
+                to: to.name.clone(),
+            });
+        }
         self.public_ingress(b, src)
     }
 }

@@ -198,7 +198,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
             self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: space.name.clone() });
         }
-        self.internal_router(b)?;
+        self.internal_router(b, Inside::Space)?;
         let address = self.src_address(a, p);
         self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::Dyno { address }) });
         Ok(())
@@ -214,14 +214,18 @@ impl<'m, S: Sink> Ev<'m, S> {
                 || vec![Fix::ScaleProcess { app: app.id.clone(), process: "web".into(), dynos: 1 }],
             );
         }
+        let count = app.web_dynos();
+        self.pass(R::IrNeedsWebDyno, || Detail::WebDynosRunning { hostname: app.hostname(), count });
         self.pass(R::IrPrivateDns, || Detail::PrivateDns { hostname: app.hostname(), endpoint: app.ir_endpoint });
         Ok(())
     }
 
-    /// After reaching an internally routed app's endpoint: router ports, then web dynos.
-    pub(super) fn internal_router(&mut self, b: AppIx) -> Flow {
+    /// After reaching an internally routed app's endpoint: router ports, the app takes a caller
+    /// from inside (IR-NO-EXTERNAL), then web dynos.
+    pub(super) fn internal_router(&mut self, b: AppIx, from: Inside) -> Flow {
         let app = self.m.app(b);
         self.router_port(app)?;
+        self.pass(R::IrNoExternal, || Detail::InternalCaller { app: app.name.clone(), from });
         self.forward_to_web(b, R::PsRouter)
     }
 

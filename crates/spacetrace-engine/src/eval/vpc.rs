@@ -15,14 +15,6 @@ impl<'m, S: Sink> Ev<'m, S> {
         let (app, host) = (m.app(a), m.host(h));
         let Some(s) = app.space else { return Err(self.no_private_path(app)) };
         let space = m.space(s);
-        if let Some(rule) = space.refusing_rule(Feature::Peering) {
-            self.s.hop(ComponentKind::Peering, &space.id, || format!("peering of {}", space.name));
-            return self.block(
-                rule,
-                || Detail::FirNoPeering,
-                || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
-            );
-        }
         let Some(src_addr) = self.src_address(a, p) else { return Err(self.no_source_address(a, p)) };
         let peering = self.peering_to(s, host.vpc, None)?;
         self.primary_cidr(host)?;
@@ -51,6 +43,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.host_to_space(host, t, dyno)?;
         let dyno = Some(dyno);
         self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+        self.offered(space, Feature::DirectInbound, R::FirInboundViaPublicDns);
         self.pass(R::PeerDynoAddress, || Detail::DynoByAddress { address: dyno });
         self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
         self.s.seen(|| SeenAs::VpcHost { address: host.address });
@@ -85,7 +78,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 );
             };
             self.host_to_space(host, t, endpoint)?;
-            self.internal_router(b)?;
+            self.internal_router(b, Inside::PeeredVpc)?;
             self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::VpcHost { address: host.address }) });
             return Ok(());
         }
@@ -145,6 +138,14 @@ impl<'m, S: Sink> Ev<'m, S> {
     ) -> Result<&'m Peering, Stop> {
         let m = self.m;
         let (space, vpc) = (m.space(s), m.vpc(v));
+        if let Some(rule) = space.refusing_rule(Feature::Peering) {
+            self.s.hop(ComponentKind::Peering, &space.id, || format!("peering of {}", space.name));
+            return Err(self.stop(
+                rule,
+                || Detail::FirNoPeering,
+                || Self::no_config(Some(Workaround::UseCedarSpace { space: space.id.clone() })),
+            ));
+        }
         let Some(pix) = best_peering(m, s, v) else {
             // Peered to a VPC that is peered onwards? Peering is not transitive.
             for p in &space.peerings {
@@ -157,6 +158,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                     .find(|vp| (vp.vpc == v || vp.peer_vpc == v) && vp.status == PeeringStatus::Active);
                 if onward.is_some() {
                     self.s.hop(ComponentKind::Peering, &peering.id, || peering.id.clone());
+                    self.offered(space, Feature::Peering, R::PeerCedarOnly);
                     return Err(self.stop(
                         R::PeerNotTransitive,
                         || Detail::NotTransitive { via_vpc: via.name.clone(), via_peering: peering.id.clone() },
@@ -165,6 +167,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 }
             }
             self.s.hop(ComponentKind::Peering, &vpc.id, || format!("no peering to {}", vpc.name));
+            self.offered(space, Feature::Peering, R::PeerCedarOnly);
             self.s.assume(Assumption::NoPeeringAtAll);
             return Err(self.stop(
                 R::PeerAccepted,
@@ -174,6 +177,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         };
         let peering = m.peering(pix);
         self.s.hop(ComponentKind::Peering, &peering.id, || peering.id.clone());
+        self.offered(space, Feature::Peering, R::PeerCedarOnly);
         if let Some(rule) = peering.refused {
             let workaround = match rule {
                 R::PeerLimit => Workaround::RaisePeeringLimit { space: space.id.clone() },
@@ -238,8 +242,15 @@ impl<'m, S: Sink> Ev<'m, S> {
             wanted: peering.id.clone(),
             blackhole: found.and_then(|r| r.blackhole),
         };
-        if ok {
+        if let Some(hit) = found.filter(|_| ok) {
             self.pass(R::PeerRoute, detail);
+            if ir {
+                self.pass(R::IrPeerRoute16, || Detail::RouteReachesEndpoint {
+                    table: rt.name.clone(),
+                    endpoint: space_addr,
+                    matched: hit.destination,
+                });
+            }
             return Ok(());
         }
         let fix = || route_fix(vpc, rt, space, peering, space_addr, found);

@@ -24,6 +24,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         }
         let Some(vix) = best_vpn(m, s, r) else {
             self.s.hop(ComponentKind::VpnTunnel, &remote.id, || format!("no VPN to {}", remote.name));
+            self.offered(space, Feature::Vpn, R::VpnCedarOnly);
             self.s.assume(Assumption::NoVpnAtAll);
             return self.block(
                 R::VpnIpsec,
@@ -33,6 +34,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         };
         let vpn = m.vpn(vix);
         self.s.hop(ComponentKind::VpnTunnel, &vpn.id, || vpn.name.clone());
+        self.offered(space, Feature::Vpn, R::VpnCedarOnly);
         if let Some(rule) = vpn.refused {
             return self.block(
                 rule,
@@ -74,6 +76,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 },
             );
         };
+        self.pass(R::VpnRoutableCidrs, || Detail::Routable { address: remote_addr, matched: Some(routable) });
         if overlaps(&routable) {
             return self.block(
                 R::VpnNoOverlap,
@@ -81,7 +84,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 || Self::no_config(Some(Workaround::RenumberRemote { remote: remote.id.clone() })),
             );
         }
-        self.pass(R::VpnRoutableCidrs, || Detail::Routable { address: remote_addr, matched: Some(routable) });
+        self.pass(R::VpnNoOverlap, || Detail::RoutableApart { cidr: routable, space_cidr: space.cidr });
         self.pass(R::VpnIpsec, || Detail::Ipsec { gateway: vpn.customer_gateway });
         Ok(())
     }
@@ -141,6 +144,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let space = m.space(t);
         self.vpn_to(t, rh.remote, rh.address)?;
         self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+        self.offered(space, Feature::DirectInbound, R::FirInboundViaPublicDns);
         self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: space.name.clone() });
         self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
         self.s.seen(|| SeenAs::RemoteHost { address: rh.address });
@@ -156,7 +160,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             self.internal_dns(app)?;
             self.vpn_to(t, rh.remote, rh.address)?;
             self.pass(R::VpnInternalRouting, || Detail::VpnInternalRouting);
-            self.internal_router(b)?;
+            self.internal_router(b, Inside::Vpn)?;
             self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::RemoteHost { address: rh.address }) });
             return Ok(());
         }
