@@ -229,11 +229,12 @@ use std::net::IpAddr;
 use crate::capabilities::Feature;
 use crate::check::MAX_PEERINGS;
 use crate::doc::{Generation, PeeringStatus, Protocol, RuleProtocol};
-use crate::model::{AclDecision, Blackhole, Model, Port, PortRange};
+use crate::model::{AclDecision, AppIx, Blackhole, Model, Port, PortRange, RemoteIx, SpaceIx, VpcIx};
 use crate::query::{Dst, Query, Src};
 use crate::rules::RuleId;
 use crate::trace::{
-    ComponentKind, Decision, Detail, Direction, Fix, Inside, SeenAs, SgVia, Source, Step, Trace, Verdict, Workaround,
+    Component, ComponentKind, Decision, Detail, Direction, Fix, Inside, Part, SeenAs, SgVia, Source, Step, Trace,
+    Verdict, Workaround,
 };
 
 /// "connected" or "blocked".
@@ -411,6 +412,97 @@ pub fn component_kind(kind: ComponentKind) -> &'static str {
     }
 }
 
+/// A hop's component by name: `router for acme-api`, `worker.1 (acme-api)`, `rtb-0a1b (private)`.
+/// An index the model does not hold gives an empty name rather than a panic.
+pub fn component(model: &Model, c: &Component) -> String {
+    let app = |a: AppIx| model.apps.get(a.ix());
+    let app_name = |a: AppIx| app(a).map_or(String::new(), |x| x.name.clone());
+    let space_name = |s: SpaceIx| model.spaces.get(s.ix()).map_or(String::new(), |x| x.name.clone());
+    let vpc = |v: VpcIx| model.vpcs.get(v.ix());
+    let remote = |r: RemoteIx| model.remotes.get(r.ix());
+    let remote_name = |r: RemoteIx| remote(r).map_or(String::new(), |x| x.name.clone());
+    let process_name = |a: AppIx, p: usize| app(a).and_then(|x| x.processes.get(p)).map(|p| p.name.clone());
+    match c.part {
+        Part::Internet => "public internet".to_owned(),
+        Part::Client { client } => model.clients.get(client.ix()).map_or(String::new(), |x| x.name.clone()),
+        Part::App { app: a } => match c.kind {
+            ComponentKind::Dns => app(a).map_or(String::new(), |x| x.hostname()),
+            ComponentKind::Router => format!("router for {}", app_name(a)),
+            _ => app_name(a),
+        },
+        Part::Web { app: a } => format!("web ({})", app_name(a)),
+        Part::Dyno { app: a, process, dyno } => match process_name(a, process) {
+            Some(p) => format!("{p}.{dyno} ({})", app_name(a)),
+            None => app_name(a),
+        },
+        Part::Discovery { app: a, process } => {
+            app(a).map_or(String::new(), |x| x.discovery_name(&process_name(a, process).unwrap_or_default()))
+        }
+        Part::Space { space } => {
+            let name = space_name(space);
+            match c.kind {
+                ComponentKind::TrustedIpFilter => format!("trusted IP ranges of {name}"),
+                ComponentKind::NatGateway => format!("NAT gateway of {name}"),
+                ComponentKind::Peering => format!("peering of {name}"),
+                ComponentKind::VpnTunnel => format!("VPN of {name}"),
+                _ => name,
+            }
+        }
+        Part::Addon { addon } => model.addons.get(addon.ix()).map_or(String::new(), |x| x.name.clone()),
+        Part::Service { service } => model.services.get(service.ix()).map_or(String::new(), |x| x.name.clone()),
+        Part::Vpc { vpc: v } => {
+            let name = vpc(v).map_or(String::new(), |x| x.name.clone());
+            match c.kind {
+                ComponentKind::Internet => format!("internet, from {name}"),
+                ComponentKind::Peering => format!("no peering to {name}"),
+                _ => name,
+            }
+        }
+        Part::Subnet { vpc: v, subnet } => {
+            let name = vpc(v).and_then(|x| x.subnets.get(subnet)).map_or(String::new(), |x| x.name.clone());
+            match c.kind {
+                ComponentKind::RouteTable => format!("route table of {name}"),
+                _ => name,
+            }
+        }
+        Part::RouteTable { vpc: v, table } => {
+            vpc(v).and_then(|x| x.route_tables.get(table)).map_or(String::new(), |x| x.name.clone())
+        }
+        Part::NetworkAcl { vpc: v, acl } => {
+            vpc(v).and_then(|x| x.network_acls.get(acl)).map_or(String::new(), |x| x.name.clone())
+        }
+        Part::Host { host } => {
+            let Some(h) = model.hosts.get(host.ix()) else { return String::new() };
+            match c.kind {
+                ComponentKind::SecurityGroup => {
+                    let groups: Vec<&str> = vpc(h.vpc)
+                        .map(|v| {
+                            h.security_groups
+                                .iter()
+                                .filter_map(|g| v.security_groups.get(*g))
+                                .map(|g| g.name.as_str())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if groups.is_empty() { format!("security groups of {}", h.name) } else { groups.join(", ") }
+                }
+                _ => h.name.clone(),
+            }
+        }
+        Part::Peering { peering } => model.peerings.get(peering.ix()).map_or(String::new(), |x| x.id.clone()),
+        Part::Remote { remote: r } => match c.kind {
+            ComponentKind::Internet => format!("internet, from {}", remote_name(r)),
+            ComponentKind::VpnTunnel => format!("no VPN to {}", remote_name(r)),
+            ComponentKind::RemoteFirewall => {
+                remote(r).and_then(|x| x.firewall.as_ref()).map_or(String::new(), |f| f.name.clone())
+            }
+            _ => remote_name(r),
+        },
+        Part::RemoteHost { host } => model.remote_hosts.get(host.ix()).map_or(String::new(), |x| x.name.clone()),
+        Part::Vpn { vpn } => model.vpns.get(vpn.ix()).map_or(String::new(), |x| x.name.clone()),
+    }
+}
+
 fn public_source(s: &Source) -> String {
     match s {
         Source::CommonRuntime => "an unpredictable Common Runtime address".to_owned(),
@@ -495,9 +587,10 @@ pub fn detail(d: &Detail) -> String {
             }
         }
         D::PrivateNetwork { space } => format!("Inside {space}, every dyno and data add-on shares one private network."),
-        D::Listening { name, port } => format!("{name} listens on {}.", listen(port)),
-        D::NotListening { name, port, listening } => format!(
-            "{name} does not listen on {}; it listens on {}.",
+        D::Listening { name, app, port } => format!("{} listens on {}.", of_app(name, app), listen(port)),
+        D::NotListening { name, app, port, listening } => format!(
+            "{} does not listen on {}; it listens on {}.",
+            of_app(name, app),
             listen(port),
             list(listening.iter().map(listen))
         ),
@@ -697,6 +790,14 @@ pub fn detail(d: &Detail) -> String {
         D::CrDynoAddressNotPublic => {
             "Only web requests forwarded by the router reach a Common Runtime dyno; its address is not reachable.".to_owned()
         }
+    }
+}
+
+/// A process with its app, `worker (acme-api)`; anything else by its name.
+fn of_app(name: &str, app: &Option<String>) -> String {
+    match app {
+        Some(app) => format!("{name} ({app})"),
+        None => name.to_owned(),
     }
 }
 
@@ -982,7 +1083,13 @@ pub fn trace(model: &Model, t: &Trace) -> String {
     let _ = writeln!(out, "{}", question(model, &t.query));
     let _ = writeln!(out, "{mark} {}", verdict(t.verdict).to_uppercase());
     for (i, hop) in t.hops.iter().enumerate() {
-        let _ = writeln!(out, "{:>2}. {} \u{2014} {}", i + 1, component_kind(hop.component.kind), hop.component.name);
+        let _ = writeln!(
+            out,
+            "{:>2}. {} \u{2014} {}",
+            i + 1,
+            component_kind(hop.component.kind),
+            component(model, &hop.component)
+        );
         for step in &hop.steps {
             let sign = match step.decision {
                 Decision::Pass => "\u{2713}",

@@ -11,7 +11,10 @@ use serde::Serialize;
 use crate::capabilities::Feature;
 pub use crate::doc::Verdict;
 use crate::doc::{Generation, PeeringStatus, Protocol, RuleProtocol};
-use crate::model::{AclDecision, Blackhole, Port, PortRange};
+use crate::model::{
+    AclDecision, AddonIx, AppIx, Blackhole, ClientIx, HostIx, PeeringIx, Port, PortRange, RemoteHostIx, RemoteIx,
+    ServiceIx, SpaceIx, VpcIx, VpnIx,
+};
 use crate::query::Query;
 use crate::rules::RuleId;
 
@@ -40,12 +43,87 @@ pub enum ComponentKind {
 }
 
 /// A hop's component: its kind, the ID of the scenario object it belongs to (for the canvas),
-/// and its name.
+/// and which part of the scenario it is, by the model's indices. It carries no name:
+/// [`crate::render::component`] names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Component {
     pub kind: ComponentKind,
     pub id: String,
-    pub name: String,
+    pub part: Part,
+}
+
+/// The part of the scenario a hop passes through, by index into the model. With the hop's
+/// [`ComponentKind`] it says which component of that part is meant: a space's trusted IP filter,
+/// private network, NAT gateway, VPN or peering; an app's DNS name, router or dynos; a VPC's way
+/// to the internet; a remote network's firewall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Part {
+    /// Nothing in the scenario: the public internet.
+    Internet,
+    Client {
+        client: ClientIx,
+    },
+    App {
+        app: AppIx,
+    },
+    /// An app's `web` process, as the router forwards to it.
+    Web {
+        app: AppIx,
+    },
+    /// Dyno `dyno` (1-based) of a process.
+    Dyno {
+        app: AppIx,
+        process: usize,
+        dyno: u32,
+    },
+    /// A process's DNS service discovery name.
+    Discovery {
+        app: AppIx,
+        process: usize,
+    },
+    Space {
+        space: SpaceIx,
+    },
+    Addon {
+        addon: AddonIx,
+    },
+    Service {
+        service: ServiceIx,
+    },
+    Vpc {
+        vpc: VpcIx,
+    },
+    /// A subnet of a VPC (index into its subnets).
+    Subnet {
+        vpc: VpcIx,
+        subnet: usize,
+    },
+    /// A route table of a VPC (index into its route tables).
+    RouteTable {
+        vpc: VpcIx,
+        table: usize,
+    },
+    /// A network ACL of a VPC (index into its ACLs).
+    NetworkAcl {
+        vpc: VpcIx,
+        acl: usize,
+    },
+    Host {
+        host: HostIx,
+    },
+    Peering {
+        peering: PeeringIx,
+    },
+    Remote {
+        remote: RemoteIx,
+    },
+    RemoteHost {
+        host: RemoteHostIx,
+    },
+    Vpn {
+        vpn: VpnIx,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -209,12 +287,17 @@ pub enum Detail {
     PrivateNetwork {
         space: String,
     },
+    /// `name` listens on `port`; `app` is the app of a process.
     Listening {
         name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        app: Option<String>,
         port: Port,
     },
     NotListening {
         name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        app: Option<String>,
         port: Port,
         listening: Vec<Port>,
     },

@@ -12,13 +12,13 @@ impl<'m, S: Sink> Ev<'m, S> {
         let m = self.m;
         match app.space {
             None => {
-                self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
+                self.s.hop(ComponentKind::Internet, "", Part::Internet);
                 self.pass(R::CrOutbound, || Detail::CrOutbound);
                 (R::CrOutbound, Public::CommonRuntime)
             }
             Some(s) => {
                 let space = m.space(s);
-                self.s.hop(ComponentKind::NatGateway, &space.id, || format!("NAT gateway of {}", space.name));
+                self.s.hop(ComponentKind::NatGateway, &space.id, Part::Space { space: s });
                 self.pass(R::PsNatOutbound, || Detail::Nat { ips: space.outbound_ips.clone() });
                 (R::PsNatOutbound, Public::OutboundIps(&space.outbound_ips))
             }
@@ -27,7 +27,7 @@ impl<'m, S: Sink> Ev<'m, S> {
 
     /// A Common Runtime dyno to a private address: the Common Runtime reaches only the internet.
     pub(super) fn no_private_path(&mut self, app: &'m App) -> Stop {
-        self.s.hop(ComponentKind::Internet, "", || "public internet".to_owned());
+        self.s.hop(ComponentKind::Internet, "", Part::Internet);
         self.stop(
             R::CrOutbound,
             || Detail::NoPrivatePath,
@@ -41,7 +41,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let m = self.m;
         let (app, service) = (m.app(a), &m.services[e.ix()]);
         let (rule, src) = self.egress(app);
-        self.s.hop(ComponentKind::ExternalService, &service.id, || service.name.clone());
+        self.s.hop(ComponentKind::ExternalService, &service.id, Part::Service { service: e });
         let listen = Port { protocol: self.q.protocol(), port: self.q.port() };
         // The allowlist filters the connection before it reaches a port, so it decides first.
         if let Some(list) = &service.allowlist {
@@ -102,7 +102,12 @@ impl<'m, S: Sink> Ev<'m, S> {
         if !service.ports.contains(&listen) {
             return self.block(
                 rule,
-                || Detail::NotListening { name: service.name.clone(), port: listen, listening: service.ports.clone() },
+                || Detail::NotListening {
+                    name: service.name.clone(),
+                    app: None,
+                    port: listen,
+                    listening: service.ports.clone(),
+                },
                 || match service.ports.first() {
                     Some(p) => vec![Fix::UsePort { port: p.port }],
                     None => vec![Fix::ListenOnPort { target: service.id.clone(), process: None, port: listen }],
@@ -110,7 +115,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         }
         if service.allowlist.is_none() {
-            self.pass(rule, || Detail::Listening { name: service.name.clone(), port: listen });
+            self.pass(rule, || Detail::Listening { name: service.name.clone(), app: None, port: listen });
         }
         self.s.seen(|| seen_public(src));
         Ok(())

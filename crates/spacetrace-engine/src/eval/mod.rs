@@ -65,7 +65,7 @@ type Flow = Result<(), Stop>;
 
 /// Where the walk writes what it saw.
 trait Sink {
-    fn hop(&mut self, kind: ComponentKind, id: &str, name: impl FnOnce() -> String);
+    fn hop(&mut self, kind: ComponentKind, id: &str, part: Part);
     fn step(&mut self, rule: R, decision: Decision, detail: impl FnOnce() -> Detail);
     fn seen(&mut self, f: impl FnOnce() -> SeenAs);
     fn suggest(&mut self, rule: R, fixes: impl FnOnce() -> Vec<Fix>);
@@ -84,12 +84,12 @@ struct Full {
 }
 
 impl Sink for Full {
-    fn hop(&mut self, kind: ComponentKind, id: &str, name: impl FnOnce() -> String) {
-        self.hops.push(Hop { component: Component { kind, id: id.to_owned(), name: name() }, steps: Vec::new() });
+    fn hop(&mut self, kind: ComponentKind, id: &str, part: Part) {
+        self.hops.push(Hop { component: Component { kind, id: id.to_owned(), part }, steps: Vec::new() });
     }
     fn step(&mut self, rule: R, decision: Decision, detail: impl FnOnce() -> Detail) {
         if self.hops.is_empty() {
-            self.hop(ComponentKind::Internet, "", String::new);
+            self.hop(ComponentKind::Internet, "", Part::Internet);
         }
         let hop = self.hops.len() - 1;
         let steps = &mut self.hops[hop].steps;
@@ -117,7 +117,7 @@ impl Sink for Full {
 struct Quick;
 
 impl Sink for Quick {
-    fn hop(&mut self, _: ComponentKind, _: &str, _: impl FnOnce() -> String) {}
+    fn hop(&mut self, _: ComponentKind, _: &str, _: Part) {}
     fn step(&mut self, _: R, _: Decision, _: impl FnOnce() -> Detail) {}
     fn seen(&mut self, _: impl FnOnce() -> SeenAs) {}
     fn suggest(&mut self, _: R, _: impl FnOnce() -> Vec<Fix>) {}
@@ -279,7 +279,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             }
             Ends::FromOutside { from: Outside::Client(c), to } => {
                 let client = &m.clients[c.ix()];
-                self.s.hop(ComponentKind::InternetClient, &client.id, || client.name.clone());
+                self.s.hop(ComponentKind::InternetClient, &client.id, Part::Client { client: c });
                 match to {
                     OnHeroku::Hostname(b) => self.public_ingress(b, Public::Net(client.cidr)),
                     OnHeroku::DynoAddress { app: b, process: bp } => Err(self.outside_to_dyno_address(b, bp)),
@@ -289,17 +289,17 @@ impl<'m, S: Sink> Ev<'m, S> {
             }
             Ends::FromOutside { from: Outside::Host(h), to } => {
                 let host = m.host(h);
-                self.s.hop(ComponentKind::VpcHost, &host.id, || host.name.clone());
+                self.s.hop(ComponentKind::VpcHost, &host.id, Part::Host { host: h });
                 match to {
-                    OnHeroku::DynoAddress { app: b, process: bp } => self.host_to_dyno(host, b, bp),
+                    OnHeroku::DynoAddress { app: b, process: bp } => self.host_to_dyno(h, b, bp),
                     OnHeroku::Discovery { app: b, process: bp } => Err(self.host_to_discovery(b, bp)),
-                    OnHeroku::Hostname(b) => self.host_to_hostname(host, b),
+                    OnHeroku::Hostname(b) => self.host_to_hostname(h, b),
                     OnHeroku::Addon(x) => Err(self.host_to_addon(x)),
                 }
             }
             Ends::FromOutside { from: Outside::RemoteHost(r), to } => {
                 let rh = m.remote_host(r);
-                self.s.hop(ComponentKind::RemoteHost, &rh.id, || rh.name.clone());
+                self.s.hop(ComponentKind::RemoteHost, &rh.id, Part::RemoteHost { host: r });
                 match to {
                     OnHeroku::DynoAddress { app: b, process: bp } => self.remote_to_dyno(rh, b, bp),
                     OnHeroku::Discovery { app: b, process: bp } => Err(self.outside_to_discovery(b, bp)),
@@ -335,6 +335,17 @@ impl<'m, S: Sink> Ev<'m, S> {
         }
     }
 
+    /// The hop of a dyno destination of app `b` that cannot be reached: the dyno the question
+    /// names when it asks for a dyno address of `b`, else the app.
+    fn dst_dyno_part(&self, b: AppIx) -> Part {
+        match self.q.dst() {
+            Dst::DynoAddress { app, process } if app == b && self.m.app(b).processes.get(process).is_some() => {
+                Part::Dyno { app: b, process, dyno: self.q.dst_dyno() }
+            }
+            _ => Part::App { app: b },
+        }
+    }
+
     /// The source dyno: it must run. Its hop states its address.
     fn start_at_dyno(&mut self, a: AppIx, p: usize) -> Flow {
         let m = self.m;
@@ -343,7 +354,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let Some(process) = app.processes.get(p) else { return Err(self.no_such_process(a, p, source_rule)) };
         let n = self.q.src_dyno();
         let address = process.dyno_address(n);
-        self.s.hop(ComponentKind::Dyno, &app.id, || format!("{}.{n} ({})", process.name, app.name));
+        self.s.hop(ComponentKind::Dyno, &app.id, Part::Dyno { app: a, process: p, dyno: n });
         if process.dynos == 0 {
             return self.block(
                 source_rule,
@@ -379,7 +390,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     /// stray index; [`Query::from_doc`] refuses it): the app's hop says so.
     fn no_such_process(&mut self, a: AppIx, p: usize, rule: R) -> Stop {
         let app = self.m.app(a);
-        self.s.hop(ComponentKind::Dyno, &app.id, || app.name.clone());
+        self.s.hop(ComponentKind::Dyno, &app.id, Part::App { app: a });
         self.stop(rule, || Detail::NoSuchProcess { app: app.name.clone(), process: p }, || Self::no_config(None))
     }
 
@@ -388,10 +399,10 @@ impl<'m, S: Sink> Ev<'m, S> {
     /// says so.
     fn no_source_address(&mut self, a: AppIx, p: usize) -> Stop {
         let app = self.m.app(a);
-        let (process, dyno) = (self.proc_name(a, p).to_owned(), self.q.src_dyno());
+        let (process, dyno) = (self.proc_name(a, p), self.q.src_dyno());
         self.stop(
             R::PsCidrs,
-            || Detail::NoDynoAddress { app: app.name.clone(), process, dyno },
+            || Detail::NoDynoAddress { app: app.name.clone(), process: process.to_owned(), dyno },
             || Self::no_config(None),
         )
     }
@@ -424,17 +435,6 @@ fn seen_public(src: Public<'_>) -> SeenAs {
         Public::OutboundIps(ips) => SeenAs::OutboundIps { ips: ips.to_vec() },
         Public::Net(net) => SeenAs::Client { net },
         Public::Unknown => SeenAs::RemoteEgress { address: None },
-    }
-}
-
-/// The destination dyno's hop name: `worker.1 (app)` when the question names a process.
-fn dyno_hop_name(m: &Model, q: Query, app: &App) -> String {
-    match q.dst() {
-        Dst::DynoAddress { app: b, process } if m.app(b).id == app.id => match m.app(b).processes.get(process) {
-            Some(p) => format!("{}.{} ({})", p.name, q.dst_dyno(), app.name),
-            None => app.name.clone(),
-        },
-        _ => app.name.clone(),
     }
 }
 
@@ -486,6 +486,32 @@ mod tests {
             assert_eq!(step.rule, R::PsCidrs);
             assert_eq!(step.detail, Detail::NoDynoAddress { app: "api".into(), process: "web".into(), dyno: 70 });
         }
+    }
+
+    #[test]
+    fn hops_carry_indices_and_render_names_them_from_the_model() {
+        let mut m = model();
+        let q = Query::new(Src::Dyno { app: AppIx(0), process: 0 }, Dst::Host(HostIx(0)), Protocol::Tcp, 5432)
+            .and_then(|q| q.with_dynos(&m, 2, 1))
+            .expect("web.2 runs");
+        let t = evaluate(&m, &q);
+        let parts: Vec<(ComponentKind, Part)> = t.hops.iter().map(|h| (h.component.kind, h.component.part)).collect();
+        assert_eq!(
+            parts[..3],
+            [
+                (ComponentKind::Dyno, Part::Dyno { app: AppIx(0), process: 0, dyno: 2 }),
+                (ComponentKind::Peering, Part::Peering { peering: PeeringIx(0) }),
+                (ComponentKind::RouteTable, Part::RouteTable { vpc: VpcIx(0), table: 0 }),
+            ]
+        );
+        let names = |m: &Model| t.hops.iter().map(|h| crate::render::component(m, &h.component)).collect::<Vec<_>>();
+        assert_eq!(names(&m)[..3], ["web.2 (api)", "pcx", "rtb"]);
+        // The names come from the model the trace is shown with, not from the walk.
+        m.apps[0].name = "renamed".into();
+        assert_eq!(names(&m)[0], "web.2 (renamed)");
+        // An index the model does not hold is named by nothing, never a panic.
+        let stray = Component { kind: ComponentKind::Router, id: String::new(), part: Part::App { app: AppIx(9) } };
+        assert_eq!(crate::render::component(&m, &stray), "router for ");
     }
 
     #[test]

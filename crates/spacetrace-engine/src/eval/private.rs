@@ -20,7 +20,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let Some(process) = app.processes.get(p) else { return Err(self.no_such_process(a, p, rule)) };
         let (protocol, port) = (self.q.protocol(), self.q.port());
         let n = self.dst_dyno_of(a, p);
-        self.s.hop(ComponentKind::Dyno, &app.id, || format!("{}.{n} ({})", process.name, app.name));
+        self.s.hop(ComponentKind::Dyno, &app.id, Part::Dyno { app: a, process: p, dyno: n });
         if process.dynos == 0 {
             return self.block(
                 rule,
@@ -40,7 +40,12 @@ impl<'m, S: Sink> Ev<'m, S> {
                     if process.is_web() {
                         listening.insert(0, Port { protocol: Protocol::Tcp, port: app.web_port });
                     }
-                    Detail::NotListening { name: format!("{} ({})", process.name, app.name), port: listen, listening }
+                    Detail::NotListening {
+                        name: process.name.clone(),
+                        app: Some(app.name.clone()),
+                        port: listen,
+                        listening,
+                    }
                 },
                 || {
                     vec![Fix::ListenOnPort {
@@ -51,7 +56,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 },
             );
         }
-        self.pass(rule, || Detail::Listening { name: format!("{} ({})", process.name, app.name), port: listen });
+        self.pass(rule, || Detail::Listening { name: process.name.clone(), app: Some(app.name.clone()), port: listen });
         Ok(())
     }
 
@@ -60,17 +65,18 @@ impl<'m, S: Sink> Ev<'m, S> {
         if !discovery && self.q.is_own_address() {
             // Its own interface: no firewall (CR-ISOLATION) or network lies between a dyno and
             // itself; any port may be bound (DYNO-INTERFACE), and it answers as on localhost.
-            let (process, n, port) = (self.proc_name(a, p).to_owned(), self.q.src_dyno(), self.q.port());
+            let (process, n, port) = (self.proc_name(a, p), self.q.src_dyno(), self.q.port());
             let address = self.src_address(a, p);
-            self.pass(R::DynoLocal, || Detail::OwnAddress { process, dyno: n, address, port });
+            self.pass(R::DynoLocal, || Detail::OwnAddress { process: process.to_owned(), dyno: n, address, port });
             self.s.seen(|| SeenAs::Dyno { address });
             return Ok(());
         }
         let (src_app, dst_app) = (m.app(a), m.app(b));
         let dst_process = dst_app.processes.get(bp);
-        let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), dst_app.name);
+        let dst_name = self.proc_name(b, bp);
+        let name = || dst_app.discovery_name(dst_name);
         let Some(t) = dst_app.space else {
-            self.s.hop(ComponentKind::Dyno, &dst_app.id, || dyno_hop_name(self.m, self.q, dst_app));
+            self.s.hop(ComponentKind::Dyno, &dst_app.id, self.dst_dyno_part(b));
             return self.block(
                 R::CrIsolation,
                 || Detail::CrIsolated { app: dst_app.name.clone() },
@@ -81,14 +87,14 @@ impl<'m, S: Sink> Ev<'m, S> {
         match src_app.space {
             None => {
                 if discovery {
-                    self.s.hop(ComponentKind::Dns, &dst_app.id, || name.clone());
+                    self.s.hop(ComponentKind::Dns, &dst_app.id, Part::Discovery { app: b, process: bp });
                     return self.block(
                         R::PsDnsDiscovery,
-                        || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
+                        || Detail::DiscoveryOnlyInsideSpace { name: name() },
                         || via_hostname(dst_app, dst_process),
                     );
                 }
-                self.s.hop(ComponentKind::Dyno, &dst_app.id, || dyno_hop_name(self.m, self.q, dst_app));
+                self.s.hop(ComponentKind::Dyno, &dst_app.id, self.dst_dyno_part(b));
                 return self.block(
                     R::PsRouter,
                     || Detail::OnlyRouterFromOutside { app: dst_app.name.clone() },
@@ -97,7 +103,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             }
             Some(s) if s != t => {
                 let src_space = m.space(s);
-                self.s.hop(ComponentKind::PrivateNetwork, &src_space.id, || src_space.name.clone());
+                self.s.hop(ComponentKind::PrivateNetwork, &src_space.id, Part::Space { space: s });
                 return self.block(
                     R::PsNoSpaceToSpace,
                     || Detail::OtherSpace { from: src_space.name.clone(), to: dst_space.name.clone() },
@@ -107,19 +113,18 @@ impl<'m, S: Sink> Ev<'m, S> {
             Some(_) => {}
         }
         if discovery {
-            self.s.hop(ComponentKind::Dns, &dst_app.id, || name.clone());
+            self.s.hop(ComponentKind::Dns, &dst_app.id, Part::Discovery { app: b, process: bp });
             if let Some(rule) = dst_space.refusing_rule(Feature::DnsDiscovery) {
-                let process = self.proc_name(b, bp).to_owned();
                 return self.block(
                     rule,
-                    || Detail::DiscoveryNotInFir { name: name.clone() },
-                    || vec![Fix::UseDynoAddress { app: dst_app.id.clone(), process }],
+                    || Detail::DiscoveryNotInFir { name: name() },
+                    || vec![Fix::UseDynoAddress { app: dst_app.id.clone(), process: dst_name.to_owned() }],
                 );
             }
             let address = self.dyno_address(b, bp);
-            self.pass(R::PsDnsDiscovery, || Detail::DiscoveryResolves { name: name.clone(), address });
+            self.pass(R::PsDnsDiscovery, || Detail::DiscoveryResolves { name: name(), address });
         }
-        self.s.hop(ComponentKind::PrivateNetwork, &dst_space.id, || dst_space.name.clone());
+        self.s.hop(ComponentKind::PrivateNetwork, &dst_space.id, Part::Space { space: t });
         self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: dst_space.name.clone() });
         self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
         let address = self.src_address(a, p);
@@ -133,7 +138,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let t = addon.space;
         match src_app.space {
             None => {
-                self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+                self.s.hop(ComponentKind::Addon, &addon.id, Part::Addon { addon: x });
                 return self.block(
                     R::PsDataAddons,
                     || Detail::OnlySpaceDynos { addon: addon.name.clone() },
@@ -142,7 +147,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             }
             Some(s) if s != t => {
                 let (from, to) = (m.space(s), m.space(t));
-                self.s.hop(ComponentKind::PrivateNetwork, &from.id, || from.name.clone());
+                self.s.hop(ComponentKind::PrivateNetwork, &from.id, Part::Space { space: s });
                 return self.block(
                     R::PsNoSpaceToSpace,
                     || Detail::OtherSpace { from: from.name.clone(), to: to.name.clone() },
@@ -152,9 +157,9 @@ impl<'m, S: Sink> Ev<'m, S> {
             Some(_) => {}
         }
         let space = m.space(t);
-        self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+        self.s.hop(ComponentKind::PrivateNetwork, &space.id, Part::Space { space: t });
         self.pass(R::PsDataAddons, || Detail::PrivateNetwork { space: space.name.clone() });
-        self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+        self.s.hop(ComponentKind::Addon, &addon.id, Part::Addon { addon: x });
         let (protocol, port) = (self.q.protocol(), self.q.port());
         let listen = Port { protocol, port };
         if protocol != Protocol::Tcp || port != addon.port {
@@ -163,6 +168,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 R::PsDataAddons,
                 || Detail::NotListening {
                     name: addon.name.clone(),
+                    app: None,
                     port: listen,
                     listening: vec![Port { protocol: Protocol::Tcp, port: want }],
                 },
@@ -179,7 +185,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     pub(super) fn addon_from_outside(&mut self, x: AddonIx) -> Stop {
         let m = self.m;
         let addon = m.addon(x);
-        self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+        self.s.hop(ComponentKind::Addon, &addon.id, Part::Addon { addon: x });
         self.stop(
             R::PsDataAddons,
             || Detail::OnlySpaceDynos { addon: addon.name.clone() },
@@ -191,11 +197,11 @@ impl<'m, S: Sink> Ev<'m, S> {
     /// space's private network, the router, `web`.
     pub(super) fn dyno_to_internal_app(&mut self, a: AppIx, p: usize, b: AppIx) -> Flow {
         let m = self.m;
-        let (src_app, dst_app) = (m.app(a), m.app(b));
-        let space = src_app.space.map(|s| m.space(s));
-        self.internal_dns(dst_app)?;
-        if let Some(space) = space {
-            self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+        let src_app = m.app(a);
+        self.internal_dns(b)?;
+        if let Some(s) = src_app.space {
+            let space = m.space(s);
+            self.s.hop(ComponentKind::PrivateNetwork, &space.id, Part::Space { space: s });
             self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: space.name.clone() });
         }
         self.internal_router(b, Inside::Space)?;
@@ -205,8 +211,9 @@ impl<'m, S: Sink> Ev<'m, S> {
     }
 
     /// An internally routed app reached privately: DNS to the endpoint, a web dyno for DNS to resolve.
-    pub(super) fn internal_dns(&mut self, app: &'m App) -> Flow {
-        self.s.hop(ComponentKind::Dns, &app.id, || app.hostname());
+    pub(super) fn internal_dns(&mut self, b: AppIx) -> Flow {
+        let app = self.m.app(b);
+        self.s.hop(ComponentKind::Dns, &app.id, Part::App { app: b });
         if app.web_dynos() == 0 {
             return self.block(
                 R::IrNeedsWebDyno,
@@ -224,7 +231,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     /// from inside (IR-NO-EXTERNAL), then web dynos.
     pub(super) fn internal_router(&mut self, b: AppIx, from: Inside) -> Flow {
         let app = self.m.app(b);
-        self.router_port(app)?;
+        self.router_port(b)?;
         self.pass(R::IrNoExternal, || Detail::InternalCaller { app: app.name.clone(), from });
         self.forward_to_web(b, R::PsRouter)
     }
@@ -236,7 +243,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let Some(t) = app.space else { return Err(self.outside_to_dyno_address(b, bp)) };
         if let Some(rule) = self.m.space(t).refusing_rule(Feature::DirectInbound) {
             let dst_process = app.processes.get(bp);
-            self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
+            self.s.hop(ComponentKind::Dyno, &app.id, self.dst_dyno_part(b));
             return Err(self.stop(
                 rule,
                 || Detail::FirInboundViaPublicDns { app: app.name.clone() },

@@ -9,8 +9,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     pub(super) fn public_ingress(&mut self, b: AppIx, src: Public<'m>) -> Flow {
         let m = self.m;
         let app = m.app(b);
-        let space = app.space.map(|s| m.space(s));
-        self.s.hop(ComponentKind::Dns, &app.id, || app.hostname());
+        self.s.hop(ComponentKind::Dns, &app.id, Part::App { app: b });
         if app.internal_routing {
             self.pass(R::IrPrivateDns, || Detail::PrivateDns { hostname: app.hostname(), endpoint: app.ir_endpoint });
             return self.block(
@@ -19,11 +18,12 @@ impl<'m, S: Sink> Ev<'m, S> {
                 || Self::no_config(Some(Workaround::ReachFromInside { app: app.id.clone() })),
             );
         }
-        let dns_rule = if space.is_some() { R::PsRouter } else { R::RouterPorts };
+        let dns_rule = if app.space.is_some() { R::PsRouter } else { R::RouterPorts };
         self.pass(dns_rule, || Detail::PublicDns { hostname: app.hostname() });
-        self.router_port(app)?;
-        if let Some(space) = space {
-            self.s.hop(ComponentKind::TrustedIpFilter, &space.id, || format!("trusted IP ranges of {}", space.name));
+        self.router_port(b)?;
+        if let Some(s) = app.space {
+            let space = m.space(s);
+            self.s.hop(ComponentKind::TrustedIpFilter, &space.id, Part::Space { space: s });
             if let Some(rule) = space.refusing_rule(Feature::CustomTrustedIps) {
                 self.pass(rule, || Detail::FirTrustsAll);
             } else {
@@ -40,9 +40,10 @@ impl<'m, S: Sink> Ev<'m, S> {
         Ok(())
     }
 
-    pub(super) fn router_port(&mut self, app: &'m App) -> Flow {
+    /// The router for app `b`: it accepts HTTP and HTTPS only (ROUTER-PORTS).
+    pub(super) fn router_port(&mut self, b: AppIx) -> Flow {
         let (protocol, port) = (self.q.protocol(), self.q.port());
-        self.s.hop(ComponentKind::Router, &app.id, || format!("router for {}", app.name));
+        self.s.hop(ComponentKind::Router, &self.m.app(b).id, Part::App { app: b });
         let accepted = protocol == Protocol::Tcp && (port == 80 || port == 443);
         if !accepted {
             return self.block(
@@ -172,7 +173,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let app = self.m.app(b);
         let web = app.web();
         let dynos = web.map_or(0, |w| w.dynos);
-        self.s.hop(ComponentKind::Dyno, &app.id, || format!("web ({})", app.name));
+        self.s.hop(ComponentKind::Dyno, &app.id, Part::Web { app: b });
         if dynos == 0 {
             return self.block(
                 rule,
@@ -196,7 +197,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     pub(super) fn outside_to_dyno_address(&mut self, b: AppIx, bp: usize) -> Stop {
         let app = self.m.app(b);
         let dst_process = app.processes.get(bp);
-        self.s.hop(ComponentKind::Dyno, &app.id, || dyno_hop_name(self.m, self.q, app));
+        self.s.hop(ComponentKind::Dyno, &app.id, self.dst_dyno_part(b));
         let rule = if app.space.is_some() { R::PsRouter } else { R::CrInboundWebOnly };
         let detail = || {
             if app.space.is_some() {
@@ -212,11 +213,11 @@ impl<'m, S: Sink> Ev<'m, S> {
     pub(super) fn outside_to_discovery(&mut self, b: AppIx, bp: usize) -> Stop {
         let app = self.m.app(b);
         let dst_process = app.processes.get(bp);
-        let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), app.name);
-        self.s.hop(ComponentKind::Dns, &app.id, || name.clone());
+        let process = self.proc_name(b, bp);
+        self.s.hop(ComponentKind::Dns, &app.id, Part::Discovery { app: b, process: bp });
         self.stop(
             R::PsDnsDiscovery,
-            || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
+            || Detail::DiscoveryOnlyInsideSpace { name: app.discovery_name(process) },
             || via_hostname(app, dst_process),
         )
     }

@@ -20,16 +20,17 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.primary_cidr(host)?;
         self.route_back(host, space, peering, src_addr, false)?;
         self.acl(host, space, IpAddr::V4(src_addr), Direction::Inbound)?;
-        self.security_groups(host, space, IpAddr::V4(src_addr), Direction::Inbound)?;
-        self.host_listens(host)?;
+        self.security_groups(h, space, IpAddr::V4(src_addr), Direction::Inbound)?;
+        self.host_listens(h)?;
         self.s.seen(|| SeenAs::Dyno { address: Some(src_addr) });
         Ok(())
     }
 
     /// From a VPC host to a dyno's address, over the peering: only a Cedar space's dynos can be
     /// reached so (FIR-INBOUND-VIA-PUBLIC-DNS).
-    pub(super) fn host_to_dyno(&mut self, host: &'m Host, b: AppIx, bp: usize) -> Flow {
+    pub(super) fn host_to_dyno(&mut self, h: HostIx, b: AppIx, bp: usize) -> Flow {
         let m = self.m;
+        let host = m.host(h);
         let t = self.peered_network_to_dyno(b, bp)?;
         let space = m.space(t);
         // A process scaled to 0 has no address yet: the path is walked to the one it gets
@@ -40,9 +41,9 @@ impl<'m, S: Sink> Ev<'m, S> {
         let Some(dyno) = m.app(b).processes.get(bp).and_then(at) else {
             return self.dyno_destination(b, bp, R::PsPrivateNetwork);
         };
-        self.host_to_space(host, t, dyno)?;
+        self.host_to_space(h, t, dyno)?;
         let dyno = Some(dyno);
-        self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+        self.s.hop(ComponentKind::PrivateNetwork, &space.id, Part::Space { space: t });
         self.offered(space, Feature::DirectInbound, R::FirInboundViaPublicDns);
         self.pass(R::PeerDynoAddress, || Detail::DynoByAddress { address: dyno });
         self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
@@ -53,23 +54,22 @@ impl<'m, S: Sink> Ev<'m, S> {
     /// From a VPC host to a DNS service discovery name: it resolves only inside the space.
     pub(super) fn host_to_discovery(&mut self, b: AppIx, bp: usize) -> Stop {
         let app = self.m.app(b);
-        let name = format!("{}.{}.app.localspace", self.proc_name(b, bp), app.name);
-        self.s.hop(ComponentKind::Dns, &app.id, || name.clone());
-        let process = self.proc_name(b, bp).to_owned();
+        self.s.hop(ComponentKind::Dns, &app.id, Part::Discovery { app: b, process: bp });
+        let process = self.proc_name(b, bp);
         self.stop(
             R::PsDnsDiscovery,
-            || Detail::DiscoveryOnlyInsideSpace { name: name.clone() },
-            || vec![Fix::UseDynoAddress { app: app.id.clone(), process }],
+            || Detail::DiscoveryOnlyInsideSpace { name: app.discovery_name(process) },
+            || vec![Fix::UseDynoAddress { app: app.id.clone(), process: process.to_owned() }],
         )
     }
 
     /// From a VPC host to an app's hostname: an internally routed app's endpoint over the
     /// peering, else the public router over the internet from the VPC's egress address.
-    pub(super) fn host_to_hostname(&mut self, host: &'m Host, b: AppIx) -> Flow {
+    pub(super) fn host_to_hostname(&mut self, h: HostIx, b: AppIx) -> Flow {
         let m = self.m;
-        let app = m.app(b);
+        let (app, host) = (m.app(b), m.host(h));
         if let (true, Some(t)) = (app.internal_routing, app.space) {
-            self.internal_dns(app)?;
+            self.internal_dns(b)?;
             let Some(endpoint) = app.ir_endpoint else {
                 return self.block(
                     R::IrPrivateDns,
@@ -77,13 +77,13 @@ impl<'m, S: Sink> Ev<'m, S> {
                     || Self::no_config(None),
                 );
             };
-            self.host_to_space(host, t, endpoint)?;
+            self.host_to_space(h, t, endpoint)?;
             self.internal_router(b, Inside::PeeredVpc)?;
             self.s.seen(|| SeenAs::ViaRouter { client: Box::new(SeenAs::VpcHost { address: host.address }) });
             return Ok(());
         }
         let vpc = m.vpc(host.vpc);
-        self.s.hop(ComponentKind::Internet, &vpc.id, || format!("internet, from {}", vpc.name));
+        self.s.hop(ComponentKind::Internet, &vpc.id, Part::Vpc { vpc: host.vpc });
         let Some(egress) = vpc.public_egress_ip else {
             return self.block(
                 R::PeerPublicHostname,
@@ -101,7 +101,7 @@ impl<'m, S: Sink> Ev<'m, S> {
     pub(super) fn host_to_addon(&mut self, x: AddonIx) -> Stop {
         let m = self.m;
         let addon = m.addon(x);
-        self.s.hop(ComponentKind::Addon, &addon.id, || addon.name.clone());
+        self.s.hop(ComponentKind::Addon, &addon.id, Part::Addon { addon: x });
         self.stop(
             R::PeerNoDataAddons,
             || Detail::NoDataAddons,
@@ -111,11 +111,11 @@ impl<'m, S: Sink> Ev<'m, S> {
 
     /// From a VPC host to an address in a space, over the peering: security group out, route
     /// table, network ACL, peering, primary CIDR.
-    pub(super) fn host_to_space(&mut self, host: &'m Host, t: SpaceIx, target: Ipv4Addr) -> Flow {
+    pub(super) fn host_to_space(&mut self, h: HostIx, t: SpaceIx, target: Ipv4Addr) -> Flow {
         let m = self.m;
-        let space = m.space(t);
+        let (host, space) = (m.host(h), m.space(t));
         let ir = matches!(self.q.dst(), Dst::Hostname(_));
-        self.security_groups(host, space, IpAddr::V4(target), Direction::Outbound)?;
+        self.security_groups(h, space, IpAddr::V4(target), Direction::Outbound)?;
         // The route must point at the peering; with no peering at all, or only a deleted one (a
         // route to it would be a blackhole), the peering hop explains.
         if let Some(p) = best_peering(m, t, host.vpc).filter(|p| m.peering(*p).status != PeeringStatus::Deleted) {
@@ -139,7 +139,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let m = self.m;
         let (space, vpc) = (m.space(s), m.vpc(v));
         if let Some(rule) = space.refusing_rule(Feature::Peering) {
-            self.s.hop(ComponentKind::Peering, &space.id, || format!("peering of {}", space.name));
+            self.s.hop(ComponentKind::Peering, &space.id, Part::Space { space: s });
             return Err(self.stop(
                 rule,
                 || Detail::FirNoPeering,
@@ -157,7 +157,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                     .map(|vp| &m.vpc_peerings[vp.ix()])
                     .find(|vp| (vp.vpc == v || vp.peer_vpc == v) && vp.status == PeeringStatus::Active);
                 if onward.is_some() {
-                    self.s.hop(ComponentKind::Peering, &peering.id, || peering.id.clone());
+                    self.s.hop(ComponentKind::Peering, &peering.id, Part::Peering { peering: *p });
                     self.offered(space, Feature::Peering, R::PeerCedarOnly);
                     return Err(self.stop(
                         R::PeerNotTransitive,
@@ -166,7 +166,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                     ));
                 }
             }
-            self.s.hop(ComponentKind::Peering, &vpc.id, || format!("no peering to {}", vpc.name));
+            self.s.hop(ComponentKind::Peering, &vpc.id, Part::Vpc { vpc: v });
             self.offered(space, Feature::Peering, R::PeerCedarOnly);
             self.s.assume(Assumption::NoPeeringAtAll);
             return Err(self.stop(
@@ -176,7 +176,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             ));
         };
         let peering = m.peering(pix);
-        self.s.hop(ComponentKind::Peering, &peering.id, || peering.id.clone());
+        self.s.hop(ComponentKind::Peering, &peering.id, Part::Peering { peering: pix });
         self.offered(space, Feature::Peering, R::PeerCedarOnly);
         if let Some(rule) = peering.refused {
             let workaround = match rule {
@@ -220,7 +220,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let vpc = self.m.vpc(host.vpc);
         let subnet = &vpc.subnets[host.subnet];
         let Some(rt_ix) = subnet.route_table else {
-            self.s.hop(ComponentKind::RouteTable, &vpc.id, || format!("route table of {}", subnet.name));
+            self.s.hop(ComponentKind::RouteTable, &vpc.id, Part::Subnet { vpc: host.vpc, subnet: host.subnet });
             return self.block(
                 R::PeerRoute,
                 || Detail::NoRouteTable { subnet: subnet.name.clone() },
@@ -228,7 +228,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         };
         let rt = &vpc.route_tables[rt_ix];
-        self.s.hop(ComponentKind::RouteTable, &rt.id, || rt.name.clone());
+        self.s.hop(ComponentKind::RouteTable, &rt.id, Part::RouteTable { vpc: host.vpc, table: rt_ix });
         if subnet.implicit_main {
             self.note(R::PeerRoute, || Detail::MainRouteTable { subnet: subnet.name.clone(), table: rt.name.clone() });
         }
@@ -276,7 +276,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let Some(acl_ix) = subnet.network_acl else { return Ok(()) };
         let acl = &vpc.network_acls[acl_ix];
         let protocol = self.q.protocol();
-        self.s.hop(ComponentKind::NetworkAcl, &acl.id, || acl.name.clone());
+        self.s.hop(ComponentKind::NetworkAcl, &acl.id, Part::NetworkAcl { vpc: host.vpc, acl: acl_ix });
         let port = PortRange::single(self.q.port());
         let (reply_dir, req_rules, reply_rules) = match request {
             Direction::Inbound => (Direction::Outbound, &acl.inbound, &acl.outbound),
@@ -312,25 +312,14 @@ impl<'m, S: Sink> Ev<'m, S> {
     /// The host's security groups must allow the traffic in `dir` with `peer_addr` (stateful:
     /// replies are allowed). `peer_addr` is on Heroku (a dyno, an Internal Routing endpoint), so
     /// it is a member of no security group: only CIDR blocks and prefix list entries can admit it.
-    pub(super) fn security_groups(
-        &mut self,
-        host: &'m Host,
-        space: &'m Space,
-        peer_addr: IpAddr,
-        dir: Direction,
-    ) -> Flow {
+    pub(super) fn security_groups(&mut self, h: HostIx, space: &'m Space, peer_addr: IpAddr, dir: Direction) -> Flow {
         let m = self.m;
+        let host = m.host(h);
         let vpc = m.vpc(host.vpc);
         let (protocol, port) = (self.q.protocol(), self.q.port());
         let groups: Vec<&'m SecurityGroup> = host.security_groups.iter().map(|g| &vpc.security_groups[*g]).collect();
         let first = groups.first().map(|g| g.id.as_str()).unwrap_or("");
-        self.s.hop(ComponentKind::SecurityGroup, first, || {
-            if groups.is_empty() {
-                format!("security groups of {}", host.name)
-            } else {
-                groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        });
+        self.s.hop(ComponentKind::SecurityGroup, first, Part::Host { host: h });
         let rules_of = |g: &'m SecurityGroup| match dir {
             Direction::Inbound => &g.inbound,
             Direction::Outbound => &g.outbound,
@@ -406,17 +395,23 @@ impl<'m, S: Sink> Ev<'m, S> {
         }
     }
 
-    pub(super) fn host_listens(&mut self, host: &'m Host) -> Flow {
+    pub(super) fn host_listens(&mut self, h: HostIx) -> Flow {
+        let host = self.m.host(h);
         let listen = Port { protocol: self.q.protocol(), port: self.q.port() };
-        self.s.hop(ComponentKind::VpcHost, &host.id, || host.name.clone());
+        self.s.hop(ComponentKind::VpcHost, &host.id, Part::Host { host: h });
         if host.ports.contains(&listen) {
-            self.pass(R::PeerSecurityGroup, || Detail::Listening { name: host.name.clone(), port: listen });
+            self.pass(R::PeerSecurityGroup, || Detail::Listening { name: host.name.clone(), app: None, port: listen });
             Ok(())
         } else {
             self.s.assume(Assumption::ClosedPort);
             self.block(
                 R::PeerSecurityGroup,
-                || Detail::NotListening { name: host.name.clone(), port: listen, listening: host.ports.clone() },
+                || Detail::NotListening {
+                    name: host.name.clone(),
+                    app: None,
+                    port: listen,
+                    listening: host.ports.clone(),
+                },
                 || vec![Fix::ListenOnPort { target: host.id.clone(), process: None, port: listen }],
             )
         }

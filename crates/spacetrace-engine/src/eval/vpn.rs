@@ -15,7 +15,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let m = self.m;
         let (space, remote) = (m.space(s), m.remote(r));
         if let Some(rule) = space.refusing_rule(Feature::Vpn) {
-            self.s.hop(ComponentKind::VpnTunnel, &space.id, || format!("VPN of {}", space.name));
+            self.s.hop(ComponentKind::VpnTunnel, &space.id, Part::Space { space: s });
             return self.block(
                 rule,
                 || Detail::FirNoVpn,
@@ -23,7 +23,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         }
         let Some(vix) = best_vpn(m, s, r) else {
-            self.s.hop(ComponentKind::VpnTunnel, &remote.id, || format!("no VPN to {}", remote.name));
+            self.s.hop(ComponentKind::VpnTunnel, &remote.id, Part::Remote { remote: r });
             self.offered(space, Feature::Vpn, R::VpnCedarOnly);
             self.s.assume(Assumption::NoVpnAtAll);
             return self.block(
@@ -33,7 +33,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             );
         };
         let vpn = m.vpn(vix);
-        self.s.hop(ComponentKind::VpnTunnel, &vpn.id, || vpn.name.clone());
+        self.s.hop(ComponentKind::VpnTunnel, &vpn.id, Part::Vpn { vpn: vix });
         self.offered(space, Feature::Vpn, R::VpnCedarOnly);
         if let Some(rule) = vpn.refused {
             return self.block(
@@ -98,7 +98,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let remote = m.remote(rh.remote);
         let (protocol, port) = (self.q.protocol(), self.q.port());
         if let Some(fw) = &remote.firewall {
-            self.s.hop(ComponentKind::RemoteFirewall, &fw.id, || fw.name.clone());
+            self.s.hop(ComponentKind::RemoteFirewall, &fw.id, Part::Remote { remote: rh.remote });
             self.s.assume(Assumption::RemoteFirewall);
             let from = IpAddr::V4(src_addr);
             let hit = fw.inbound.iter().enumerate().find(|(_, r)| {
@@ -122,16 +122,16 @@ impl<'m, S: Sink> Ev<'m, S> {
             }
         }
         let listen = Port { protocol, port };
-        self.s.hop(ComponentKind::RemoteHost, &rh.id, || rh.name.clone());
+        self.s.hop(ComponentKind::RemoteHost, &rh.id, Part::RemoteHost { host: r });
         if !rh.ports.contains(&listen) {
             self.s.assume(Assumption::ClosedPort);
             return self.block(
                 R::VpnIpsec,
-                || Detail::NotListening { name: rh.name.clone(), port: listen, listening: rh.ports.clone() },
+                || Detail::NotListening { name: rh.name.clone(), app: None, port: listen, listening: rh.ports.clone() },
                 || vec![Fix::ListenOnPort { target: rh.id.clone(), process: None, port: listen }],
             );
         }
-        self.pass(R::VpnIpsec, || Detail::Listening { name: rh.name.clone(), port: listen });
+        self.pass(R::VpnIpsec, || Detail::Listening { name: rh.name.clone(), app: None, port: listen });
         self.s.seen(|| SeenAs::Dyno { address: Some(src_addr) });
         Ok(())
     }
@@ -143,7 +143,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let t = self.peered_network_to_dyno(b, bp)?;
         let space = m.space(t);
         self.vpn_to(t, rh.remote, rh.address)?;
-        self.s.hop(ComponentKind::PrivateNetwork, &space.id, || space.name.clone());
+        self.s.hop(ComponentKind::PrivateNetwork, &space.id, Part::Space { space: t });
         self.offered(space, Feature::DirectInbound, R::FirInboundViaPublicDns);
         self.pass(R::PsPrivateNetwork, || Detail::PrivateNetwork { space: space.name.clone() });
         self.dyno_destination(b, bp, R::PsPrivateNetwork)?;
@@ -157,7 +157,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         let m = self.m;
         let app = m.app(b);
         if let (true, Some(t)) = (app.internal_routing, app.space) {
-            self.internal_dns(app)?;
+            self.internal_dns(b)?;
             self.vpn_to(t, rh.remote, rh.address)?;
             self.pass(R::VpnInternalRouting, || Detail::VpnInternalRouting);
             self.internal_router(b, Inside::Vpn)?;
@@ -166,7 +166,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         }
         let remote = m.remote(rh.remote);
         let egress = remote.public_egress_ip;
-        self.s.hop(ComponentKind::Internet, &remote.id, || format!("internet, from {}", remote.name));
+        self.s.hop(ComponentKind::Internet, &remote.id, Part::Remote { remote: rh.remote });
         // Only internally routed apps are reached through the VPN; this hostname is public.
         self.pass(R::VpnInternalRouting, || Detail::OverInternet { egress });
         let src = egress.map_or(Public::Unknown, |e| Public::Net(host_net(e)));
