@@ -1,8 +1,6 @@
 //! Leaving Heroku for the internet: a Common Runtime dyno's unpredictable address, a space's NAT
 //! gateway and stable outbound IPs, and the external services that may allowlist them.
 
-use std::net::IpAddr;
-
 use super::*;
 
 impl<'m, S: Sink> Ev<'m, S> {
@@ -56,32 +54,32 @@ impl<'m, S: Sink> Ev<'m, S> {
                     );
                 }
                 Public::OutboundIps([]) => {
-                    let space_id = app.space.map(|s| m.space(s).id.clone()).unwrap_or_default();
+                    let space_id = || app.space.map(|s| m.space(s).id.clone()).unwrap_or_default();
                     return self.block(
                         R::PsNatOutbound,
                         || Detail::OutboundIpsUnknown,
-                        || Self::no_config(Some(Workaround::ListOutboundIps { space: space_id })),
+                        || Self::no_config(Some(Workaround::ListOutboundIps { space: space_id() })),
                     );
                 }
                 Public::OutboundIps(ips) => {
                     if ips.len() > 1 {
                         self.s.assume(Assumption::AllOutboundIps);
                     }
-                    let missing: Vec<IpAddr> =
-                        ips.iter().copied().filter(|ip| !list.iter().any(|n| n.contains(ip))).collect();
-                    if !missing.is_empty() {
+                    // The addresses the allowlist leaves out, listed only for a full trace.
+                    let missing = || ips.iter().copied().filter(|ip| !list.iter().any(|n| n.contains(ip)));
+                    if missing().next().is_some() {
                         return self.block(
                             R::PsNatOutbound,
                             || Detail::Allowlist {
                                 service: service.name.clone(),
                                 admitted: false,
-                                missing: missing.clone(),
+                                missing: missing().collect(),
                                 open: false,
                             },
                             || {
                                 vec![Fix::AddToAllowlist {
                                     service: service.id.clone(),
-                                    cidrs: missing.iter().map(|ip| host_net(*ip)).collect(),
+                                    cidrs: missing().map(host_net).collect(),
                                 }]
                             },
                         );

@@ -66,7 +66,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         {
             self.s.assume(Assumption::ClientRangeWhole);
         }
-        let missing: Vec<IpNet> = match src {
+        match src {
             Public::CommonRuntime => {
                 if let Some(matched) = open {
                     self.pass(R::TipFilter, || Detail::Trusted {
@@ -77,18 +77,19 @@ impl<'m, S: Sink> Ev<'m, S> {
                     return Ok(());
                 }
                 // The app to move is the Common Runtime source, not the destination.
-                let app_id = match self.q.src() {
-                    Src::Dyno { app, .. } => self.m.app(app).id.clone(),
-                    _ => app.map(|a| self.m.app(a).id.clone()).unwrap_or_default(),
+                let (m, from) = (self.m, self.q.src());
+                let app_id = move || match from {
+                    Src::Dyno { app, .. } => m.app(app).id.clone(),
+                    _ => app.map(|a| m.app(a).id.clone()).unwrap_or_default(),
                 };
                 return self.block(
                     R::CrOutbound,
                     || Detail::CrCannotBeAllowlisted,
-                    || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app_id })),
+                    || Self::no_config(Some(Workaround::MoveAppToPrivateSpace { app: app_id() })),
                 );
             }
-            Public::Unknown => match open {
-                Some(matched) => {
+            Public::Unknown => {
+                if let Some(matched) = open {
                     self.pass(R::TipFilter, || Detail::Trusted {
                         source: Source::Unknown,
                         matched: Some(matched),
@@ -96,10 +97,9 @@ impl<'m, S: Sink> Ev<'m, S> {
                     });
                     return Ok(());
                 }
-                None => Vec::new(),
-            },
-            Public::Net(net) => match find(&net) {
-                Some(matched) => {
+            }
+            Public::Net(net) => {
+                if let Some(matched) = find(&net) {
                     self.pass(R::TipFilter, || Detail::Trusted {
                         source: src.to_source(),
                         matched: Some(matched),
@@ -107,47 +107,47 @@ impl<'m, S: Sink> Ev<'m, S> {
                     });
                     return Ok(());
                 }
-                None => vec![net],
-            },
-            Public::OutboundIps(ips) => {
-                if ips.is_empty() {
-                    if let Some(matched) = open {
-                        self.pass(R::TipFilter, || Detail::Trusted {
-                            source: src.to_source(),
-                            matched: Some(matched),
-                            ranges,
-                        });
-                        return Ok(());
-                    }
-                    Vec::new()
-                } else {
-                    if ips.len() > 1 {
-                        self.s.assume(Assumption::AllOutboundIps);
-                    }
-                    let missing: Vec<IpNet> =
-                        ips.iter().map(|ip| host_net(*ip)).filter(|n| find(n).is_none()).collect();
-                    if missing.is_empty() {
-                        let matched = find(&host_net(ips[0]));
-                        self.pass(R::TipFilter, || Detail::Trusted { source: src.to_source(), matched, ranges });
-                        return Ok(());
-                    }
-                    missing
+            }
+            Public::OutboundIps([]) => {
+                if let Some(matched) = open {
+                    self.pass(R::TipFilter, || Detail::Trusted {
+                        source: src.to_source(),
+                        matched: Some(matched),
+                        ranges,
+                    });
+                    return Ok(());
                 }
             }
+            Public::OutboundIps(ips) => {
+                if ips.len() > 1 {
+                    self.s.assume(Assumption::AllOutboundIps);
+                }
+                if ips.iter().all(|ip| find(&host_net(*ip)).is_some()) {
+                    let matched = find(&host_net(ips[0]));
+                    self.pass(R::TipFilter, || Detail::Trusted { source: src.to_source(), matched, ranges });
+                    return Ok(());
+                }
+            }
+        }
+        // What is not trusted, worked out only for a full trace.
+        let missing = || -> Vec<IpNet> {
+            match src {
+                Public::Net(net) => vec![net],
+                Public::OutboundIps(ips) => ips.iter().map(|ip| host_net(*ip)).filter(|n| find(n).is_none()).collect(),
+                Public::CommonRuntime | Public::Unknown => Vec::new(),
+            }
         };
-        let space_id = space.id.clone();
         let recreate = app.filter(|a| !self.m.app(*a).internal_routing);
-        self.s.step(R::TipFilter, Decision::Block, || Detail::NotTrusted {
-            source: src.to_source(),
-            missing: missing.clone(),
-        });
+        self.s
+            .step(R::TipFilter, Decision::Block, || Detail::NotTrusted { source: src.to_source(), missing: missing() });
         let m = self.m;
         // Every outbound IP must be admitted: one change adds all that are missing.
         self.s.suggest(R::TipFilter, || {
+            let missing = missing();
             if missing.is_empty() {
                 Self::no_config(None)
             } else {
-                vetted(m, vec![Fix::AddTrustedRanges { space: space_id, cidrs: missing }])
+                vetted(m, vec![Fix::AddTrustedRanges { space: space.id.clone(), cidrs: missing }])
             }
         });
         // A peered VPC or VPN-connected network could use Internal Routing instead, where the

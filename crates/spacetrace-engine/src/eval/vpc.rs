@@ -179,7 +179,7 @@ impl<'m, S: Sink> Ev<'m, S> {
         self.s.hop(ComponentKind::Peering, &peering.id, Part::Peering { peering: pix });
         self.offered(space, Feature::Peering, R::PeerCedarOnly);
         if let Some(rule) = peering.refused {
-            let workaround = match rule {
+            let workaround = || match rule {
                 R::PeerLimit => Workaround::RaisePeeringLimit { space: space.id.clone() },
                 R::PeerCedarOnly => Workaround::UseCedarSpace { space: space.id.clone() },
                 _ => Workaround::RenumberVpc { vpc: vpc.id.clone() },
@@ -187,7 +187,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             return Err(self.stop(
                 rule,
                 || Detail::PeeringRefused { peering: peering.id.clone() },
-                || Self::no_config(Some(workaround)),
+                || Self::no_config(Some(workaround())),
             ));
         }
         let status = peering.status;
@@ -317,17 +317,17 @@ impl<'m, S: Sink> Ev<'m, S> {
         let host = m.host(h);
         let vpc = m.vpc(host.vpc);
         let (protocol, port) = (self.q.protocol(), self.q.port());
-        let groups: Vec<&'m SecurityGroup> = host.security_groups.iter().map(|g| &vpc.security_groups[*g]).collect();
-        let first = groups.first().map(|g| g.id.as_str()).unwrap_or("");
+        // The host's groups, walked as needed (the verdict-only path collects nothing).
+        let groups = || host.security_groups.iter().map(|g| &vpc.security_groups[*g]);
+        let first = groups().next().map(|g| g.id.as_str()).unwrap_or("");
         self.s.hop(ComponentKind::SecurityGroup, first, Part::Host { host: h });
         let rules_of = |g: &'m SecurityGroup| match dir {
             Direction::Inbound => &g.inbound,
             Direction::Outbound => &g.outbound,
         };
         let end = SgEnd::Address(peer_addr);
-        let allowed = groups.iter().find_map(|g| {
-            rules_of(g).iter().find_map(|r| m.sg_rule_match(r, protocol, port, end)).map(|hit| (*g, hit))
-        });
+        let allowed = groups()
+            .find_map(|g| rules_of(g).iter().find_map(|r| m.sg_rule_match(r, protocol, port, end)).map(|hit| (g, hit)));
         let detail = || {
             let via = allowed.and_then(|(g, hit)| match hit {
                 SgMatch::PrefixList { list, entry } => m.prefix_lists.get(list).map(|l| SgVia::PrefixList {
@@ -341,7 +341,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             // Rules for this traffic that name groups: a Heroku address is a member of none.
             let mut referenced: Vec<String> = Vec::new();
             if allowed.is_none() {
-                for r in groups.iter().flat_map(|g| rules_of(g).iter()).filter(|r| r.covers(protocol, port)) {
+                for r in groups().flat_map(|g| rules_of(g).iter()).filter(|r| r.covers(protocol, port)) {
                     if let SgPeer::Group { vpc, group } = r.peer
                         && let Some(named) = m.vpcs.get(vpc.ix()).and_then(|v| v.security_groups.get(group))
                         && !referenced.contains(&named.id)
@@ -356,7 +356,7 @@ impl<'m, S: Sink> Ev<'m, S> {
                 port,
                 address: peer_addr,
                 allowed_by: allowed.map(|(g, _)| g.name.clone()),
-                groups: groups.iter().map(|g| g.name.clone()).collect(),
+                groups: groups().map(|g| g.name.clone()).collect(),
                 via,
                 referenced,
             }
@@ -365,7 +365,7 @@ impl<'m, S: Sink> Ev<'m, S> {
             self.pass(R::PeerSecurityGroup, detail);
             return Ok(());
         }
-        let fixes = || match groups.first() {
+        let fixes = || match groups().next() {
             Some(g) => vec![Fix::AddSecurityGroupRule {
                 group: g.id.clone(),
                 direction: dir,
