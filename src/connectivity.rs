@@ -417,12 +417,21 @@ fn ChangesView(
                     let Some(c) = changes.get().and_then(|d| d.changes.get(i).cloned()) else {
                         return ().into_any();
                     };
-                    let before = base.get().and_then(|(b, bm)| c.before_cell.and_then(|at| bm.trace(&b.model, at.row, at.column)));
+                    // Each trace with its hops' names, from the model it was answered on.
+                    let named = |model: &spacetrace_engine::model::Model, t: Trace| {
+                        let names = t.hops.iter().map(|h| render::component(model, &h.component)).collect::<Vec<_>>();
+                        (t, names)
+                    };
+                    let before = base.get().and_then(|(b, bm)| {
+                        c.before_cell.and_then(|at| bm.trace(&b.model, at.row, at.column)).map(|t| named(&b.model, t))
+                    });
                     let after = matrix.get().and_then(|m| {
-                        c.after_cell.and_then(|at| store.checked.with(|k| m.trace(&k.model, at.row, at.column)))
+                        c.after_cell.and_then(|at| {
+                            store.checked.with(|k| m.trace(&k.model, at.row, at.column).map(|t| named(&k.model, t)))
+                        })
                     });
                     let parted = match (&before, &after) {
-                        (Some(b), Some(a)) => spacetrace_engine::diff::first_difference(b, a),
+                        (Some((b, _)), Some((a, _))) => spacetrace_engine::diff::first_difference(b, a),
                         _ => None,
                     };
                     let (hop, step) = parted.as_ref().map(|f| (f.hop, f.step)).unzip();
@@ -446,16 +455,17 @@ fn ChangesView(
     }
 }
 
-/// One trace, hop by hop, with the step where it parts from the other marked.
+/// One trace, hop by hop (with the names of its hops), with the step where it parts from the
+/// other marked.
 #[component]
 fn TraceSide(
     title: &'static str,
     test_id: &'static str,
-    trace: Option<Trace>,
+    trace: Option<(Trace, Vec<String>)>,
     hop: Option<usize>,
     step: Option<usize>,
 ) -> impl IntoView {
-    let Some(t) = trace else {
+    let Some((t, names)) = trace else {
         return view! {
             <section class="mx-side" data-testid=test_id>
                 <h3>{title}</h3>
@@ -492,7 +502,7 @@ fn TraceSide(
             view! {
                 <li class="hop" class:first-difference=hop == Some(h)>
                     <span class="hop-kind">{format!("{} ", h + 1)}{render::component_kind(x.component.kind)}</span>" "
-                    <strong>{x.component.name.clone()}</strong>
+                    <strong>{names.get(h).cloned().unwrap_or_default()}</strong>
                     <ul class="steps">{steps}</ul>
                 </li>
             }

@@ -412,9 +412,10 @@ fn rule_chip(open_rule: RwSignal<Option<RuleId>>, rule: RuleId, test_id: &'stati
 pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
     let store = use_store();
     let open_rule = RwSignal::new(None::<RuleId>);
-    let (question_text, seen) = store
-        .checked
-        .with_untracked(|c| (render::question(&c.model, &trace.query), trace.seen_as.as_ref().map(render::seen_as)));
+    let (question_text, seen, names) = store.checked.with_untracked(|c| {
+        let names: Vec<String> = trace.hops.iter().map(|h| render::component(&c.model, &h.component)).collect();
+        (render::question(&c.model, &trace.query), trace.seen_as.as_ref().map(render::seen_as), names)
+    });
     let ok = trace.verdict == Verdict::Connected;
     let blocked_hop = trace.blocked_at.map(|b| b.hop);
     let assumptions = trace.assumptions();
@@ -425,7 +426,7 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
         Some((
             at.hop + 1,
             render::component_kind(hop.component.kind),
-            hop.component.name.clone(),
+            names.get(at.hop).cloned().unwrap_or_default(),
             render::step(step),
             step.rule,
         ))
@@ -495,7 +496,7 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                     <div class="hop-head">
                         <span class="hop-n" aria-hidden="true">{if blocked { "\u{2716}".to_owned() } else { (i + 1).to_string() }}</span>
                         <span class="hop-kind">{render::component_kind(hop.component.kind)}</span>
-                        <span class="hop-name">{hop.component.name.clone()}</span>
+                        <span class="hop-name">{names.get(i).cloned().unwrap_or_default()}</span>
                     </div>
                     <ul class="steps">{steps}</ul>
                 </li>

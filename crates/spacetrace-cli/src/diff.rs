@@ -112,14 +112,14 @@ fn sign(d: Decision) -> &'static str {
 }
 
 /// One side of the first difference: the hop's component, then the step as `ask` prints it.
-fn step_lines(out: &mut String, label: &str, side: Option<&StepAt>) {
-    match side {
+fn step_lines(out: &mut String, label: &str, side: Side, at: Option<&StepAt>) {
+    match at {
         Some(s) => {
             let _ = writeln!(
                 out,
                 "      {label:<6}  {} \u{2014} {}",
                 render::component_kind(s.component.kind),
-                s.component.name
+                render::component(&side.checked.model, &s.component)
             );
             let _ =
                 writeln!(out, "              {} [{}] {}", sign(s.step.decision), s.step.rule, render::step(&s.step));
@@ -157,8 +157,8 @@ fn human(before: Side, after: Side, d: &MatrixDiff, firsts: &[Option<StepDiffere
         let _ = writeln!(out, "    after   {}", render::outcome(c.after));
         if let Some(Some(f)) = firsts.get(i) {
             let _ = writeln!(out, "    first difference: hop {}, step {}", f.hop + 1, f.step + 1);
-            step_lines(&mut out, "before", f.before.as_ref());
-            step_lines(&mut out, "after", f.after.as_ref());
+            step_lines(&mut out, "before", before, f.before.as_ref());
+            step_lines(&mut out, "after", after, f.after.as_ref());
         }
     }
     let _ = writeln!(out, "\nSummary: {}", render::diff_summary(&d.summary()));
@@ -169,10 +169,16 @@ fn outcome_json(o: Option<spacetrace_engine::trace::Outcome>) -> Value {
     o.map_or(Value::Null, |o| json!({ "verdict": o.verdict, "blocked_by": o.blocked_by }))
 }
 
-fn step_json(side: Option<&StepAt>) -> Value {
-    side.map_or(Value::Null, |s| {
+/// One side of the first difference: the hop's component (kind, object ID and name, as `ask`
+/// prints it) and the step.
+fn step_json(side: Side, at: Option<&StepAt>) -> Value {
+    at.map_or(Value::Null, |s| {
         json!({
-            "component": s.component,
+            "component": {
+                "kind": s.component.kind,
+                "id": s.component.id,
+                "name": render::component(&side.checked.model, &s.component),
+            },
             "rule": s.step.rule,
             "decision": s.step.decision,
             "text": render::step(&s.step),
@@ -205,8 +211,8 @@ fn to_json(before: Side, after: Side, d: &MatrixDiff, firsts: &[Option<StepDiffe
                 "first_difference": firsts.get(i).and_then(Option::as_ref).map(|f| json!({
                     "hop": f.hop,
                     "step": f.step,
-                    "before": step_json(f.before.as_ref()),
-                    "after": step_json(f.after.as_ref()),
+                    "before": step_json(before, f.before.as_ref()),
+                    "after": step_json(after, f.after.as_ref()),
                 })),
             })
         })
@@ -293,6 +299,8 @@ mod tests {
         assert_eq!(f["before"]["decision"], "block");
         assert_eq!(f["after"]["decision"], "pass");
         assert_eq!(f["before"]["component"]["kind"], "route_table");
+        assert_eq!(f["before"]["component"]["id"], "rtb-0a1b");
+        assert_eq!(f["before"]["component"]["name"], "rtb-0a1b (private)");
         assert!(f["before"]["text"].as_str().is_some_and(|t| t.contains("rtb-0a1b")));
     }
 

@@ -14,7 +14,8 @@ use crate::rules::RuleId;
 use crate::rules::RuleId as R;
 
 /// Something a Private Space may or may not offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Feature {
     /// Being a Shield space.
     Shield,

@@ -186,6 +186,11 @@ impl App {
         format!("{}.herokuapp.com", self.name)
     }
 
+    /// A process's DNS service discovery name, `<process>.<app>.app.localspace`.
+    pub fn discovery_name(&self, process: &str) -> String {
+        format!("{process}.{}.app.localspace", self.name)
+    }
+
     pub fn process(&self, name: &str) -> Option<usize> {
         self.processes.iter().position(|p| p.name == name)
     }

@@ -25,6 +25,7 @@ use crate::apply::{ApplyError, apply};
 use crate::check::check;
 use crate::doc::{Document, Verdict};
 use crate::eval::evaluate;
+use crate::model::Model;
 use crate::query::Query;
 use crate::trace::{Component, Fix, Step, StepRef, Suggestion, Trace};
 
@@ -34,12 +35,17 @@ pub const MAX_ROUNDS: usize = 16;
 
 /// One blocking step met while planning: where it was in that round's answer, the component it
 /// belongs to, and the step itself (its rule and facts).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Blocker {
     /// The hop and step of the answer it blocked, after the fixes before it were applied.
     pub at: StepRef,
+    /// The component, by kind and indices into `model` ([`crate::render::component`] names it).
     pub component: Component,
     pub step: Step,
+    /// The model of that round (the document with the fixes before it applied), which the
+    /// component's indices refer to.
+    #[serde(skip)]
+    pub model: std::sync::Arc<Model>,
 }
 
 /// How a plan ends.
@@ -64,7 +70,7 @@ pub enum PlanOutcome {
 }
 
 /// Every blocker of a question, in path order, and the fixes that pass them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
     /// The question's own blocker first, then each one the fixes before it uncovered.
     pub blockers: Vec<Blocker>,
@@ -130,7 +136,7 @@ fn plan_within(document: &Document, query: &Query, max: usize) -> Plan {
     let checked = check(document);
     let (from, to) = query.to_doc(&checked.model);
     let (protocol, port) = (query.protocol(), query.port());
-    let mut model = checked.model;
+    let mut model = std::sync::Arc::new(checked.model);
     let mut doc = document.clone();
     let mut q = *query;
     let mut blockers = Vec::new();
@@ -142,7 +148,7 @@ fn plan_within(document: &Document, query: &Query, max: usize) -> Plan {
         }
         let Some(at) = t.blocked_at else { break PlanOutcome::NoStep };
         let (Some(hop), Some(step)) = (t.hops.get(at.hop), t.blocking_step()) else { break PlanOutcome::NoStep };
-        blockers.push(Blocker { at, component: hop.component.clone(), step: step.clone() });
+        blockers.push(Blocker { at, component: hop.component.clone(), step: step.clone(), model: model.clone() });
         let Some(first) = t.suggestions.iter().find(|s| s.fix.is_configuration_change()) else {
             break PlanOutcome::Stuck { instead: t.suggestions };
         };
@@ -152,7 +158,7 @@ fn plan_within(document: &Document, query: &Query, max: usize) -> Plan {
         let Ok(next) = apply(&doc, &first.fix) else { break PlanOutcome::NotApplied { fix: first.clone() } };
         fixes.push(first.clone());
         doc = next;
-        model = check(&doc).model;
+        model = std::sync::Arc::new(check(&doc).model);
         match Query::from_doc(&model, &from, &to, protocol, port) {
             Ok(again) => q = again,
             Err(_) => break PlanOutcome::QuestionLost,

@@ -32,18 +32,112 @@ pub enum Dst {
     External(ServiceIx),
 }
 
-/// A question that can be evaluated: built only through [`Query::new`] or [`Query::from_doc`],
-/// which refuse pairs outside what Spacetrace models.
+/// Where a question starts when it does not start at a dyno: outside Heroku.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Outside {
+    Host(HostIx),
+    RemoteHost(RemoteHostIx),
+    Client(ClientIx),
+}
+
+/// A destination on Heroku: what a question from outside Heroku may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum OnHeroku {
+    Hostname(AppIx),
+    Discovery { app: AppIx, process: usize },
+    DynoAddress { app: AppIx, process: usize },
+    Addon(AddonIx),
+}
+
+/// A question's two ends, as only they can be asked: from a dyno to anything a dyno may ask for,
+/// or from outside Heroku to Heroku. A pair with neither end on Heroku, or `localhost` asked by
+/// something that is not a dyno, cannot be written down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Ends {
+    FromDyno { app: AppIx, process: usize, to: Dst },
+    FromOutside { from: Outside, to: OnHeroku },
+}
+
+impl Ends {
+    /// The ends of a question from `src` to `dst`, if Spacetrace models it.
+    fn new(src: Src, dst: Dst) -> Result<Self, QueryError> {
+        let from = match src {
+            Src::Dyno { app, process } => return Ok(Ends::FromDyno { app, process, to: dst }),
+            Src::Host(h) => Outside::Host(h),
+            Src::RemoteHost(h) => Outside::RemoteHost(h),
+            Src::Client(c) => Outside::Client(c),
+        };
+        let to = match dst {
+            Dst::Hostname(a) => OnHeroku::Hostname(a),
+            Dst::Discovery { app, process } => OnHeroku::Discovery { app, process },
+            Dst::DynoAddress { app, process } => OnHeroku::DynoAddress { app, process },
+            Dst::Addon(x) => OnHeroku::Addon(x),
+            Dst::Localhost => return Err(QueryError::LocalhostNeedsDyno),
+            Dst::Host(_) | Dst::RemoteHost(_) | Dst::External(_) => {
+                return Err(QueryError::OutOfScope { from: src_kind(src).into(), to: dst_kind(dst).into() });
+            }
+        };
+        Ok(Ends::FromOutside { from, to })
+    }
+
+    pub fn src(self) -> Src {
+        match self {
+            Ends::FromDyno { app, process, .. } => Src::Dyno { app, process },
+            Ends::FromOutside { from: Outside::Host(h), .. } => Src::Host(h),
+            Ends::FromOutside { from: Outside::RemoteHost(h), .. } => Src::RemoteHost(h),
+            Ends::FromOutside { from: Outside::Client(c), .. } => Src::Client(c),
+        }
+    }
+
+    pub fn dst(self) -> Dst {
+        match self {
+            Ends::FromDyno { to, .. } => to,
+            Ends::FromOutside { to, .. } => match to {
+                OnHeroku::Hostname(a) => Dst::Hostname(a),
+                OnHeroku::Discovery { app, process } => Dst::Discovery { app, process },
+                OnHeroku::DynoAddress { app, process } => Dst::DynoAddress { app, process },
+                OnHeroku::Addon(x) => Dst::Addon(x),
+            },
+        }
+    }
+}
+
+/// A question that can be evaluated: built only through [`Query::new`] or [`Query::from_doc`],
+/// which refuse pairs outside what Spacetrace models (its [`Ends`] cannot hold them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(into = "QueryFields")]
 pub struct Query {
-    src: Src,
-    dst: Dst,
+    ends: Ends,
     protocol: Protocol,
     port: u16,
     /// Which dyno of the source process (`web.2` is 2); 1 unless named.
     src_dyno: u32,
     /// Which dyno a dyno-address destination names; 1 unless named.
     dst_dyno: u32,
+}
+
+/// A query as it is written out: its source and destination, protocol, port and dyno numbers.
+#[derive(Serialize)]
+struct QueryFields {
+    src: Src,
+    dst: Dst,
+    protocol: Protocol,
+    port: u16,
+    src_dyno: u32,
+    dst_dyno: u32,
+}
+
+impl From<Query> for QueryFields {
+    fn from(q: Query) -> Self {
+        Self {
+            src: q.src(),
+            dst: q.dst(),
+            protocol: q.protocol,
+            port: q.port,
+            src_dyno: q.src_dyno,
+            dst_dyno: q.dst_dyno,
+        }
+    }
 }
 
 /// A process named in a question, `web` or `web.2`: the process type and the dyno number, if
@@ -92,18 +186,8 @@ impl Query {
         if port == 0 && dst != Dst::Localhost {
             return Err(QueryError::PortZero);
         }
-        let heroku_src = matches!(src, Src::Dyno { .. });
-        let heroku_dst =
-            matches!(dst, Dst::Hostname(_) | Dst::Discovery { .. } | Dst::DynoAddress { .. } | Dst::Addon(_));
-        if dst == Dst::Localhost && !heroku_src {
-            return Err(QueryError::LocalhostNeedsDyno);
-        }
-        if !heroku_src && !heroku_dst {
-            return Err(QueryError::OutOfScope { from: src_kind(src), to: dst_kind(dst) });
-        }
         Ok(Self {
-            src,
-            dst,
+            ends: Ends::new(src, dst)?,
             protocol,
             port: if dst == Dst::Localhost && port == 0 { 1 } else { port },
             src_dyno: 1,
@@ -128,11 +212,11 @@ impl Query {
                 _ => Ok(n),
             }
         };
-        let src_dyno = match self.src {
+        let src_dyno = match self.src() {
             Src::Dyno { app, process } => check("from", app, process, src)?,
             _ => 1,
         };
-        let dst_dyno = match self.dst {
+        let dst_dyno = match self.dst() {
             Dst::DynoAddress { app, process } => check("to", app, process, dst)?,
             _ => 1,
         };
@@ -152,8 +236,8 @@ impl Query {
     /// Whether a dyno asks its own address: the same app, process and dyno number (never two
     /// dynos that merely share an address in two spaces with the same CIDR).
     pub fn is_own_address(&self) -> bool {
-        match (self.src, self.dst) {
-            (Src::Dyno { app, process }, Dst::DynoAddress { app: b, process: q }) => {
+        match self.ends {
+            Ends::FromDyno { app, process, to: Dst::DynoAddress { app: b, process: q } } => {
                 app == b && process == q && self.src_dyno == self.dst_dyno
             }
             _ => false,
@@ -228,10 +312,14 @@ impl Query {
     }
 
     pub fn src(&self) -> Src {
-        self.src
+        self.ends.src()
     }
     pub fn dst(&self) -> Dst {
-        self.dst
+        self.ends.dst()
+    }
+    /// The two ends, typed so that only a pair Spacetrace models can be held.
+    pub fn ends(&self) -> Ends {
+        self.ends
     }
     pub fn protocol(&self) -> Protocol {
         self.protocol
@@ -242,7 +330,7 @@ impl Query {
 
     /// The same question on another port.
     pub fn with_port(self, port: u16) -> Result<Self, QueryError> {
-        let q = Self::new(self.src, self.dst, self.protocol, port)?;
+        let q = Self::new(self.src(), self.dst(), self.protocol, port)?;
         Ok(Self { src_dyno: self.src_dyno, dst_dyno: self.dst_dyno, ..q })
     }
 
@@ -253,7 +341,7 @@ impl Query {
             1 => proc_name(a, p),
             n => format!("{}.{n}", proc_name(a, p)),
         };
-        let from = match self.src {
+        let from = match self.src() {
             Src::Dyno { app, process } => {
                 doc::From::Dyno { app: model.app(app).id.clone(), process: dyno_name(app, process, self.src_dyno) }
             }
@@ -261,7 +349,7 @@ impl Query {
             Src::RemoteHost(h) => doc::From::RemoteHost(model.remote_host(h).id.clone()),
             Src::Client(c) => doc::From::Client(model.clients[c.ix()].id.clone()),
         };
-        let to = match self.dst {
+        let to = match self.dst() {
             Dst::Hostname(a) => doc::To::Hostname(model.app(a).id.clone()),
             Dst::Discovery { app, process } => {
                 doc::To::Discovery { app: model.app(app).id.clone(), process: proc_name(app, process) }
@@ -314,6 +402,29 @@ mod tests {
                 {"name": "web", "dynos": 2}, {"name": "v1.5", "dynos": 1}, {"name": "idle", "dynos": 0}]}]}"#,
         )
         .model
+    }
+
+    #[test]
+    fn only_pairs_with_a_heroku_end_can_be_held() {
+        let (host, dyno) = (Src::Host(HostIx(0)), Dst::DynoAddress { app: AppIx(0), process: 0 });
+        let q = |src, dst| Query::new(src, dst, Protocol::Tcp, 80);
+        assert!(matches!(q(host, Dst::Host(HostIx(0))), Err(QueryError::OutOfScope { .. })));
+        assert!(matches!(q(Src::Client(ClientIx(0)), Dst::External(ServiceIx(0))), Err(QueryError::OutOfScope { .. })));
+        assert_eq!(q(host, Dst::Localhost), Err(QueryError::LocalhostNeedsDyno));
+        let ok = q(host, dyno).expect("a VPC host may ask for a dyno");
+        assert_eq!((ok.src(), ok.dst()), (host, dyno));
+        assert_eq!(
+            ok.ends(),
+            Ends::FromOutside {
+                from: Outside::Host(HostIx(0)),
+                to: OnHeroku::DynoAddress { app: AppIx(0), process: 0 }
+            }
+        );
+        // Written out as its source and destination, not as its ends.
+        let json = serde_json::to_value(ok).expect("a query serialises");
+        let keys: Vec<&str> = json.as_object().expect("an object").keys().map(String::as_str).collect();
+        assert_eq!(keys, ["dst", "dst_dyno", "port", "protocol", "src", "src_dyno"]);
+        assert_eq!(json["src"], serde_json::json!({ "Host": 0 }));
     }
 
     #[test]

@@ -603,13 +603,15 @@ fn group_thousands(n: u128) -> String {
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
+use crate::capabilities::Feature;
 use crate::check::MAX_PEERINGS;
-use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
-use crate::model::{AclDecision, Blackhole, Model, Port, PortRange};
+use crate::doc::{Generation, PeeringStatus, Protocol, RuleProtocol};
+use crate::model::{AclDecision, AppIx, Blackhole, Model, Port, PortRange, RemoteIx, SpaceIx, VpcIx};
 use crate::query::{Dst, Query, Src};
 use crate::rules::RuleId;
 use crate::trace::{
-    ComponentKind, Decision, Detail, Direction, Fix, SeenAs, SgVia, Source, Step, Trace, Verdict, Workaround,
+    Component, ComponentKind, Decision, Detail, Direction, Fix, Inside, Part, SeenAs, SgVia, Source, Step, Trace,
+    Verdict, Workaround,
 };
 
 /// "connected" or "blocked".
@@ -787,6 +789,97 @@ pub fn component_kind(kind: ComponentKind) -> &'static str {
     }
 }
 
+/// A hop's component by name: `router for acme-api`, `worker.1 (acme-api)`, `rtb-0a1b (private)`.
+/// An index the model does not hold gives an empty name rather than a panic.
+pub fn component(model: &Model, c: &Component) -> String {
+    let app = |a: AppIx| model.apps.get(a.ix());
+    let app_name = |a: AppIx| app(a).map_or(String::new(), |x| x.name.clone());
+    let space_name = |s: SpaceIx| model.spaces.get(s.ix()).map_or(String::new(), |x| x.name.clone());
+    let vpc = |v: VpcIx| model.vpcs.get(v.ix());
+    let remote = |r: RemoteIx| model.remotes.get(r.ix());
+    let remote_name = |r: RemoteIx| remote(r).map_or(String::new(), |x| x.name.clone());
+    let process_name = |a: AppIx, p: usize| app(a).and_then(|x| x.processes.get(p)).map(|p| p.name.clone());
+    match c.part {
+        Part::Internet => "public internet".to_owned(),
+        Part::Client { client } => model.clients.get(client.ix()).map_or(String::new(), |x| x.name.clone()),
+        Part::App { app: a } => match c.kind {
+            ComponentKind::Dns => app(a).map_or(String::new(), |x| x.hostname()),
+            ComponentKind::Router => format!("router for {}", app_name(a)),
+            _ => app_name(a),
+        },
+        Part::Web { app: a } => format!("web ({})", app_name(a)),
+        Part::Dyno { app: a, process, dyno } => match process_name(a, process) {
+            Some(p) => format!("{p}.{dyno} ({})", app_name(a)),
+            None => app_name(a),
+        },
+        Part::Discovery { app: a, process } => {
+            app(a).map_or(String::new(), |x| x.discovery_name(&process_name(a, process).unwrap_or_default()))
+        }
+        Part::Space { space } => {
+            let name = space_name(space);
+            match c.kind {
+                ComponentKind::TrustedIpFilter => format!("trusted IP ranges of {name}"),
+                ComponentKind::NatGateway => format!("NAT gateway of {name}"),
+                ComponentKind::Peering => format!("peering of {name}"),
+                ComponentKind::VpnTunnel => format!("VPN of {name}"),
+                _ => name,
+            }
+        }
+        Part::Addon { addon } => model.addons.get(addon.ix()).map_or(String::new(), |x| x.name.clone()),
+        Part::Service { service } => model.services.get(service.ix()).map_or(String::new(), |x| x.name.clone()),
+        Part::Vpc { vpc: v } => {
+            let name = vpc(v).map_or(String::new(), |x| x.name.clone());
+            match c.kind {
+                ComponentKind::Internet => format!("internet, from {name}"),
+                ComponentKind::Peering => format!("no peering to {name}"),
+                _ => name,
+            }
+        }
+        Part::Subnet { vpc: v, subnet } => {
+            let name = vpc(v).and_then(|x| x.subnets.get(subnet)).map_or(String::new(), |x| x.name.clone());
+            match c.kind {
+                ComponentKind::RouteTable => format!("route table of {name}"),
+                _ => name,
+            }
+        }
+        Part::RouteTable { vpc: v, table } => {
+            vpc(v).and_then(|x| x.route_tables.get(table)).map_or(String::new(), |x| x.name.clone())
+        }
+        Part::NetworkAcl { vpc: v, acl } => {
+            vpc(v).and_then(|x| x.network_acls.get(acl)).map_or(String::new(), |x| x.name.clone())
+        }
+        Part::Host { host } => {
+            let Some(h) = model.hosts.get(host.ix()) else { return String::new() };
+            match c.kind {
+                ComponentKind::SecurityGroup => {
+                    let groups: Vec<&str> = vpc(h.vpc)
+                        .map(|v| {
+                            h.security_groups
+                                .iter()
+                                .filter_map(|g| v.security_groups.get(*g))
+                                .map(|g| g.name.as_str())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if groups.is_empty() { format!("security groups of {}", h.name) } else { groups.join(", ") }
+                }
+                _ => h.name.clone(),
+            }
+        }
+        Part::Peering { peering } => model.peerings.get(peering.ix()).map_or(String::new(), |x| x.id.clone()),
+        Part::Remote { remote: r } => match c.kind {
+            ComponentKind::Internet => format!("internet, from {}", remote_name(r)),
+            ComponentKind::VpnTunnel => format!("no VPN to {}", remote_name(r)),
+            ComponentKind::RemoteFirewall => {
+                remote(r).and_then(|x| x.firewall.as_ref()).map_or(String::new(), |f| f.name.clone())
+            }
+            _ => remote_name(r),
+        },
+        Part::RemoteHost { host } => model.remote_hosts.get(host.ix()).map_or(String::new(), |x| x.name.clone()),
+        Part::Vpn { vpn } => model.vpns.get(vpn.ix()).map_or(String::new(), |x| x.name.clone()),
+    }
+}
+
 fn public_source(s: &Source) -> String {
     match s {
         Source::CommonRuntime => "an unpredictable Common Runtime address".to_owned(),
@@ -830,6 +923,12 @@ pub fn detail(d: &Detail) -> String {
             ),
         },
         D::NoDynos { app, process } => format!("{process} of {app} is scaled to 0 dynos: nothing runs to connect."),
+        D::NoSuchProcess { app, process } => {
+            format!("{app} has no process type number {}: nothing runs to connect.", process + 1)
+        }
+        D::NoDynoAddress { app, process, dyno } => format!(
+            "{process}.{dyno} of {app} has no address here (Spacetrace gives addresses to the first 64 dynos of a process), so nothing can be routed from it."
+        ),
         D::Localhost { port } => format!("Processes in one dyno reach each other on localhost, here on port {port}."),
         D::CrIsolated { app } => format!("{app} runs in the Common Runtime, where every dyno is firewalled off from every other."),
         D::OnlyRouterFromOutside { app } => {
@@ -842,10 +941,33 @@ pub fn detail(d: &Detail) -> String {
         D::DiscoveryNotInFir { name } => format!("{name} does not resolve: DNS service discovery is not available in Fir spaces."),
         D::DiscoveryOnlyInsideSpace { name } => format!("{name} resolves only for dynos inside the same space."),
         D::OtherSpace { from, to } => format!("{from} has no private path to {to}; spaces reach each other only over the internet."),
+        D::SpaceOverInternet { from, to } => {
+            format!("{from} reaches {to} over the internet: spaces have no private path to each other.")
+        }
+        D::Offered { space, generation, feature } => {
+            let generation = match generation {
+                Generation::Cedar => "Cedar",
+                Generation::Fir => "Fir",
+            };
+            match feature {
+                Feature::Peering => format!("{space} is a {generation} space, which can be peered with a VPC."),
+                Feature::Vpn => format!("{space} is a {generation} space, which can have VPN connections."),
+                Feature::DirectInbound => format!(
+                    "{space} is a {generation} space: peered and VPN-connected networks reach its dynos directly, by address."
+                ),
+                Feature::DnsDiscovery => format!("{space} is a {generation} space, which offers DNS service discovery."),
+                Feature::InternalRouting => format!("{space} is a {generation} space, which offers Internal Routing."),
+                Feature::CustomTrustedIps => {
+                    format!("{space} is a {generation} space, whose trusted IP ranges can be chosen.")
+                }
+                Feature::Shield => format!("{space} is a {generation} space, which can be a Shield space."),
+            }
+        }
         D::PrivateNetwork { space } => format!("Inside {space}, every dyno and data add-on shares one private network."),
-        D::Listening { name, port } => format!("{name} listens on {}.", listen(port)),
-        D::NotListening { name, port, listening } => format!(
-            "{name} does not listen on {}; it listens on {}.",
+        D::Listening { name, app, port } => format!("{} listens on {}.", of_app(name, app), listen(port)),
+        D::NotListening { name, app, port, listening } => format!(
+            "{} does not listen on {}; it listens on {}.",
+            of_app(name, app),
             listen(port),
             list(listening.iter().map(listen))
         ),
@@ -854,12 +976,24 @@ pub fn detail(d: &Detail) -> String {
             Some(e) => format!("{hostname} resolves to the private address {e} (Internal Routing)."),
             None => format!("{hostname} resolves to a private address in the space (Internal Routing)."),
         },
-        D::WebDynosRunning { count } => format!("{count} web dynos run."),
+        D::WebDynosRunning { hostname, count } => format!(
+            "{count} web dyno{} run{}, so {hostname} resolves.",
+            if *count == 1 { "" } else { "s" },
+            if *count == 1 { "s" } else { "" }
+        ),
         D::NoWebDynoNoDns { hostname } => format!("No web dyno runs, so {hostname} does not resolve."),
         D::RouterPort { protocol, port: p, accepted: true } => format!("The router accepts {}.", port(*protocol, *p)),
         D::RouterPort { protocol, port: p, accepted: false } => {
             format!("The router accepts only TCP 80 (HTTP) and 443 (HTTPS), not {}.", port(*protocol, *p))
         }
+        D::InternalCaller { app, from } => format!(
+            "{app} uses Internal Routing and takes this request, which comes {}.",
+            match from {
+                Inside::Space => "from its own space",
+                Inside::PeeredVpc => "from a peered VPC",
+                Inside::Vpn => "through a VPN connection",
+            }
+        ),
         D::InternalOnly { app } => format!(
             "{app} uses Internal Routing: it takes web traffic only from its own space, peered VPCs and VPN-connected networks."
         ),
@@ -940,6 +1074,9 @@ pub fn detail(d: &Detail) -> String {
         D::MainRouteTable { subnet, table } => {
             format!("{subnet} is associated with no route table, so it uses the VPC's main route table, {table}.")
         }
+        D::RouteReachesEndpoint { table, endpoint, matched } => format!(
+            "{table} routes the Internal Routing endpoint {endpoint}, outside the dyno /20s, by {matched}."
+        ),
         D::RouteMissesEndpoint { table, endpoint } => format!(
             "{table} routes the dyno /20s but not the Internal Routing endpoint {endpoint}: route the whole space CIDR."
         ),
@@ -1005,6 +1142,9 @@ pub fn detail(d: &Detail) -> String {
         D::Tunnel { vpn, up: false } => format!("The tunnels of {vpn} are down: it carries nothing."),
         D::Routable { address, matched: Some(m) } => format!("{address} is inside the routable CIDR {m}."),
         D::Routable { address, matched: None } => format!("{address} is outside the connection's routable CIDRs."),
+        D::RoutableApart { cidr, space_cidr } => {
+            format!("The routable CIDR {cidr} does not overlap the space CIDR {space_cidr}.")
+        }
         D::RoutableOverlap { cidr, space_cidr } => format!("The routable CIDR {cidr} overlaps the space CIDR {space_cidr}."),
         D::Ipsec { gateway: Some(g) } => format!("IPsec to the customer gateway {g}: over the internet, encrypted."),
         D::Ipsec { gateway: None } => "IPsec over the internet, encrypted.".to_owned(),
@@ -1027,6 +1167,14 @@ pub fn detail(d: &Detail) -> String {
         D::CrDynoAddressNotPublic => {
             "Only web requests forwarded by the router reach a Common Runtime dyno; its address is not reachable.".to_owned()
         }
+    }
+}
+
+/// A process with its app, `worker (acme-api)`; anything else by its name.
+fn of_app(name: &str, app: &Option<String>) -> String {
+    match app {
+        Some(app) => format!("{name} ({app})"),
+        None => name.to_owned(),
     }
 }
 
@@ -1312,7 +1460,13 @@ pub fn trace(model: &Model, t: &Trace) -> String {
     let _ = writeln!(out, "{}", question(model, &t.query));
     let _ = writeln!(out, "{mark} {}", verdict(t.verdict).to_uppercase());
     for (i, hop) in t.hops.iter().enumerate() {
-        let _ = writeln!(out, "{:>2}. {} \u{2014} {}", i + 1, component_kind(hop.component.kind), hop.component.name);
+        let _ = writeln!(
+            out,
+            "{:>2}. {} \u{2014} {}",
+            i + 1,
+            component_kind(hop.component.kind),
+            component(model, &hop.component)
+        );
         for step in &hop.steps {
             let sign = match step.decision {
                 Decision::Pass => "\u{2713}",
@@ -1676,7 +1830,7 @@ pub fn plan_blocker(b: &Blocker) -> String {
 
 /// Where a blocker is: "hop 4, peering pcx-1".
 fn plan_place(b: &Blocker) -> String {
-    let (kind, name) = (component_kind(b.component.kind), &b.component.name);
+    let (kind, name) = (component_kind(b.component.kind), &component(&b.model, &b.component));
     // "internet, from analytics-vpc" says its kind itself.
     if name.starts_with(kind) {
         format!("hop {}, {name}", b.at.hop + 1)

@@ -8,9 +8,13 @@ use std::net::{IpAddr, Ipv4Addr};
 use ipnet::{IpNet, Ipv4Net};
 use serde::Serialize;
 
+use crate::capabilities::Feature;
 pub use crate::doc::Verdict;
-use crate::doc::{PeeringStatus, Protocol, RuleProtocol};
-use crate::model::{AclDecision, Blackhole, Port, PortRange};
+use crate::doc::{Generation, PeeringStatus, Protocol, RuleProtocol};
+use crate::model::{
+    AclDecision, AddonIx, AppIx, Blackhole, ClientIx, HostIx, PeeringIx, Port, PortRange, RemoteHostIx, RemoteIx,
+    ServiceIx, SpaceIx, VpcIx, VpnIx,
+};
 use crate::query::Query;
 use crate::rules::RuleId;
 
@@ -39,12 +43,87 @@ pub enum ComponentKind {
 }
 
 /// A hop's component: its kind, the ID of the scenario object it belongs to (for the canvas),
-/// and its name.
+/// and which part of the scenario it is, by the model's indices. It carries no name:
+/// [`crate::render::component`] names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Component {
     pub kind: ComponentKind,
     pub id: String,
-    pub name: String,
+    pub part: Part,
+}
+
+/// The part of the scenario a hop passes through, by index into the model. With the hop's
+/// [`ComponentKind`] it says which component of that part is meant: a space's trusted IP filter,
+/// private network, NAT gateway, VPN or peering; an app's DNS name, router or dynos; a VPC's way
+/// to the internet; a remote network's firewall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Part {
+    /// Nothing in the scenario: the public internet.
+    Internet,
+    Client {
+        client: ClientIx,
+    },
+    App {
+        app: AppIx,
+    },
+    /// An app's `web` process, as the router forwards to it.
+    Web {
+        app: AppIx,
+    },
+    /// Dyno `dyno` (1-based) of a process.
+    Dyno {
+        app: AppIx,
+        process: usize,
+        dyno: u32,
+    },
+    /// A process's DNS service discovery name.
+    Discovery {
+        app: AppIx,
+        process: usize,
+    },
+    Space {
+        space: SpaceIx,
+    },
+    Addon {
+        addon: AddonIx,
+    },
+    Service {
+        service: ServiceIx,
+    },
+    Vpc {
+        vpc: VpcIx,
+    },
+    /// A subnet of a VPC (index into its subnets).
+    Subnet {
+        vpc: VpcIx,
+        subnet: usize,
+    },
+    /// A route table of a VPC (index into its route tables).
+    RouteTable {
+        vpc: VpcIx,
+        table: usize,
+    },
+    /// A network ACL of a VPC (index into its ACLs).
+    NetworkAcl {
+        vpc: VpcIx,
+        acl: usize,
+    },
+    Host {
+        host: HostIx,
+    },
+    Peering {
+        peering: PeeringIx,
+    },
+    Remote {
+        remote: RemoteIx,
+    },
+    RemoteHost {
+        host: RemoteHostIx,
+    },
+    Vpn {
+        vpn: VpnIx,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -105,6 +184,18 @@ pub enum SeenAs {
     ViaRouter { client: Box<SeenAs> },
 }
 
+/// Where a caller an internally routed app takes comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inside {
+    /// A dyno of the app's own space.
+    Space,
+    /// A host in a VPC peered with the space.
+    PeeredVpc,
+    /// A host in a network connected to the space by VPN.
+    Vpn,
+}
+
 /// How a security group rule admitted traffic, when it was not simply by a CIDR block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -148,6 +239,17 @@ pub enum Detail {
         app: String,
         process: String,
     },
+    /// The question names a process type the app does not have (by index).
+    NoSuchProcess {
+        app: String,
+        process: usize,
+    },
+    /// The source dyno has no address the model knows, and the path needs one.
+    NoDynoAddress {
+        app: String,
+        process: String,
+        dyno: u32,
+    },
     Localhost {
         port: u16,
     },
@@ -171,15 +273,31 @@ pub enum Detail {
         from: String,
         to: String,
     },
+    /// A space reaches an app of another space over the internet (PS-NO-SPACE-TO-SPACE).
+    SpaceOverInternet {
+        from: String,
+        to: String,
+    },
+    /// The space offers a feature the path needs (the rule that would refuse it elsewhere).
+    Offered {
+        space: String,
+        generation: Generation,
+        feature: Feature,
+    },
     PrivateNetwork {
         space: String,
     },
+    /// `name` listens on `port`; `app` is the app of a process.
     Listening {
         name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        app: Option<String>,
         port: Port,
     },
     NotListening {
         name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        app: Option<String>,
         port: Port,
         listening: Vec<Port>,
     },
@@ -190,7 +308,9 @@ pub enum Detail {
         hostname: String,
         endpoint: Option<Ipv4Addr>,
     },
+    /// At least one web dyno runs, so an internally routed app's hostname resolves.
     WebDynosRunning {
+        hostname: String,
         count: u32,
     },
     NoWebDynoNoDns {
@@ -203,6 +323,11 @@ pub enum Detail {
     },
     InternalOnly {
         app: String,
+    },
+    /// An internally routed app takes the request: it comes from inside (IR-NO-EXTERNAL).
+    InternalCaller {
+        app: String,
+        from: Inside,
     },
     Trusted {
         source: Source,
@@ -277,6 +402,12 @@ pub enum Detail {
         table: String,
         endpoint: Ipv4Addr,
     },
+    /// The route that takes an internally routed app's endpoint through the peering.
+    RouteReachesEndpoint {
+        table: String,
+        endpoint: Ipv4Addr,
+        matched: Ipv4Net,
+    },
     Acl {
         acl: String,
         direction: Direction,
@@ -325,6 +456,11 @@ pub enum Detail {
         matched: Option<IpNet>,
     },
     RoutableOverlap {
+        cidr: IpNet,
+        space_cidr: Ipv4Net,
+    },
+    /// The routable CIDR that carries the address does not overlap the space CIDR.
+    RoutableApart {
         cidr: IpNet,
         space_cidr: Ipv4Net,
     },
