@@ -74,7 +74,7 @@ impl Ends {
             Dst::Addon(x) => OnHeroku::Addon(x),
             Dst::Localhost => return Err(QueryError::LocalhostNeedsDyno),
             Dst::Host(_) | Dst::RemoteHost(_) | Dst::External(_) => {
-                return Err(QueryError::OutOfScope { from: src_kind(src).into(), to: dst_kind(dst).into() });
+                return Err(QueryError::OutOfScope { from: src_kind(src), to: dst_kind(dst) });
             }
         };
         Ok(Ends::FromOutside { from, to })
