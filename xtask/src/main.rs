@@ -14,6 +14,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Instant, SystemTime};
 use std::{env, fs};
 
+mod compress;
 mod tools;
 
 use tools::Tools;
@@ -595,26 +596,19 @@ fn rules_in_sync(root: &Path) -> Result<(), String> {
 
 /// Print the sizes of the built wasm, js and css, raw and gzipped (gzip -9 through the system gzip).
 fn report_sizes(dist: &Path) -> Result<(), String> {
-    let entries = fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")))
-        .collect();
-    files.sort();
-    println!("Release build sizes in {}:", dist.display());
-    for f in files {
-        let raw = fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
-        let gz = Command::new("gzip")
-            .args(["-9", "-c"])
-            .arg(&f)
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| o.stdout.len().to_string())
-            .unwrap_or_else(|| "?".into());
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        println!("  {name:<48} {raw:>9} B raw  {gz:>8} B gzip -9");
+    let sizes = compress::precompress(dist)?;
+    println!("Release build sizes in {} (each asset also written as .gz and .br):", dist.display());
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for s in &sizes {
+        println!("  {:<48} {:>9} B raw  {:>8} B gzip -9  {:>8} B brotli", s.name, s.raw, s.gzip, s.brotli);
+        if s.name.ends_with(".wasm") || s.name.ends_with(".js") || s.name.ends_with(".css") {
+            (raw, gz, br) = (raw + s.raw, gz + s.gzip, br + s.brotli);
+        }
     }
+    println!(
+        "  {:<48} {raw:>9} B raw  {gz:>8} B gzip -9  {br:>8} B brotli  (target: at most 256000 B gzipped)",
+        "wasm + js + css"
+    );
     Ok(())
 }
 
