@@ -200,12 +200,14 @@ fn json_report(
     checked: &Checked,
     solution: Option<&String>,
 ) -> Value {
+    // Predictions are about the starting network, whatever network is graded.
+    let start = check(&lesson.network);
     let mut passed = true;
     let tasks: Vec<Value> = lesson
         .tasks()
         .map(|(i, task)| match task {
             Task::Predict(p) => {
-                let engine = lesson::grade_prediction(checked, p, &p.answer).ok().map(|r| r.expected);
+                let engine = lesson::grade_prediction(&start, p, &p.answer).ok().map(|r| r.expected);
                 json!({ "step": i + 1, "kind": "predict", "id": p.id, "stored": p.answer, "engine": engine })
             }
             Task::Challenge(c) => {
