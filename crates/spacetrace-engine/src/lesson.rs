@@ -43,6 +43,12 @@ pub const COURSE: [(&str, &str); 10] = [
     ("capstone", include_str!("../../../lessons/capstone.json")),
 ];
 
+/// The built-in course, read, in teaching order (each lesson reads with no diagnostic:
+/// `tests/lessons.rs`).
+pub fn course() -> Vec<Lesson> {
+    COURSE.iter().filter_map(|(_, text)| parse_lesson(text).ok().map(|(l, _)| l)).collect()
+}
+
 /// A lesson.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lesson {

@@ -44,6 +44,8 @@ fn only_challenge(l: &Lesson) -> &Challenge {
 #[test]
 fn the_course_has_ten_lessons_and_their_files() {
     assert!(COURSE.len() >= 10);
+    let ids: Vec<String> = lesson::course().into_iter().map(|l| l.id).collect();
+    assert_eq!(ids, COURSE.iter().map(|(id, _)| (*id).to_owned()).collect::<Vec<_>>());
     let dir = format!("{}/../../lessons", env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
