@@ -248,6 +248,12 @@ fn trusting_exact_addresses_or_wider_ranges_both_pass_but_trusting_everyone_fail
     let everyone = grade_challenge(&trust(json!(["0.0.0.0/0"])), c);
     assert!(!everyone.passed());
     assert_eq!(everyone.held(), 3);
+    // "Blocked by RULE" holds only when that rule blocks.
+    let mut other_rule = c.clone();
+    other_rule.outcomes[3].blocked_by = Some(RuleId::PeerRoute);
+    let r = grade_challenge(&check(&solution("trusted-ips")), &other_rule);
+    assert!(!r.outcomes[3].held && !r.passed());
+    assert_eq!(r.outcomes[3].blocked_by(), Some(RuleId::TipFilter));
 }
 
 #[test]
