@@ -11,6 +11,8 @@ Commands:
                                 every source against every destination service
   diff BEFORE AFTER [--json]    the pairs whose answer differs between two scenarios
   import FILE...                Heroku CLI and AWS CLI JSON output into a scenario (to stdout)
+  lesson check LESSON [SOLUTION] [--json]
+                                check a lesson, or grade a learner's network on its challenges
   cidr BLOCK...                 describe CIDR blocks (network, range, size, RFC 1918)
   help [COMMAND]                show this message, or a command's
 
@@ -41,6 +43,7 @@ Exit codes:
   1  check: an error diagnostic, or a saved question did not answer as expected
      cidr: a block was refused
      diff: a pair changed
+     lesson check: the lesson has a problem, or a challenge is not passed on SOLUTION
   2  bad usage, an unknown REF, a question Spacetrace does not model, or a file that cannot be
      read or is not a scenario (missing, not UTF-8, over 4 MiB, not JSON, unsupported version);
      import: a file that cannot be read or is not an output it imports
@@ -175,3 +178,18 @@ Usage: spacetrace cidr BLOCK...
 Describes each CIDR block: its network, range, size and whether it is private (RFC 1918).
 
 Exit codes: 0 every block described; 1 a block was refused; 2 bad usage.";
+
+pub const LESSON: &str = "\
+Usage: spacetrace lesson check LESSON [SOLUTION] [--json]
+
+LESSON is a lesson file (docs/lesson-format.md). Without SOLUTION, checks the lesson itself: it
+reads, every task's question can be asked of its starting network, every prediction's stored
+answer is the engine's, and the starting network fails every challenge; prints its tasks and each
+challenge's outcomes at the start. With SOLUTION (a learner's exported scenario, or a lesson file
+holding the learner's network), grades every challenge on it and prints each outcome.
+
+  --json      print the diagnostics and every task's result as JSON (see docs/cli.md)
+
+Exit codes: 0 without SOLUTION the lesson has no problem, with SOLUTION every challenge passes;
+1 a problem with the lesson, or a challenge not passed; 2 bad usage, or a file that cannot be
+read or is not a lesson (or, for SOLUTION, not a scenario).";

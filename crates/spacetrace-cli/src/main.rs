@@ -12,6 +12,7 @@ mod check;
 mod diff;
 mod help;
 mod import;
+mod lesson;
 mod matrix;
 mod refs;
 mod scenario;
@@ -79,11 +80,12 @@ fn run(args: &[String]) -> Output {
         Some("matrix") => matrix::run(rest),
         Some("diff") => diff::run(rest),
         Some("import") => import::run(rest),
+        Some("lesson") => lesson::run(rest),
         Some("cidr") => cidr(rest),
         Some("help" | "--help" | "-h") => help_for(rest),
         Some(other) => Output::usage(
             format!(
-                "spacetrace: unknown command {}; valid commands: check, ask, matrix, diff, import, cidr, help",
+                "spacetrace: unknown command {}; valid commands: check, ask, matrix, diff, import, lesson, cidr, help",
                 text::quoted(other)
             ),
             help::USAGE,
@@ -100,11 +102,12 @@ fn help_for(topic: &[String]) -> Output {
         Some("matrix") => Output::ok(help::MATRIX),
         Some("diff") => Output::ok(help::DIFF),
         Some("import") => Output::ok(help::IMPORT),
+        Some("lesson") => Output::ok(help::LESSON),
         Some("cidr") => Output::ok(help::CIDR),
         Some("help") => Output::ok(help::USAGE),
         Some(other) => Output::usage(
             format!(
-                "spacetrace help: no command {}; valid commands: check, ask, matrix, diff, import, cidr, help",
+                "spacetrace help: no command {}; valid commands: check, ask, matrix, diff, import, lesson, cidr, help",
                 text::quoted(other)
             ),
             help::USAGE,
@@ -201,7 +204,7 @@ mod tests {
     fn nonsense_arguments_list_the_valid_commands() {
         let o = run_words(&["frobnicate"]);
         assert_eq!(o.code, BAD_USAGE);
-        assert!(o.err.contains("valid commands: check, ask, matrix, diff, import, cidr, help"), "{}", o.err);
+        assert!(o.err.contains("valid commands: check, ask, matrix, diff, import, lesson, cidr, help"), "{}", o.err);
         assert_eq!(run(&[]).code, BAD_USAGE);
         let o = run_words(&["help", "frobnicate"]);
         assert_eq!(o.code, BAD_USAGE);
@@ -224,6 +227,7 @@ mod tests {
             "diff BEFORE AFTER",
             "import FILE...",
             "cidr BLOCK",
+            "lesson check LESSON [SOLUTION]",
             "APP/PROCESS",
             "host:NAME",
             "remote:NAME",
@@ -246,6 +250,7 @@ mod tests {
             ("matrix", help::MATRIX),
             ("diff", help::DIFF),
             ("import", help::IMPORT),
+            ("lesson", help::LESSON),
             ("cidr", help::CIDR),
         ] {
             assert_eq!(run_words(&["help", command]).out, text);

@@ -20,6 +20,7 @@ pub mod diff;
 pub mod doc;
 pub mod eval;
 pub mod lab;
+pub mod lesson;
 pub mod matrix;
 pub mod model;
 pub mod plan;

@@ -1912,3 +1912,114 @@ pub fn plan(model: &Model, p: &Plan) -> String {
     let _ = writeln!(out, "{rule}{}", plan_outcome(model, p));
     out
 }
+
+// ----- lessons ------------------------------------------------------------------------------
+
+use crate::lesson::{Answer, ChallengeResult, LessonDiagnostic, OutcomeResult, PredictionResult, Problem, Required};
+
+/// A component kind as the lesson format writes it (`security_group`), in words.
+pub fn lesson_component(name: &str) -> String {
+    let words: Vec<&str> = name
+        .split('_')
+        .map(|w| match w {
+            "ip" => "IP",
+            "dns" => "DNS",
+            "nat" => "NAT",
+            "acl" => "ACL",
+            "vpc" => "VPC",
+            "vpn" => "VPN",
+            w => w,
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// A prediction's answer: "connected", or "blocked by PEER-ROUTE at a route table".
+pub fn lesson_answer(a: &Answer) -> String {
+    let mut out = verdict(a.verdict).to_owned();
+    if let Some(rule) = a.rule {
+        let _ = write!(out, " by {rule}");
+    }
+    if let Some(c) = &a.component {
+        let _ = write!(out, " at the {}", lesson_component(c));
+    }
+    out
+}
+
+/// A required outcome: "api/web → host:orders-db tcp/5432 must connect".
+pub fn lesson_required(r: &Required) -> String {
+    let q = &r.question;
+    let port = q.port.map(|p| format!(" {}/{p}", crate::refs::protocol_ref(q.protocol))).unwrap_or_default();
+    let must = match (r.verdict, r.blocked_by) {
+        (Verdict::Connected, _) => "must connect".to_owned(),
+        (Verdict::Blocked, None) => "must stay blocked".to_owned(),
+        (Verdict::Blocked, Some(rule)) => format!("must stay blocked by {rule}"),
+    };
+    format!("{} \u{2192} {}{port} {must}", crate::refs::doc_src_ref(&q.from), crate::refs::doc_dst_ref(&q.to))
+}
+
+/// One graded outcome: its mark, what is required, and what the network answers.
+pub fn lesson_outcome(o: &OutcomeResult) -> String {
+    let mark = if o.held { "\u{2714}" } else { "\u{2716}" };
+    let got = match &o.trace {
+        Err(d) => format!("cannot be asked: {}", diagnostic(d)),
+        Ok(t) => match o.blocked_by() {
+            Some(rule) => format!("{} by {rule}", verdict(t.verdict)),
+            None => verdict(t.verdict).to_owned(),
+        },
+    };
+    format!("{mark} {}: {got}", lesson_required(&o.required))
+}
+
+/// A graded challenge in one line.
+pub fn lesson_challenge_summary(r: &ChallengeResult) -> String {
+    let errors = match r.errors.len() {
+        0 => String::new(),
+        1 => "; 1 configuration error".to_owned(),
+        n => format!("; {n} configuration errors"),
+    };
+    let (mark, word) = if r.passed() { ("\u{2714}", "PASSED") } else { ("\u{2716}", "NOT YET") };
+    format!("{mark} {word}: {} of {} outcomes hold{errors}", r.held(), r.outcomes.len())
+}
+
+/// A graded prediction: right or not, and what the engine answers.
+pub fn lesson_prediction(r: &PredictionResult) -> String {
+    let verdict_part = if r.verdict_right { "the verdict is right" } else { "the verdict is wrong" };
+    let mut parts = vec![verdict_part.to_owned()];
+    match r.rule_right {
+        Some(true) => parts.push("the rule is right".into()),
+        Some(false) => parts.push("the rule is wrong".into()),
+        None => {}
+    }
+    match r.component_right {
+        Some(true) => parts.push("the component is right".into()),
+        Some(false) => parts.push("the component is wrong".into()),
+        None => {}
+    }
+    let mark = if r.right() { "\u{2714} Right" } else { "\u{2716} Not quite" };
+    format!("{mark}: {}. The answer: {}.", list(parts), lesson_answer(&r.expected))
+}
+
+/// A problem with a lesson, starting with where it is.
+pub fn lesson_diagnostic(d: &LessonDiagnostic) -> String {
+    let what = match &d.problem {
+        Problem::NotJson { message } => format!("this is not a JSON object ({message})"),
+        Problem::NotALesson => "this is not a lesson: it has no \u{201c}lesson\u{201d} version number".to_owned(),
+        Problem::UnsupportedVersion { found } => format!(
+            "lesson format version {found} is not supported; this version of Spacetrace reads version {}",
+            crate::lesson::LESSON_VERSION
+        ),
+        Problem::Unreadable { message } => format!("left out, it cannot be read: {message}"),
+        Problem::DuplicateTask { id } => format!("another task already has the ID \u{201c}{id}\u{201d}"),
+        Problem::Network(diag) => diagnostic_with_location(diag),
+        Problem::Unaskable(diag) => format!("the question cannot be asked: {}", diagnostic(diag)),
+        Problem::AnswerDiffers { stored, engine } => format!(
+            "the stored answer is \u{201c}{}\u{201d} but the engine answers \u{201c}{}\u{201d} on the starting network",
+            lesson_answer(stored),
+            lesson_answer(engine)
+        ),
+        Problem::AlreadySolved => "every outcome already holds on the starting network".to_owned(),
+        Problem::NoOutcome => "the challenge requires no outcome".to_owned(),
+    };
+    if d.at.is_empty() { what } else { format!("{}: {what}", d.at) }
+}

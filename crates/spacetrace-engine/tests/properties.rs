@@ -2479,3 +2479,82 @@ fn plans_connect_or_name_the_step_no_configuration_passes() {
         partly.get()
     );
 }
+
+// ----- lessons ------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// Lessons made of any document and its questions read back as themselves, and grading
+    /// their predictions and challenges (with any answer) on any network never panics; a
+    /// challenge passes exactly when every outcome holds and the network has no error.
+    #[test]
+    fn grading_lessons_never_panics(doc in document(), other in document(), picks in proptest::collection::vec(any::<u32>(), 32)) {
+        use spacetrace_engine::lesson::{self, Answer, Challenge, Required, Task, Use};
+        let g = &mut Gen::new(&picks);
+        let choices: Vec<(String, Use)> = doc
+            .questions
+            .iter()
+            .map(|q| (q.id.clone(), if g.chance(50) { Use::Predict } else { Use::Challenge }))
+            .collect();
+        let (made, _) = lesson::lesson_from(&doc, "generated", "Generated", &choices);
+        let text = made.to_json();
+        let (again, _) = lesson::parse_lesson(&text).map_err(|d| TestCaseError::fail(render::lesson_diagnostic(&d)))?;
+        for d in lesson::check_lesson(&again) {
+            let _ = render::lesson_diagnostic(&d);
+        }
+        // Every question of the document as an outcome, with any verdict and blocking rule.
+        let outcomes: Vec<Required> = doc
+            .questions
+            .iter()
+            .map(|q| Required {
+                question: lesson::Ask { from: q.from.clone(), to: q.to.clone(), protocol: q.protocol, port: q.port },
+                verdict: if g.chance(50) { Verdict::Blocked } else { Verdict::Connected },
+                blocked_by: g.chance(30).then(|| spacetrace_engine::RuleId::ALL[g.below(spacetrace_engine::RuleId::ALL.len())]),
+            })
+            .collect();
+        let challenge = Challenge { id: "c".into(), outcomes, hints: Vec::new() };
+        for network in [check(&doc), check(&other)] {
+            let r = lesson::grade_challenge(&network, &challenge);
+            let _ = render::lesson_challenge_summary(&r);
+            for o in &r.outcomes {
+                let _ = render::lesson_outcome(o);
+            }
+            prop_assert_eq!(r.passed(), r.errors.is_empty() && r.held() == r.outcomes.len());
+            for (_, t) in again.tasks() {
+                if let Task::Predict(p) = t {
+                    let answer = Answer {
+                        verdict: if g.chance(50) { Verdict::Blocked } else { Verdict::Connected },
+                        rule: g.chance(50).then(|| spacetrace_engine::RuleId::ALL[g.below(spacetrace_engine::RuleId::ALL.len())]),
+                        component: g.chance(50).then(|| g.text(&["dyno", "route_table", "nonsense"])),
+                    };
+                    if let Ok(r) = lesson::grade_prediction(&network, p, &answer) {
+                        let _ = render::lesson_prediction(&r);
+                        // The engine's own answer is always right.
+                        let own = lesson::grade_prediction(&network, p, &r.expected).unwrap();
+                        prop_assert!(own.right());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Any text, and any lesson cut short or with a byte changed, reads without panicking.
+    #[test]
+    fn reading_any_lesson_text_never_panics(cut in 0usize..20_000, at in 0usize..20_000, byte in any::<u8>(), which in 0usize..10) {
+        use spacetrace_engine::lesson::{self, COURSE};
+        let text = COURSE[which % COURSE.len()].1.as_bytes();
+        let mut bytes = text[..cut.min(text.len())].to_vec();
+        if !bytes.is_empty() {
+            let i = at % bytes.len();
+            bytes[i] = byte;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Ok((l, diags)) = lesson::parse_lesson(&text) {
+            for d in diags.iter().chain(&lesson::check_lesson(&l)) {
+                let _ = render::lesson_diagnostic(d);
+            }
+        }
+        let _ = lesson::submitted_network(&text);
+    }
+}
