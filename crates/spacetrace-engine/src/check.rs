@@ -112,6 +112,15 @@ pub fn check(doc: &Document) -> Checked {
         }
     }
     c.diags.extend(doc.left_out.iter().cloned());
+    // Every list inside an object is capped before any other work (`limits::LIMITS`).
+    let capped = crate::limits::cap(doc);
+    let doc = match &capped {
+        Some((capped, cuts)) => {
+            c.diags.extend(cuts.iter().cloned());
+            capped
+        }
+        None => doc,
+    };
     c.extras(&doc.extra, ObjectKind::Document, "");
     c.model.name = doc.name.clone();
     let lists = [
@@ -1190,29 +1199,43 @@ impl Checker {
             let space = &self.model.spaces[s];
             let subnets = space.dyno_subnets.clone();
             let apps = space.apps.clone();
+            // Slot `n` is in subnet `n % len`, at offset 4 + n / len: AWS keeps a subnet's first
+            // four addresses and its last. A slot past the end of its subnet gets no address.
+            let slot_address = |slot: u32| -> Option<Ipv4Addr> {
+                let subnet = subnets.get((slot as usize) % subnets.len().max(1))?;
+                let offset = 4 + slot / subnets.len() as u32;
+                let size = 1u64 << (32 - u32::from(subnet.prefix_len()));
+                (u64::from(offset) + 1 < size).then(|| Ipv4Addr::from(u32::from(subnet.network()) + offset))
+            };
             let mut n: u32 = 0;
+            let mut unaddressed = None;
             for a in apps {
                 let app = &mut self.model.apps[a.ix()];
                 for p in &mut app.processes {
                     if !subnets.is_empty() {
                         // A process scaled to zero has no address yet: the one it gets once scaled
                         // to one dyno (the processes before it keep theirs) is kept aside.
-                        let subnet = subnets[(n as usize) % subnets.len()];
-                        let offset = 4 + n / subnets.len() as u32;
-                        let address = Ipv4Addr::from(u32::from(subnet.network()).saturating_add(offset));
-                        p.address_once_scaled = Some(address);
-                        p.address = (p.dynos > 0).then_some(address);
-                        p.dyno_addresses = (0..p.dynos.min(64))
-                            .map(|k| {
-                                let slot = n + k;
-                                let subnet = subnets[(slot as usize) % subnets.len()];
-                                let offset = 4 + slot / subnets.len() as u32;
-                                Ipv4Addr::from(u32::from(subnet.network()).saturating_add(offset))
-                            })
-                            .collect();
+                        let address = slot_address(n);
+                        p.address_once_scaled = address;
+                        p.address = address.filter(|_| p.dynos > 0);
+                        p.dyno_addresses = (0..p.dynos.min(64)).map_while(|k| slot_address(n + k)).collect();
+                        if p.dynos > 0 && p.dyno_addresses.len() < p.dynos.min(64) as usize && unaddressed.is_none() {
+                            unaddressed = Some((app.id.clone(), p.name.clone()));
+                        }
                     }
-                    n += p.dynos.min(64);
+                    n = n.saturating_add(p.dynos.min(64));
                 }
+            }
+            if let Some((app, process)) = unaddressed {
+                let space = &self.model.spaces[s];
+                let capacity =
+                    subnets.iter().map(|s| (1u64 << (32 - u32::from(s.prefix_len()))).saturating_sub(5)).sum();
+                let id = space.id.clone();
+                self.push(
+                    Diagnostic::warning(K::DynoSubnetsFull { capacity, app: app.clone(), process })
+                        .at(ObjectKind::Space, &id, "dyno_subnets")
+                        .involving(&[&app]),
+                );
             }
             self.model.assign_ir_endpoints(SpaceIx(s as u32));
         }
@@ -1226,7 +1249,7 @@ impl Checker {
                     p.address_once_scaled = p.address;
                     p.dyno_addresses = (0..p.dynos.min(64)).map(at).collect();
                 }
-                cr_counter += p.dynos.max(1);
+                cr_counter = cr_counter.saturating_add(p.dynos.max(1));
             }
         }
     }

@@ -165,6 +165,12 @@ pub enum DiagnosticKind {
     DocumentTooLarge { bytes: usize, max: usize },
     /// A list holds more objects than the engine accepts.
     TooMany { what: ObjectKind, count: usize, max: usize },
+    /// A list inside an object holds more than Spacetrace takes in (`limits::LIMITS`): the first
+    /// `max` are kept.
+    TooManyIn { what: crate::limits::Collection, count: usize, max: usize },
+    /// The space's dyno subnets hold `capacity` dyno addresses, fewer than its formations run:
+    /// from `process` of `app` on, dynos have no address.
+    DynoSubnetsFull { capacity: u64, app: String, process: String },
     /// A part of the document that does not have the shape the format gives it (a port that is
     /// text, a question that is a number, a protocol that is not one): it is left out, and the rest
     /// of the document is read. `message` is the JSON reader's own account of what was wrong.

@@ -21,6 +21,7 @@ pub mod doc;
 pub mod eval;
 pub mod lab;
 pub mod lesson;
+pub mod limits;
 pub mod matrix;
 pub mod model;
 pub mod plan;

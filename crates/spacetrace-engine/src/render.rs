@@ -40,6 +40,13 @@ pub fn diagnostic(d: &Diagnostic) -> String {
             };
             format!("There are {count} {what}; Spacetrace handles at most {max}.")
         }
+        K::DynoSubnetsFull { capacity, app, process } => format!(
+            "The dyno subnets hold {capacity} dyno addresses, fewer than the space's apps run: from {process} of {} on, dynos have no address. Give the space more dyno subnets or fewer dynos.",
+            q(app)
+        ),
+        K::TooManyIn { what, count, max } => {
+            format!("There are {count} {} here; Spacetrace takes in the first {max}.", collection(*what))
+        }
         K::Unreadable { left_out, message } => {
             let what = match (left_out, d.location.as_ref().map(|l| l.kind)) {
                 (LeftOut::Field, _) => "the field takes its default".to_owned(),
@@ -223,6 +230,38 @@ pub fn unasked(e: &crate::query::QueryError) -> String {
             dyno: *dyno,
             dynos: *dynos,
         })),
+    }
+}
+
+/// A capped list, in words (`limits::Collection`).
+pub fn collection(c: crate::limits::Collection) -> &'static str {
+    use crate::limits::Collection as C;
+    match c {
+        C::AppsPerSpace => "apps",
+        C::AddonsPerSpace => "add-ons",
+        C::OutboundIps => "outbound IPs",
+        C::TrustedIpRanges => "trusted IP ranges",
+        C::DynoSubnets => "dyno subnets",
+        C::UnavailableCidrs => "unavailable CIDRs",
+        C::ProcessTypesPerApp => "process types",
+        C::Ports => "ports",
+        C::Allowlist => "allowlist entries",
+        C::SecondaryCidrs => "secondary CIDRs",
+        C::RouteTablesPerVpc => "route tables",
+        C::Routes => "routes",
+        C::SecurityGroupsPerVpc => "security groups",
+        C::SecurityGroupRules => "rules",
+        C::NetworkAclsPerVpc => "network ACLs",
+        C::NetworkAclRules => "rules",
+        C::SubnetsPerVpc => "subnets",
+        C::HostsPerVpc => "hosts",
+        C::SecurityGroupsPerHost => "security groups",
+        C::PrefixListEntries => "entries",
+        C::RemoteCidrs => "CIDRs",
+        C::RemoteHosts => "hosts",
+        C::FirewallRules => "firewall rules",
+        C::RoutableCidrs => "routable CIDRs",
+        C::ExpectedRules => "expected rules",
     }
 }
 
@@ -1341,6 +1380,7 @@ pub fn fix_in(model: &Model, f: &Fix) -> String {
                     Workaround::FreeTrustedRanges { space: n(&space), listed, max, cidrs }
                 }
                 Workaround::RenumberAcl { acl } => Workaround::RenumberAcl { acl },
+                Workaround::MakeRoom { object, what, max } => Workaround::MakeRoom { object, what, max },
                 Workaround::PeerAndAssociateRouteTable { space, vpc, subnet } => {
                     Workaround::PeerAndAssociateRouteTable { space: n(&space), vpc: n(&vpc), subnet: n(&subnet) }
                 }
@@ -1395,7 +1435,10 @@ pub fn step(s: &Step) -> String {
 /// Whether the way around is configuration the platform allows, only not one change Spacetrace
 /// can make (renumbering, two changes that connect only together).
 fn takes_several_changes(w: &Workaround) -> bool {
-    matches!(w, Workaround::RenumberAcl { .. } | Workaround::PeerAndAssociateRouteTable { .. })
+    matches!(
+        w,
+        Workaround::RenumberAcl { .. } | Workaround::PeerAndAssociateRouteTable { .. } | Workaround::MakeRoom { .. }
+    )
 }
 
 fn workaround_text(w: &Workaround) -> String {
@@ -1436,6 +1479,10 @@ fn workaround_text(w: &Workaround) -> String {
         }
         Workaround::PeerAndAssociateRouteTable { space, vpc, subnet } => format!(
             "Peer {vpc} with {space}, and associate with {subnet} a route table that routes the space through the new peering."
+        ),
+        Workaround::MakeRoom { object, what, max } => format!(
+            "{object} already holds {max} {}, the most Spacetrace takes in: remove or merge one to make room.",
+            collection(*what)
         ),
     }
 }

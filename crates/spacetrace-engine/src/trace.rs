@@ -542,6 +542,9 @@ pub enum Workaround {
     /// Peer the VPC with the space, and give the subnet a route table that routes the space
     /// through the peering: two changes, neither of which connects alone.
     PeerAndAssociateRouteTable { space: String, vpc: String, subnet: String },
+    /// `object`'s list already holds `max`, the most Spacetrace takes in (`limits::LIMITS`):
+    /// remove or merge one to make room.
+    MakeRoom { object: String, what: crate::limits::Collection, max: usize },
 }
 
 /// A network ACL rule given another number, to make room for a new rule before it.

@@ -364,23 +364,30 @@ fn classes_agree_on_generated_estates() {
 }
 
 /// Regression: 80,000 apps once made the matrix reserve sources × services cells up front
-/// (12.8 GB) and abort. The matrix now holds at most `MAX_CELLS`, cut at a whole source.
+/// (12.8 GB) and abort. The matrix now holds at most `MAX_CELLS`, cut at a whole source. (A space
+/// now holds at most 1,000 apps, `limits::LIMITS`: the 80,000 apps are spread over 80 spaces.)
 #[test]
 fn a_document_with_very_many_apps_does_not_abort() {
     let mut doc = synth::scenario(1);
-    let space = &mut doc.spaces[1];
-    let app = space.apps[0].clone();
-    space.apps = (0..80_000)
-        .map(|i| {
-            let mut a = app.clone();
-            a.id = format!("app-{i}");
-            a.name = format!("app-{i}");
-            for p in &mut a.process_types {
-                p.dynos = 0;
-            }
-            a
-        })
-        .collect();
+    let template = doc.spaces[1].clone();
+    let app = template.apps[0].clone();
+    for k in 0..80 {
+        let mut space = template.clone();
+        space.id = format!("space-{k}");
+        space.name = format!("space-{k}");
+        space.apps = (0..1_000)
+            .map(|i| {
+                let mut a = app.clone();
+                a.id = format!("app-{k}-{i}");
+                a.name = format!("app-{k}-{i}");
+                for p in &mut a.process_types {
+                    p.dynos = 0;
+                }
+                a
+            })
+            .collect();
+        doc.spaces.push(space);
+    }
     let checked = check(&doc);
     let m = Matrix::new(&checked.model);
     assert!(m.cells.len() <= MAX_CELLS);

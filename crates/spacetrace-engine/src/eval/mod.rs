@@ -180,7 +180,13 @@ fn via_hostname(app: &App, process: Option<&Process>) -> Vec<Fix> {
 fn vetted(m: &Model, fixes: Vec<Fix>) -> Vec<Fix> {
     let mut kept = Vec::with_capacity(fixes.len());
     let mut refused = None;
+    let mut full = None;
     for fix in fixes {
+        // A fix whose list is at its cap would be cut away again (`limits::room_for`).
+        if let Some(w) = crate::limits::room_for(m, &fix) {
+            full.get_or_insert(w);
+            continue;
+        }
         match crate::policy::fix_refusal(m, &fix) {
             None => kept.push(fix),
             Some(r) => {
@@ -192,6 +198,11 @@ fn vetted(m: &Model, fixes: Vec<Fix>) -> Vec<Fix> {
         && let Some((refusal, fix)) = refused
     {
         kept.push(Fix::NoConfiguration { workaround: instead_of_refused(m, &refusal, &fix) });
+    }
+    if kept.is_empty()
+        && let Some(w) = full
+    {
+        kept.push(Fix::NoConfiguration { workaround: Some(w) });
     }
     kept
 }
