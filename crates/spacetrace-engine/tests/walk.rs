@@ -90,9 +90,9 @@ fn a_stateless_acl_shows_the_reply_walk() {
         assert!(reply.iter().all(|p| p.leg == Leg::Reply && p.ports.lo == 1024));
         assert_eq!(reply[0].source, request.last().unwrap().destination);
         assert_eq!(reply[0].destination, request.last().unwrap().source);
-        if t.blocked_at.is_some() {
+        if let Some(at) = t.blocked_at {
             // Blocked on the way back: the reply stops at the ACL.
-            let acl = t.blocked_at.unwrap().hop;
+            let acl = at.hop;
             assert!(reply.last().unwrap().stops);
             assert_eq!(reply.last().unwrap().hop, acl);
             assert!(!request.iter().any(|p| p.stops), "the request passed the ACL");
