@@ -25,6 +25,7 @@ pub mod persist;
 pub mod question;
 pub mod share;
 pub mod store;
+pub mod walk;
 pub mod whatif;
 
 pub use app::App;
