@@ -566,7 +566,7 @@ pub fn Canvas() -> impl IntoView {
                     <RegionFront id=id geometry=placed shifts=shifts hooks=hooks />
                 </For>
                 <PathStops changed=changed current=current />
-                <PacketLabel path=path view=view_now />
+                <PacketLabel path=path view=view_now geometry=geometry />
                 {move || connecting.get().map(|((x1, y1), (x2, y2))| view! {
                     <line class="connecting" data-testid="connecting" x1=x1 y1=y1 x2=x2 y2=y2 />
                 })}
@@ -1031,15 +1031,15 @@ fn PathStops(changed: Memo<(Option<PathView>, Vec<usize>)>, current: Memo<Option
                     let target = match &s.target {
                         StopTarget::Card(id) | StopTarget::Gate(id) | StopTarget::Edge(id) | StopTarget::Region(id) => id.clone(),
                     };
-                    let hop = s.hop;
+                    let (hop, sx, sy) = (s.hop, s.x, s.y);
                     let here = move || current.get().is_some_and(|(h, _)| h + 1 == hop);
                     view! {
                         <g class="path-stop" class:blocked=s.blocked class:bad=!ok class:changed=hops.contains(&s.hop)
                             class:current=here data-current=move || here().then_some("true")
                             data-testid=if s.blocked { "path-block".to_owned() } else { format!("path-stop-{}", s.hop) }
                             data-hop=s.hop data-target=target>
-                            <circle class="current-ring" cx=s.x cy=s.y r=r + 9.0 />
                             <circle cx=s.x cy=s.y r=move || if here() { r * 1.3 } else { r } />
+                            {move || here().then(|| view! { <circle class="current-ring" cx=sx cy=sy r=r * 1.3 + 7.0 /> })}
                             <text x=s.x y=s.y + if s.blocked { 5.5 } else { 4.5 } text-anchor="middle">{if s.blocked { "\u{2716}".to_owned() } else { s.hop.to_string() }}</text>
                         </g>
                     }
@@ -1052,7 +1052,11 @@ fn PathStops(changed: Memo<(Option<PathView>, Vec<usize>)>, current: Memo<Option
 /// The packet where the walk is, beside its stop: source → destination, protocol and port, and
 /// what changed at this hop (the words are the engine's `render`).
 #[component]
-fn PacketLabel(path: Memo<Option<PathView>>, view: Memo<(f64, f64, f64, f64)>) -> impl IntoView {
+fn PacketLabel(
+    path: Memo<Option<PathView>>,
+    view: Memo<(f64, f64, f64, f64)>,
+    geometry: Memo<Layout>,
+) -> impl IntoView {
     let store = use_store();
     let shown = move || {
         let p = store.walk_packet()?;
@@ -1070,12 +1074,29 @@ fn PacketLabel(path: Memo<Option<PathView>>, view: Memo<(f64, f64, f64, f64)>) -
                 .max(if notes.is_empty() { 0.0 } else { spacetrace_canvas::text_width(&notes, NOTE, false) })
                 + 2.0 * PAD;
             let h = if notes.is_empty() { MAIN + 2.0 * PAD } else { MAIN + NOTE + 6.0 + 2.0 * PAD };
-            // Above and to the right of the stop, or wherever else it stays in view.
+            // Beside the stop, in view, covering no text where it can (above and to the right
+            // first).
             let (vx, vy, vw, vh) = view.get();
             let gap = spacetrace_canvas::BLOCK_R + 12.0;
             let fits = |&(bx, by): &(f64, f64)| bx >= vx + 4.0 && by >= vy + 4.0 && bx + w <= vx + vw - 4.0 && by + h <= vy + vh - 4.0;
-            let options = [(x + gap, y - h - 16.0), (x - gap - w, y - h - 16.0), (x + gap, y + 16.0), (x - gap - w, y + 16.0)];
-            let (bx, by) = options.iter().copied().find(fits).unwrap_or_else(|| {
+            let text = geometry.with(|l| l.text_boxes());
+            let clear = |&(bx, by): &(f64, f64)| {
+                let b = spacetrace_canvas::Rect { x: bx, y: by, w, h };
+                !text.iter().any(|t| t.intersects(&b))
+            };
+            let (above, below) = (y - h - 16.0, y + 16.0);
+            let options = [
+                (x + gap, above),
+                (x - gap - w, above),
+                (x + gap, below),
+                (x - gap - w, below),
+                (x - w / 2.0, above),
+                (x - w / 2.0, below),
+                (x + gap, y - h / 2.0),
+                (x - gap - w, y - h / 2.0),
+            ];
+            let best = options.iter().copied().find(|o| fits(o) && clear(o)).or_else(|| options.iter().copied().find(fits));
+            let (bx, by) = best.unwrap_or_else(|| {
                 let (bx, by) = options[0];
                 (bx.min(vx + vw - w - 4.0).max(vx + 4.0), by.max(vy + 4.0))
             });
