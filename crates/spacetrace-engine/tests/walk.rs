@@ -134,3 +134,21 @@ fn every_example_walks_without_panicking_and_ends_where_the_path_ends() {
         }
     }
 }
+
+#[test]
+fn every_pair_of_a_generated_network_walks_to_where_its_trace_ends() {
+    let doc = spacetrace_engine::synth::scenario(60);
+    let c = check(&doc);
+    let m = spacetrace_engine::matrix::Matrix::new(&c.model);
+    let mut walked = 0;
+    let columns = m.services.len();
+    for (row, column) in (0..m.sources.len()).flat_map(|r| (0..columns).map(move |c| (r, c))).step_by(7).take(400) {
+        let Some(t) = m.trace(&c.model, row, column) else { continue };
+        let all = walk::walk(&c.model, &t);
+        let request = all.iter().filter(|p| p.leg == Leg::Request).count();
+        assert_eq!(request, t.blocked_at.map(|b| b.hop + 1).unwrap_or(t.hops.len()));
+        assert!(all.iter().filter(|p| p.stops).count() <= 1, "one stop at most");
+        walked += 1;
+    }
+    assert!(walked > 0);
+}
