@@ -1080,9 +1080,15 @@ fn PacketLabel(
             let gap = spacetrace_canvas::BLOCK_R + 12.0;
             let fits = |&(bx, by): &(f64, f64)| bx >= vx + 4.0 && by >= vy + 4.0 && bx + w <= vx + vw - 4.0 && by + h <= vy + vh - 4.0;
             let text = geometry.with(|l| l.text_boxes());
-            let clear = |&(bx, by): &(f64, f64)| {
-                let b = spacetrace_canvas::Rect { x: bx, y: by, w, h };
-                !text.iter().any(|t| t.intersects(&b))
+            // How much text a placement covers (area).
+            let covers = |&(bx, by): &(f64, f64)| -> f64 {
+                text.iter()
+                    .map(|t| {
+                        let dx = (bx + w).min(t.x + t.w) - bx.max(t.x);
+                        let dy = (by + h).min(t.y + t.h) - by.max(t.y);
+                        dx.max(0.0) * dy.max(0.0)
+                    })
+                    .sum()
             };
             let (above, below) = (y - h - 16.0, y + 16.0);
             let options = [
@@ -1095,7 +1101,10 @@ fn PacketLabel(
                 (x + gap, y - h / 2.0),
                 (x - gap - w, y - h / 2.0),
             ];
-            let best = options.iter().copied().find(|o| fits(o) && clear(o)).or_else(|| options.iter().copied().find(fits));
+            // The first in view that covers no text, else the one in view that covers least.
+            let best = options.iter().copied().find(|o| fits(o) && covers(o) == 0.0).or_else(|| {
+                options.iter().copied().filter(fits).min_by(|a, b| covers(a).total_cmp(&covers(b)))
+            });
             let (bx, by) = best.unwrap_or_else(|| {
                 let (bx, by) = options[0];
                 (bx.min(vx + vw - w - 4.0).max(vx + 4.0), by.max(vy + 4.0))
