@@ -1079,7 +1079,15 @@ fn PacketLabel(
             let (vx, vy, vw, vh) = view.get();
             let gap = spacetrace_canvas::BLOCK_R + 12.0;
             let fits = |&(bx, by): &(f64, f64)| bx >= vx + 4.0 && by >= vy + 4.0 && bx + w <= vx + vw - 4.0 && by + h <= vy + vh - 4.0;
-            let text = geometry.with(|l| l.text_boxes());
+            let mut text = geometry.with(|l| l.text_boxes());
+            // The path's stops count too, and weigh more than text: a hidden stop loses the path.
+            path.with(|v| {
+                for s in v.iter().flat_map(|v| v.stops.iter()) {
+                    let r = spacetrace_canvas::BLOCK_R + 4.0;
+                    let b = spacetrace_canvas::Rect { x: s.x - r, y: s.y - r, w: 2.0 * r, h: 2.0 * r };
+                    text.extend([b; 6]);
+                }
+            });
             // How much text a placement covers (area).
             let covers = |&(bx, by): &(f64, f64)| -> f64 {
                 text.iter()
