@@ -25,6 +25,7 @@ use crate::persist::{
 use crate::question::{QuestionPanel, SavedQuestions};
 use crate::share;
 use crate::store::{Draft, Notice, Shared, Store, Theme};
+use crate::walk::{PresentCaption, WalkTimer};
 
 /// The CIDR shown in the address tool: the default Private Space CIDR (rule PS-CIDRS).
 pub const DEFAULT_CIDR: &str = "10.0.0.0/16";
@@ -62,6 +63,10 @@ fn on_key(store: Store, ev: web_sys::KeyboardEvent) {
         {
             let _ = el.blur();
         }
+        return;
+    }
+    // The packet's walk and presentation mode take their keys first (`walk::on_key`).
+    if crate::walk::on_key(store, &ev) {
         return;
     }
     match key.as_str() {
@@ -213,12 +218,14 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <div class=theme_class class:large-text=move || store.large_text.get() data-testid="app">
+        <div class=theme_class class:large-text=move || store.large_text.get() class:presenting=move || store.presenting.get() data-testid="app">
+            <WalkTimer />
             <TopBar />
             <div class="workspace" class:palette-closed=move || !store.palette_open.get() || store.matrix_open.get()>
                 <Palette />
                 <main class="centre">
                     <Canvas />
+                    <PresentCaption />
                     <Connectivity />
                     <Diagnostics />
                 </main>
@@ -309,6 +316,11 @@ fn TopBar() -> impl IntoView {
                 aria-pressed=move || store.large_text.get().to_string()
                 on:click=move |_| store.large_text.update(|on| *on = !*on)>
                 <span aria-hidden="true">"A\u{207A}"</span><span class="label">" Large text"</span>
+            </button>
+            <button type="button" class="toggle" data-testid="present" title="Presentation mode: the canvas full screen with large type, the question and verdict as a caption; arrow keys and Space step through the packet's walk; Escape leaves"
+                aria-pressed=move || store.presenting.get().to_string()
+                on:click=move |_| { store.viewport.set(None); store.presenting.update(|on| *on = !*on); }>
+                <span aria-hidden="true">"\u{25A3}"</span><span class="label">" Present"</span>
             </button>
             <button type="button" data-testid="theme" title="Theme: follow the system, light or dark"
                 on:click=move |_| store.theme.update(|t| *t = match t { Theme::System => Theme::Light, Theme::Light => Theme::Dark, Theme::Dark => Theme::System })>

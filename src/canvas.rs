@@ -12,7 +12,9 @@ use spacetrace_canvas::{
     CARD_TEXT_X, CARD_W, CardKind, FIT_PAD, Gate, HEADER_H, Layout, PathView, Region, RegionKind, StopTarget, layout,
 };
 use spacetrace_engine::doc::{self, Position};
+use spacetrace_engine::render;
 use spacetrace_engine::trace::Verdict;
+use spacetrace_engine::walk::Leg;
 use wasm_bindgen::JsCast;
 
 use crate::edit::{Edit, NewObject};
@@ -36,8 +38,34 @@ enum Gesture {
 const FIT_MIN: (f64, f64) = (640.0, 400.0);
 
 /// The view box: the session's, or one that fits everything.
-fn view_box(store: &Store, l: &Layout) -> (f64, f64, f64, f64) {
-    store.viewport.get().unwrap_or_else(|| fit(l))
+fn view_box(store: &Store, l: &Layout, present: Memo<Option<(f64, f64, f64, f64)>>) -> (f64, f64, f64, f64) {
+    store.viewport.get().or_else(|| present.get()).unwrap_or_else(|| fit(l))
+}
+
+/// The smallest scale (screen pixels per canvas unit) presentation mode shows the canvas at: its
+/// smallest text, 13 units, is then at least 20 px.
+pub const PRESENT_SCALE: f64 = 1.6;
+/// The height of presentation mode's caption band (`.present-caption`, under the canvas).
+pub const CAPTION_PX: f64 = 150.0;
+
+/// Presentation mode's view of the canvas on a screen of `screen` pixels: everything (as Fit)
+/// when that is large enough, else a window at [`PRESENT_SCALE`] around `focus` (the packet's
+/// stop, or the path), kept inside the picture. The canvas is the window less the caption.
+pub fn present_view(l: &Layout, focus: Option<(f64, f64)>, screen: (f64, f64)) -> (f64, f64, f64, f64) {
+    let (fx, fy, fw, fh) = fit(l);
+    let (w, h) = (screen.0.max(200.0), screen.1.max(200.0));
+    let scale = (w / fw).min(h / fh).max(PRESENT_SCALE);
+    let (vw, vh) = (w / scale, h / scale);
+    let (cx, cy) = focus.unwrap_or((fx + fw / 2.0, fy + fh / 2.0));
+    let left = if fw <= vw { fx + fw / 2.0 - vw / 2.0 } else { (cx - vw / 2.0).clamp(fx, fx + fw - vw) };
+    let top = if fh <= vh { fy + fh / 2.0 - vh / 2.0 } else { (cy - vh / 2.0).clamp(fy, fy + fh - vh) };
+    (left.floor(), top.floor(), vw, vh)
+}
+
+fn window_size() -> (f64, f64) {
+    let w = window();
+    let px = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    (px(w.inner_width()), px(w.inner_height()))
 }
 
 /// A view box around everything, centred, never closer than `FIT_MIN`.
@@ -330,14 +358,39 @@ pub fn Canvas() -> impl IntoView {
         }
         (now, hops)
     });
-    let vb = move || geometry.with(|l| view_box(&store, l));
+    // The walk: the hop the packet is at (0-based) and which way it travels.
+    let current = Memo::new(move |_| store.walk_packet().map(|p| (p.hop, p.leg)));
+    // Presentation mode's view follows the packet (its stop), else shows the path.
+    let screen = RwSignal::new(window_size());
+    let resize = window_event_listener(leptos::ev::resize, move |_| screen.set(window_size()));
+    on_cleanup(move || resize.remove());
+    let present = Memo::new(move |_| {
+        if !store.presenting.get() {
+            return None;
+        }
+        let focus = path.with(|p| {
+            let p = p.as_ref()?;
+            let at = current.get().and_then(|(hop, _)| p.stops.iter().find(|s| s.hop == hop + 1));
+            at.map(|s| (s.x, s.y)).or_else(|| {
+                let xs = p.stops.iter().map(|s| s.x);
+                let ys = p.stops.iter().map(|s| s.y);
+                let (x0, x1) = xs.fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+                let (y0, y1) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+                (!p.stops.is_empty()).then(|| ((x0 + x1) / 2.0, (y0 + y1) / 2.0))
+            })
+        });
+        let (w, h) = screen.get();
+        Some(geometry.with(|l| present_view(l, focus, (w, h - CAPTION_PX))))
+    });
+    let vb = move || geometry.with(|l| view_box(&store, l, present));
     // The picture's shift while the view is panned (one transform, not a new view box per move).
     let panned = Memo::new(move |_| match gesture.get() {
         Some((_, Gesture::Pan { by, .. })) if by != (0.0, 0.0) => Some(format!("translate({:.1} {:.1})", by.0, by.1)),
         _ => None,
     });
+    let view_now = Memo::new(move |_| vb());
     let view_box_attr = Memo::new(move |_| {
-        let v = vb();
+        let v = view_now.get();
         format!("{:.1} {:.1} {:.1} {:.1}", v.0, v.1, v.2, v.3)
     });
 
@@ -349,7 +402,7 @@ pub fn Canvas() -> impl IntoView {
         let now = || {
             to_canvas(
                 &svg,
-                geometry.with_untracked(|l| view_box(&store, l)),
+                geometry.with_untracked(|l| view_box(&store, l, present)),
                 (ev.client_x() as f64, ev.client_y() as f64),
             )
         };
@@ -410,7 +463,7 @@ pub fn Canvas() -> impl IntoView {
         }
         let Some(svg) = svg_el() else { return };
         let prior = store.viewport.get_untracked();
-        let view = geometry.with_untracked(|l| view_box(&store, l));
+        let view = geometry.with_untracked(|l| view_box(&store, l, present));
         store.viewport.set(Some(view));
         let _ = svg.set_pointer_capture(ev.pointer_id());
         let start = (ev.client_x() as f64, ev.client_y() as f64);
@@ -428,7 +481,7 @@ pub fn Canvas() -> impl IntoView {
         menu.set(None);
         let Some(svg) = svg_el() else { return };
         let prior = store.viewport.get_untracked();
-        let view = geometry.with_untracked(|l| view_box(&store, l));
+        let view = geometry.with_untracked(|l| view_box(&store, l, present));
         store.viewport.set(Some(view));
         let _ = svg.set_pointer_capture(ev.pointer_id());
         let at = to_canvas(&svg, view, (ev.client_x() as f64, ev.client_y() as f64));
@@ -457,7 +510,7 @@ pub fn Canvas() -> impl IntoView {
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
         let Some(svg) = svg_el() else { return };
-        let view = geometry.with_untracked(|l| view_box(&store, l));
+        let view = geometry.with_untracked(|l| view_box(&store, l, present));
         let at = to_canvas(&svg, view, (ev.client_x() as f64, ev.client_y() as f64));
         let factor = if ev.delta_y() > 0.0 { 1.12 } else { 1.0 / 1.12 };
         let w = (view.2 * factor).clamp(200.0, 8000.0);
@@ -507,26 +560,28 @@ pub fn Canvas() -> impl IntoView {
                     <RegionBack id=id geometry=placed shifts=shifts hooks=hooks />
                 </For>
                 <Edges geometry=geometry labels=false hooks=hooks />
-                <PathLines path=path />
+                <PathLines path=path current=current />
                 <Edges geometry=geometry labels=true hooks=hooks />
                 <For each=move || region_ids.get() key=|id| id.clone() let:id>
                     <RegionFront id=id geometry=placed shifts=shifts hooks=hooks />
                 </For>
-                <PathStops changed=changed />
+                <PathStops changed=changed current=current />
+                <PacketLabel path=path view=view_now geometry=geometry />
                 {move || connecting.get().map(|((x1, y1), (x2, y2))| view! {
                     <line class="connecting" data-testid="connecting" x1=x1 y1=y1 x2=x2 y2=y2 />
                 })}
                 </g>
             </svg>
+            <crate::walk::WalkBar />
             <div class="canvas-tools">
                 <button type="button" title="Re-lay everything in the order traffic flows (undo brings it back)" data-testid="tidy"
                     on:click=move |_| { store.apply(Edit::Tidy); store.viewport.set(None); }>"Tidy up"</button>
                 <button type="button" title="Zoom in" aria-label="Zoom in" data-testid="zoom-in" on:click=move |_| {
-                    let v = geometry.with_untracked(|l| view_box(&store, l));
+                    let v = geometry.with_untracked(|l| view_box(&store, l, present));
                     store.viewport.set(Some((v.0 + v.2 * 0.1, v.1 + v.3 * 0.1, v.2 * 0.8, v.3 * 0.8)));
                 }>"+"</button>
                 <button type="button" title="Zoom out" aria-label="Zoom out" data-testid="zoom-out" on:click=move |_| {
-                    let v = geometry.with_untracked(|l| view_box(&store, l));
+                    let v = geometry.with_untracked(|l| view_box(&store, l, present));
                     store.viewport.set(Some((v.0 - v.2 * 0.125, v.1 - v.3 * 0.125, v.2 * 1.25, v.3 * 1.25)));
                 }>"\u{2212}"</button>
                 <button type="button" title="Fit everything in view" data-testid="zoom-fit" on:click=move |_| store.viewport.set(None)>"Fit"</button>
@@ -938,7 +993,7 @@ fn EdgeView(id: String, geometry: Memo<Layout>, labels: bool, hooks: Hooks) -> i
 
 /// The answered path's lines, under the cards and gates so they never hide text.
 #[component]
-fn PathLines(path: Memo<Option<PathView>>) -> impl IntoView {
+fn PathLines(path: Memo<Option<PathView>>, current: Memo<Option<(usize, Leg)>>) -> impl IntoView {
     view! {
         <g class="path" data-testid="path">
             {move || path.get().map(|p| {
@@ -946,8 +1001,15 @@ fn PathLines(path: Memo<Option<PathView>>) -> impl IntoView {
                 let n = p.segments.len();
                 p.segments.iter().enumerate().map(|(i, seg)| {
                     let last = i + 1 == n;
+                    // While the packet walks, the way it has come is drawn strong, the rest faded.
+                    let (from, to) = (p.stops.get(i).map_or(0, |s| s.hop), p.stops.get(i + 1).map_or(0, |s| s.hop));
+                    let ahead = move || match current.get() {
+                        None => false,
+                        Some((hop, Leg::Request)) => to > hop + 1,
+                        Some((hop, Leg::Reply)) => from < hop + 1,
+                    };
                     view! {
-                        <polyline class=if ok { "path-line ok" } else { "path-line bad" } data-testid=format!("path-segment-{}", i + 1)
+                        <polyline class=if ok { "path-line ok" } else { "path-line bad" } class:ahead=ahead data-testid=format!("path-segment-{}", i + 1)
                             points=polyline(seg)
                             marker-end=if last { if ok { "url(#arrow-ok)" } else { "url(#arrow-bad)" } } else { "" } />
                     }
@@ -959,7 +1021,7 @@ fn PathLines(path: Memo<Option<PathView>>) -> impl IntoView {
 
 /// The answered path's stops, numbered as in the trace, over everything.
 #[component]
-fn PathStops(changed: Memo<(Option<PathView>, Vec<usize>)>) -> impl IntoView {
+fn PathStops(changed: Memo<(Option<PathView>, Vec<usize>)>, current: Memo<Option<(usize, Leg)>>) -> impl IntoView {
     view! {
         <g class="path-stops">
             {move || changed.with(|(p, hops)| p.as_ref().map(|p| {
@@ -969,17 +1031,106 @@ fn PathStops(changed: Memo<(Option<PathView>, Vec<usize>)>) -> impl IntoView {
                     let target = match &s.target {
                         StopTarget::Card(id) | StopTarget::Gate(id) | StopTarget::Edge(id) | StopTarget::Region(id) => id.clone(),
                     };
+                    let (hop, sx, sy) = (s.hop, s.x, s.y);
+                    let here = move || current.get().is_some_and(|(h, _)| h + 1 == hop);
                     view! {
                         <g class="path-stop" class:blocked=s.blocked class:bad=!ok class:changed=hops.contains(&s.hop)
+                            class:current=here data-current=move || here().then_some("true")
                             data-testid=if s.blocked { "path-block".to_owned() } else { format!("path-stop-{}", s.hop) }
                             data-hop=s.hop data-target=target>
-                            <circle cx=s.x cy=s.y r=r />
+                            <circle cx=s.x cy=s.y r=move || if here() { r * 1.3 } else { r } />
+                            {move || here().then(|| view! { <circle class="current-ring" cx=sx cy=sy r=r * 1.3 + 7.0 /> })}
                             <text x=s.x y=s.y + if s.blocked { 5.5 } else { 4.5 } text-anchor="middle">{if s.blocked { "\u{2716}".to_owned() } else { s.hop.to_string() }}</text>
                         </g>
                     }
                 }).collect_view()
             }))}
         </g>
+    }
+}
+
+/// The packet where the walk is, beside its stop: source → destination, protocol and port, and
+/// what changed at this hop (the words are the engine's `render`).
+#[component]
+fn PacketLabel(
+    path: Memo<Option<PathView>>,
+    view: Memo<(f64, f64, f64, f64)>,
+    geometry: Memo<Layout>,
+) -> impl IntoView {
+    let store = use_store();
+    let shown = move || {
+        let p = store.walk_packet()?;
+        let (x, y) = path.with(|v| v.as_ref()?.stops.iter().find(|s| s.hop == p.hop + 1).map(|s| (s.x, s.y)))?;
+        Some((p, x, y))
+    };
+    move || {
+        shown().map(|(p, x, y)| {
+            let label = render::packet_label(&p);
+            let notes = render::packet_notes(&p).join(" \u{00B7} ");
+            const MAIN: f64 = 15.0;
+            const NOTE: f64 = 13.0;
+            const PAD: f64 = 8.0;
+            let w = spacetrace_canvas::text_width(&label, MAIN, true)
+                .max(if notes.is_empty() { 0.0 } else { spacetrace_canvas::text_width(&notes, NOTE, false) })
+                + 2.0 * PAD;
+            let h = if notes.is_empty() { MAIN + 2.0 * PAD } else { MAIN + NOTE + 6.0 + 2.0 * PAD };
+            // Beside the stop, in view, covering no text where it can (above and to the right
+            // first).
+            let (vx, vy, vw, vh) = view.get();
+            let gap = spacetrace_canvas::BLOCK_R + 12.0;
+            let fits = |&(bx, by): &(f64, f64)| bx >= vx + 4.0 && by >= vy + 4.0 && bx + w <= vx + vw - 4.0 && by + h <= vy + vh - 4.0;
+            let mut text = geometry.with(|l| l.text_boxes());
+            // The path's stops count too, and weigh more than text: a hidden stop loses the path.
+            path.with(|v| {
+                for s in v.iter().flat_map(|v| v.stops.iter()) {
+                    let r = spacetrace_canvas::BLOCK_R + 4.0;
+                    let b = spacetrace_canvas::Rect { x: s.x - r, y: s.y - r, w: 2.0 * r, h: 2.0 * r };
+                    text.extend([b; 6]);
+                }
+            });
+            // How much text a placement covers (area).
+            let covers = |&(bx, by): &(f64, f64)| -> f64 {
+                text.iter()
+                    .map(|t| {
+                        let dx = (bx + w).min(t.x + t.w) - bx.max(t.x);
+                        let dy = (by + h).min(t.y + t.h) - by.max(t.y);
+                        dx.max(0.0) * dy.max(0.0)
+                    })
+                    .sum()
+            };
+            let (above, below) = (y - h - 16.0, y + 16.0);
+            let options = [
+                (x + gap, above),
+                (x - gap - w, above),
+                (x + gap, below),
+                (x - gap - w, below),
+                (x - w / 2.0, above),
+                (x - w / 2.0, below),
+                (x + gap, y - h / 2.0),
+                (x - gap - w, y - h / 2.0),
+            ];
+            // The first in view that covers no text, else the one in view that covers least.
+            let best = options.iter().copied().find(|o| fits(o) && covers(o) == 0.0).or_else(|| {
+                options.iter().copied().filter(fits).min_by(|a, b| covers(a).total_cmp(&covers(b)))
+            });
+            let (bx, by) = best.unwrap_or_else(|| {
+                let (bx, by) = options[0];
+                (bx.min(vx + vw - w - 4.0).max(vx + 4.0), by.max(vy + 4.0))
+            });
+            let (lx, ly) = (x.clamp(bx, bx + w), y.clamp(by, by + h));
+            let reply = p.leg == Leg::Reply;
+            view! {
+                <g class="packet-label" class:reply=reply class:stops=p.stops data-testid="packet-label" data-hop=p.hop + 1
+                    data-leg=if reply { "reply" } else { "request" } data-changed=p.was.is_some().then_some("true")>
+                    <line class="packet-leader" x1=x y1=y x2=lx y2=ly />
+                    <rect class="packet-box" x=bx y=by width=w height=h rx=6 />
+                    <text class="packet-main" x=bx + PAD y=by + PAD + MAIN * 0.8>{label}</text>
+                    {(!notes.is_empty()).then(|| view! {
+                        <text class="packet-note" data-testid="packet-note" x=bx + PAD y=by + PAD + MAIN + 6.0 + NOTE * 0.8>{notes}</text>
+                    })}
+                </g>
+            }
+        })
     }
 }
 

@@ -26,6 +26,7 @@ pub mod question;
 pub mod share;
 pub mod store;
 pub mod tabs;
+pub mod walk;
 pub mod whatif;
 
 pub use app::App;

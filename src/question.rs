@@ -491,8 +491,12 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                     }
                 })
                 .collect_view();
+            // The hop the packet's walk is at, lit as its stop on the canvas is.
+            let here = move || store.walk_packet().is_some_and(|p| p.hop == i);
             view! {
-                <li class="hop" class:blocked=blocked data-testid=format!("hop-{}", i + 1)>
+                <li class="hop" class:blocked=blocked data-testid=format!("hop-{}", i + 1)
+                    class:current=here data-current=move || here().then_some("true")
+                    aria-current=move || here().then_some("step")>
                     <div class="hop-head">
                         <span class="hop-n" aria-hidden="true">{if blocked { "\u{2716}".to_owned() } else { (i + 1).to_string() }}</span>
                         <span class="hop-kind">{render::component_kind(hop.component.kind)}</span>
@@ -503,6 +507,17 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
             }
         })
         .collect_view();
+    // The walk's hop is scrolled into view in the trace (pushes outward only: the scroll).
+    let hops_ref = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move |_| {
+        let Some(hop) = store.walk_packet().map(|p| p.hop) else { return };
+        let Some(list) = hops_ref.get() else { return };
+        if let Ok(Some(el)) = list.query_selector(&format!("[data-testid='hop-{}']", hop + 1)) {
+            let opts = web_sys::ScrollIntoViewOptions::new();
+            opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&opts);
+        }
+    });
     view! {
         <div class="trace">
             <div class="answer-head">
@@ -534,7 +549,7 @@ pub fn TraceView(trace: std::sync::Arc<Trace>) -> impl IntoView {
                 <RuleCard rule=open_rule />
             </Show>
             <h3 class="hops-title">"Hop by hop"</h3>
-            <ol class="hops" data-testid="hops">{hops}</ol>
+            <ol class="hops" data-testid="hops" node_ref=hops_ref>{hops}</ol>
             {(!assumptions.is_empty() || !assumed.is_empty()).then(|| view! {
                 <div class="assumption" data-testid="assumptions">
                     <p class="assumption-title">"Assumptions (modelling choices, not documented platform behaviour):"</p>

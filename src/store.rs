@@ -20,6 +20,7 @@ use spacetrace_engine::lab::{Graded, grade};
 use spacetrace_engine::policy::Refusal;
 use spacetrace_engine::query::{Query, QueryError};
 use spacetrace_engine::trace::Trace;
+use spacetrace_engine::walk::Packet;
 
 use crate::edit::{Edit, apply_edit};
 
@@ -148,6 +149,20 @@ pub struct Store {
     pub unasked: Memo<Option<QueryError>>,
     /// The answer to the draft question.
     pub trace: Memo<Option<Shared<Trace>>>,
+    /// The packet's walk over the answer (the engine's `walk::walk`): the request hop by hop,
+    /// then the reply where a stateless network ACL decides.
+    pub walk: Memo<Option<Shared<Vec<Packet>>>>,
+    /// Where the walk is: the answer it was started on and the packet's index. A walk belongs to
+    /// one answer; a new answer (another question, an edit) leaves it (see [`Store::walk_index`]).
+    pub walk_at: RwSignal<Option<(Shared<Trace>, usize)>>,
+    /// Whether the walk plays by itself (a timer in `walk.rs`).
+    pub walk_playing: RwSignal<bool>,
+    /// Presentation mode: the canvas fills the window with large type and a caption.
+    pub presenting: RwSignal<bool>,
+    /// The hook a lesson player registers to take the keyboard's steps in presentation mode
+    /// (`walk::step` offers each step to it first: forward +1, back -1; it returns whether it
+    /// took the step). None: the keyboard steps through the packet's walk.
+    pub stepper: StoredValue<Option<Callback<i32, bool>>>,
 }
 
 impl Store {
@@ -166,6 +181,10 @@ impl Store {
         let trace = Memo::new(move |_| {
             let q = query.get()?;
             Some(Shared(Arc::new(checked.with(|c| evaluate(&c.model, &q)))))
+        });
+        let walk = Memo::new(move |_| {
+            let t = trace.get()?;
+            Some(Shared(Arc::new(checked.with(|c| spacetrace_engine::walk::walk(&c.model, &t)))))
         });
         Self {
             doc,
@@ -186,6 +205,11 @@ impl Store {
             query,
             unasked,
             trace,
+            walk,
+            walk_at: RwSignal::new(None),
+            walk_playing: RwSignal::new(false),
+            presenting: RwSignal::new(false),
+            stepper: StoredValue::new(None),
         }
     }
 
@@ -250,6 +274,29 @@ impl Store {
             self.set_doc.set(next);
             self.prune_selection();
         }
+    }
+
+    /// The packet's index in the walk of the answer shown, if the walk has started on it.
+    pub fn walk_index(&self) -> Option<usize> {
+        let now = self.trace.get()?;
+        self.walk_at.with(|w| w.as_ref().filter(|(t, _)| *t == now).map(|(_, i)| *i))
+    }
+
+    /// [`Store::walk_index`] without tracking (for event handlers and timers).
+    pub fn walk_index_untracked(&self) -> Option<usize> {
+        untrack(|| self.walk_index())
+    }
+
+    /// Read the packet the walk is at without tracking.
+    pub fn with_walk_packet_untracked<R>(&self, f: impl FnOnce(&Packet) -> R) -> Option<R> {
+        let i = self.walk_index_untracked()?;
+        self.walk.with_untracked(|w| w.as_ref().and_then(|w| w.get(i)).map(f))
+    }
+
+    /// The packet the walk is at, if any.
+    pub fn walk_packet(&self) -> Option<Packet> {
+        let i = self.walk_index()?;
+        self.walk.with(|w| w.as_ref().and_then(|w| w.get(i).cloned()))
     }
 
     pub fn can_undo(&self) -> bool {

@@ -116,3 +116,66 @@ async fn a_blocked_answer_shows_its_plan_and_apply_all_is_one_undo_step() {
     assert!(!store.can_undo(), "the whole plan was one step");
     host.remove();
 }
+
+/// The packet's walk (issue 12, item 1) over the canvas and the trace view: a step lights the
+/// same hop on both, the label follows, and in presentation mode a lesson player registered as
+/// `Store::stepper` takes the keyboard's steps before the walk does (item 5's hook).
+#[wasm_bindgen_test]
+async fn the_walk_lights_one_hop_on_canvas_and_trace_and_a_lesson_can_take_the_keys() {
+    let host = host();
+    let owner = Owner::new();
+    owner.set();
+    let default = spacetrace_app::examples::EXAMPLES.iter().find(|(n, _)| *n == "default").unwrap().1;
+    let store = Store::new(spacetrace_app::examples::load(default));
+    store.draft.set(Draft {
+        from: Some(From::Dyno { app: "api".into(), process: "worker".into() }),
+        to: Some(To::External("partner-api".into())),
+        protocol: Protocol::Tcp,
+        port: 443,
+    });
+    mount_to(host.clone().unchecked_into(), move || {
+        provide_context(store);
+        view! { <spacetrace_app::canvas::Canvas /> <QuestionPanel /> }
+    })
+    .forget();
+    tick().await;
+    let lit = || {
+        let canvas = host.query_selector("[data-testid='canvas'] [data-current='true']").unwrap();
+        let trace = host.query_selector("[data-testid='hops'] [data-current='true']").unwrap();
+        (canvas.and_then(|e| e.get_attribute("data-hop")), trace.and_then(|e| e.get_attribute("data-testid")))
+    };
+    assert_eq!(lit(), (None, None));
+    let next = find(&host, "packet-next").unwrap();
+    next.unchecked_ref::<web_sys::HtmlElement>().click();
+    next.unchecked_ref::<web_sys::HtmlElement>().click();
+    tick().await;
+    assert_eq!(lit(), (Some("2".into()), Some("hop-2".into())));
+    assert!(text(&host, "packet-label").starts_with("52.1.2.3 or 52.1.2.4 \u{2192} api.partner.example TCP 443"));
+
+    // Presentation mode: a lesson player takes the step, so the walk stays.
+    let taken = RwSignal::new(Vec::<i32>::new());
+    store.stepper.set_value(Some(Callback::new(move |d: i32| {
+        taken.update(|t| t.push(d));
+        true
+    })));
+    store.presenting.set(true);
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"key".into(), &"ArrowRight".into()).unwrap();
+    let ctor = js_sys::Reflect::get(&web_sys::window().unwrap(), &"KeyboardEvent".into()).unwrap();
+    let key: web_sys::KeyboardEvent = js_sys::Reflect::construct(
+        ctor.unchecked_ref::<js_sys::Function>(),
+        &js_sys::Array::of2(&"keydown".into(), &init),
+    )
+    .unwrap()
+    .unchecked_into();
+    assert!(spacetrace_app::walk::on_key(store, &key));
+    tick().await;
+    assert_eq!(taken.get_untracked(), vec![1]);
+    assert_eq!(lit().0.as_deref(), Some("2"));
+    // With no lesson player, the walk takes it.
+    store.stepper.set_value(None);
+    assert!(spacetrace_app::walk::on_key(store, &key));
+    tick().await;
+    assert_eq!(lit(), (Some("3".into()), Some("hop-3".into())));
+    host.remove();
+}

@@ -45,6 +45,15 @@ test('under a strict Content-Security-Policy the app starts and every feature ru
       await page.getByTestId('examples').selectOption(name);
       await page.getByTestId('canvas').waitFor();
     }
+    // The packet's walk, played, and presentation mode.
+    await page.getByTestId('packet-next').click();
+    await page.getByTestId('packet-label').waitFor();
+    await page.getByTestId('packet-play').click();
+    await page.getByTestId('present').click();
+    await page.getByTestId('present-caption').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await violations(page), [], 'the walk and presentation mode');
     // The connectivity view, a cell asked, the charts.
     await page.getByTestId('matrix-open').click();
     await page.getByTestId('matrix').waitFor();

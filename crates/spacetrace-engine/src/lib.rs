@@ -33,6 +33,7 @@ pub mod render;
 pub mod rules;
 pub mod synth;
 pub mod trace;
+pub mod walk;
 
 pub use check::{Checked, check, check_text, parse_document};
 pub use cidr::{AddressCount, CidrInfo, PrivateRange, describe_cidr};

@@ -2070,3 +2070,59 @@ pub fn lesson_diagnostic(d: &LessonDiagnostic) -> String {
     };
     if d.at.is_empty() { what } else { format!("{}: {what}", d.at) }
 }
+
+// The packet's walk (`walk.rs`): the packet at each hop as a short label, and what changed.
+
+/// An address as the packet's label shows it.
+pub fn packet_address(a: &crate::walk::Address) -> String {
+    use crate::walk::Address;
+    match a {
+        Address::Ip { ip } => ip.to_string(),
+        Address::Net { net } => net.to_string(),
+        Address::AnyOf { ips } => list_or(ips.iter().map(ToString::to_string)),
+        Address::CommonRuntime => "a Common Runtime address".to_owned(),
+        Address::Unknown => "an unknown public address".to_owned(),
+        Address::Name { name } => name.clone(),
+        Address::Router { client } => format!("the router (X-Forwarded-For {})", packet_address(client)),
+    }
+}
+
+/// "10.0.128.5 → 52.1.2.3 TCP 443": the packet as the hop sees it.
+pub fn packet_label(p: &crate::walk::Packet) -> String {
+    let ports =
+        if p.ports.lo == p.ports.hi { p.ports.lo.to_string() } else { format!("{}-{}", p.ports.lo, p.ports.hi) };
+    format!(
+        "{} \u{2192} {} {} {ports}",
+        packet_address(&p.source),
+        packet_address(&p.destination),
+        protocol_name(p.protocol)
+    )
+}
+
+/// What to say beside the label: the reply leg, a source changed here, a tunnel, the stop.
+pub fn packet_notes(p: &crate::walk::Packet) -> Vec<String> {
+    let mut notes = Vec::new();
+    if p.leg == crate::walk::Leg::Reply {
+        notes.push("reply (the network ACL is stateless)".to_owned());
+    }
+    if let Some(was) = &p.was {
+        notes.push(format!("source was {}", packet_address(was)));
+    }
+    match p.tunnel {
+        Some(Some(gateway)) => notes.push(format!("inside IPsec to {gateway}")),
+        Some(None) => notes.push("inside IPsec".to_owned()),
+        None => {}
+    }
+    if p.stops {
+        notes.push("stops here".to_owned());
+    }
+    notes
+}
+
+/// "Hop 3 of 5", or "Reply 2 of 5": where the walk is.
+pub fn walk_position(p: &crate::walk::Packet, index: usize, hops: usize) -> String {
+    match p.leg {
+        crate::walk::Leg::Request => format!("Hop {} of {hops}", p.hop + 1),
+        crate::walk::Leg::Reply => format!("Reply, hop {} (step {})", p.hop + 1, index + 1),
+    }
+}
