@@ -147,6 +147,8 @@ pub fn App() -> impl IntoView {
     if let Some(loading) = document().get_element_by_id(LOADING_ID) {
         loading.remove();
     }
+    // A lesson link opens once the page is up (`lessons.rs`).
+    let lesson_hash = window().location().hash().unwrap_or_default();
     let (library, doc, origin, pending) = start();
     let draft = restore_draft(&library.current.get_untracked(), &doc);
     let store = Store::new(doc);
@@ -156,6 +158,10 @@ pub fn App() -> impl IntoView {
     provide_context(store);
     provide_context(library);
     provide_context(ui);
+    let lessons = crate::lessons::Lessons::default();
+    provide_context(lessons);
+    // In presentation mode, the keys step an open lesson's steps first, then the packet's walk.
+    store.stepper.set_value(Some(Callback::new(move |delta: i32| lessons.step_by(delta as isize))));
     autosave(store, library);
     crate::tabs::watch_other_tabs(library);
     remember_draft(store, library);
@@ -169,6 +175,10 @@ pub fn App() -> impl IntoView {
     if let Some(incoming) = pending {
         receive(&store, &library, &ui, incoming, "the link");
     }
+    if crate::lessons::is_lesson_link(&lesson_hash) {
+        clear_fragment();
+        crate::lessons::open_link(&store, &library, &ui, &lessons, &lesson_hash);
+    }
 
     let handle = window_event_listener(ev::keydown, move |ev| on_key(store, ev));
     // A share link pasted into the address bar of an open page changes only the fragment.
@@ -180,6 +190,10 @@ pub fn App() -> impl IntoView {
                 ui.menu_open.set(false);
                 receive(&store, &library, &ui, incoming, "the link");
             }
+        } else if crate::lessons::is_lesson_link(&fragment) {
+            clear_fragment();
+            ui.menu_open.set(false);
+            crate::lessons::open_link(&store, &library, &ui, &lessons, &fragment);
         }
     });
     on_cleanup(move || {
@@ -235,6 +249,7 @@ pub fn App() -> impl IntoView {
                     // at 1280x800. The inspector sits below, as tall as it needs up to a cap,
                     // and the two scroll apart.
                     <div class="side-ask" node_ref=ask_zone>
+                        <crate::lessons::LessonPanel />
                         <QuestionPanel />
                         <SavedQuestions />
                         <details class="panel tool">
@@ -250,6 +265,8 @@ pub fn App() -> impl IntoView {
             <NoticeView />
             <crate::tabs::OtherTab />
             <Dialogs />
+            <crate::lessons::CourseDialog />
+            <crate::authoring::AuthoringDialog />
             <FileDrop />
         </div>
     }
@@ -291,6 +308,7 @@ fn TopBar() -> impl IntoView {
                 </optgroup>
             </select>
             <ScenarioMenu />
+            <crate::lessons::LessonsButton />
             <span id=STATUS_ID class="save-status" data-testid="save-status" aria-live="polite"></span>
             <div class="spacer"></div>
             // Each button is a glyph and a label; a narrow top bar with large text keeps the

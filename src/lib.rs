@@ -4,6 +4,7 @@
 //! asks `spacetrace_engine` for every answer, and shows what `spacetrace_engine::render` says.
 
 pub mod app;
+pub mod authoring;
 pub mod canvas;
 pub mod charts;
 pub mod cidr_probe;
@@ -18,6 +19,7 @@ pub mod files;
 pub mod import;
 pub mod inspector;
 pub mod layout;
+pub mod lessons;
 pub mod lines;
 pub mod menu;
 pub mod palette;

@@ -186,6 +186,7 @@ pub fn ScenarioMenu() -> impl IntoView {
     let store = use_store();
     let library = use_library();
     let ui = use_ui();
+    let lessons = crate::lessons::use_lessons();
     let wrap = NodeRef::<leptos::html::Div>::new();
     let file_input = NodeRef::<leptos::html::Input>::new();
 
@@ -261,6 +262,10 @@ pub fn ScenarioMenu() -> impl IntoView {
                                 spawn_local(async move { problem(&ui, "The picture was not exported", crate::export::export_png(store).await) });
                             }>
                             "\u{25A8} Export PNG"
+                        </button>
+                        <button type="button" data-testid="make-lesson" title="Turn this scenario and its saved questions into a lesson to share"
+                            on:click=move |_| { close(); lessons.authoring_open.set(true); }>
+                            "\u{2691} Make a lesson\u{2026}"
                         </button>
                     </div>
                     <h2>"Open"</h2>

@@ -83,7 +83,14 @@ pub fn read(fragment: &str) -> Option<Result<Document, ShareError>> {
     Some(decode(data.trim()))
 }
 
-fn decode(data: &str) -> Result<Document, ShareError> {
+/// Any text packed the way a share link packs a scenario: DEFLATE, then base64url without padding
+/// (lesson links use it too, `lessons.rs`).
+pub fn pack(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(text.as_bytes(), LEVEL))
+}
+
+/// Text packed by [`pack`], with the same limits as a scenario link.
+pub fn unpack(data: &str) -> Result<String, ShareError> {
     if data.len() > MAX_FRAGMENT_READ {
         return Err(ShareError::FragmentTooLong { chars: data.len(), max: MAX_FRAGMENT_READ });
     }
@@ -95,7 +102,11 @@ fn decode(data: &str) -> Result<Document, ShareError> {
                 _ => ShareError::Damaged,
             }
         })?;
-    let text = String::from_utf8(bytes).map_err(|_| ShareError::NotText)?;
+    String::from_utf8(bytes).map_err(|_| ShareError::NotText)
+}
+
+fn decode(data: &str) -> Result<Document, ShareError> {
+    let text = unpack(data)?;
     parse_document(&text).map_err(|d| ShareError::Document(Box::new(d)))
 }
 

@@ -1,7 +1,7 @@
 // The app under a strict Content-Security-Policy, served as a header (and carried by index.html
 // as a meta tag): it starts, and nothing a person does raises a violation: examples, a question
 // and its fix, the connectivity view and its charts, pictures for slides (SVG and PNG), the
-// share link, and a file opened.
+// share link, a file opened, and a lesson.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -87,6 +87,29 @@ test('under a strict Content-Security-Policy the app starts and every feature ru
       buffer: Buffer.from(JSON.stringify({ version: 1, name: 'Opened', spaces: [] })),
     });
     await page.waitForTimeout(300);
+    // A lesson from a link: a prediction revealed, a challenge, a hint, the course list, and
+    // the "Make a lesson" dialog.
+    const lesson = await strictPage(browser);
+    await lesson.goto(`${server.url}#lesson/peering`);
+    await lesson.getByTestId('lesson-panel').waitFor();
+    await lesson.getByTestId('lesson-next').click();
+    await lesson.getByTestId('predict-blocked').check();
+    await lesson.getByTestId('predict-rule').selectOption('PEER-ROUTE');
+    await lesson.getByTestId('predict-component').selectOption('route_table');
+    await lesson.getByTestId('predict-check').click();
+    await lesson.getByTestId('predict-trace').waitFor();
+    await lesson.getByTestId('lesson-next').click();
+    await lesson.getByTestId('lesson-next').click();
+    await lesson.getByTestId('lesson-hint-more').click();
+    await lesson.getByTestId('lessons-open').click();
+    await lesson.getByTestId('lesson-item').first().waitFor();
+    await lesson.getByTestId('course-close').click();
+    await page.getByTestId('scenario-menu').click();
+    await page.getByTestId('make-lesson').click();
+    await page.getByTestId('authoring-close').first().click();
+    await page.waitForTimeout(300);
+    assert.deepEqual(await violations(lesson), [], 'a lesson');
+    assert.deepEqual(lesson.errors, []);
     assert.deepEqual(await violations(page), [], 'using every feature');
     assert.deepEqual(await violations(other), [], 'opening a share link');
     assert.deepEqual(page.errors, []);
