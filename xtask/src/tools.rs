@@ -10,6 +10,9 @@ use std::{env, fs};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_OPT_VERSION: &str = "132";
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
+/// The toolchain cargo-fuzz builds the fuzz targets with (libFuzzer and sanitizers need nightly).
+pub const NIGHTLY: &str = "nightly";
 /// Debian's Chromium and ChromeDriver; `CHROMIUM` and `CHROMEDRIVER` override them everywhere
 /// (the wasm tests, the end-to-end tests, the benchmarks).
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
@@ -283,6 +286,31 @@ impl Tools {
                 "the wasm-opt on PATH says \u{201c}{wasm_opt}\u{201d}; expected binaryen {WASM_OPT_VERSION} from tests/e2e/node_modules (never Debian's binaryen)"
             ))
         }
+    }
+}
+
+impl Tools {
+    /// The nightly toolchain (never downloaded here: a toolchain comes from rustup's own site, not
+    /// a package registry) and cargo-fuzz at its pinned version (from crates.io).
+    pub fn ensure_cargo_fuzz(&self) -> Result<(), String> {
+        match self.output("rustup", &["run", NIGHTLY, "rustc", "--version"]) {
+            Some(v) => skip(&format!("nightly Rust ({v})"))?,
+            None => {
+                return Err(format!(
+                    "the nightly Rust toolchain is missing, and the fuzz targets build only with it (libFuzzer, \
+                     sanitizers). Way out: `rustup toolchain install {NIGHTLY} --profile minimal` where rustup can \
+                     download toolchains, then run the task again; every other step runs without it"
+                ));
+            }
+        }
+        let want = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+        if self.output("cargo", &["fuzz", "--version"]).as_deref() == Some(want.as_str()) {
+            return skip(&want);
+        }
+        println!("Installing {want} from crates.io (about 3 minutes on 2 cores)\u{2026}");
+        let cmd = format!("cargo install --locked cargo-fuzz --version {CARGO_FUZZ_VERSION}");
+        self.run(Command::new("cargo").args(["install", "--locked", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION]))
+            .map_err(|e| way_out(&want, &cmd, &e, &format!("run `{cmd}` yourself to see why, or put {want} on PATH")))
     }
 }
 
