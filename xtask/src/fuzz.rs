@@ -1,4 +1,4 @@
-//! The fuzz targets in `fuzz/` (cargo-fuzz, libFuzzer, nightly): a bounded smoke run for
+//! The fuzz targets in `fuzz/` (cargo-fuzz, libFuzzer): a bounded smoke run for
 //! `cargo xtask test`, and `cargo xtask fuzz TARGET [SECONDS]` for a long run. Seeds are the
 //! example scenarios and the importer's fixtures, read where they are; what the fuzzer adds goes
 //! to `fuzz/corpus/TARGET`, crashes to `fuzz/artifacts/TARGET` (both ignored by git). See
@@ -26,10 +26,17 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-fn cargo_fuzz(root: &Path, args: &[&str]) -> Command {
+/// `cargo fuzz` with the nightly toolchain when there is one; else with the default toolchain and
+/// `RUSTC_BOOTSTRAP=1`, which lets it take the `-Z` flags cargo-fuzz passes (a machine may have
+/// one toolchain only, and none can be downloaded there).
+fn cargo_fuzz(tools: &Tools, root: &Path, args: &[&str]) -> Command {
     let mut c = Command::new("cargo");
-    c.arg(format!("+{NIGHTLY}"))
-        .arg("fuzz")
+    if tools.has_nightly() {
+        c.arg(format!("+{NIGHTLY}"));
+    } else {
+        c.env("RUSTC_BOOTSTRAP", "1");
+    }
+    c.arg("fuzz")
         .args(args)
         .env("CARGO_TARGET_DIR", target_dir(root))
         // The stable toolchain xtask runs under must not leak into the nightly build.
@@ -86,7 +93,7 @@ fn corpus(root: &Path, target: &str) -> Result<Vec<PathBuf>, String> {
 /// Run one target: `seconds` in all, or until stopped (`None`). Fails on a finding.
 pub fn run(tools: &Tools, root: &Path, target: &str, seconds: Option<u32>) -> Result<(), String> {
     let dirs = corpus(root, target)?;
-    let mut c = cargo_fuzz(root, &["run", "-O", target]);
+    let mut c = cargo_fuzz(tools, root, &["run", "-O", target]);
     c.args(&dirs).arg("--");
     if let Some(s) = seconds {
         c.arg(format!("-max_total_time={s}"));
@@ -106,7 +113,7 @@ pub fn run(tools: &Tools, root: &Path, target: &str, seconds: Option<u32>) -> Re
 
 /// The smoke run of `cargo xtask test`: build every target, then each for [`SMOKE_SECONDS`].
 pub fn smoke(tools: &Tools, root: &Path) -> Result<(), String> {
-    tools.run(&mut cargo_fuzz(root, &["build", "-O"]))?;
+    tools.run(&mut cargo_fuzz(tools, root, &["build", "-O"]))?;
     let failed: Vec<String> = TARGETS.iter().filter_map(|t| run(tools, root, t, Some(SMOKE_SECONDS)).err()).collect();
     if failed.is_empty() { Ok(()) } else { Err(failed.join("\n")) }
 }

@@ -211,9 +211,9 @@ fn test(root: &Path) -> Result<(), String> {
     plan.step("native tests", &[], || {
         run_counted(&tools, &mut cargo(&["test", "--workspace", "--exclude", "spacetrace-app"]), &mut tally)
     });
-    plan.install("nightly Rust and cargo-fuzz", || tools.ensure_cargo_fuzz());
+    plan.install("cargo-fuzz", || tools.ensure_cargo_fuzz());
     let smoke = format!("fuzz smoke run ({} targets, {} s each)", fuzz::TARGETS.len(), fuzz::SMOKE_SECONDS);
-    plan.step(&smoke, &["nightly Rust and cargo-fuzz"], || fuzz::smoke(&tools, root));
+    plan.step(&smoke, &["cargo-fuzz"], || fuzz::smoke(&tools, root));
     plan.install("the wasm32 target", || tools.ensure_wasm_target());
     plan.step("clippy (app, wasm32)", &["the wasm32 target"], || {
         tools.run(&mut cargo(&[
