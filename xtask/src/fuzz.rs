@@ -1,6 +1,6 @@
 //! The fuzz targets in `fuzz/` (cargo-fuzz, libFuzzer): a bounded smoke run for
 //! `cargo xtask test`, and `cargo xtask fuzz TARGET [SECONDS]` for a long run. Seeds are the
-//! example scenarios and the importer's fixtures, read where they are; what the fuzzer adds goes
+//! example scenarios and the importer's fixtures, read where they are; what a long run adds goes
 //! to `fuzz/corpus/TARGET`, crashes to `fuzz/artifacts/TARGET` (both ignored by git). See
 //! `docs/fuzzing.md`.
 
@@ -49,8 +49,18 @@ fn cargo_fuzz(tools: &Tools, root: &Path, args: &[&str]) -> Command {
 }
 
 /// The corpus directories of a target: its own (written to) first, then the seeds (read only).
-fn corpus(root: &Path, target: &str) -> Result<Vec<PathBuf>, String> {
-    let own = root.join("fuzz/corpus").join(target);
+/// A smoke run starts from the seeds alone, in a fresh directory under the build's target, so
+/// that its time does not grow with the corpus of long runs.
+fn corpus(root: &Path, target: &str, smoke: bool) -> Result<Vec<PathBuf>, String> {
+    let own = if smoke {
+        let dir = target_dir(root).join("smoke-corpus").join(target);
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| format!("cannot empty {}: {e}", dir.display()))?;
+        }
+        dir
+    } else {
+        root.join("fuzz/corpus").join(target)
+    };
     let seeds = root.join("fuzz/corpus").join(format!("{target}-seeds"));
     for dir in [&own, &seeds] {
         fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -91,8 +101,8 @@ fn corpus(root: &Path, target: &str) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Run one target: `seconds` in all, or until stopped (`None`). Fails on a finding.
-pub fn run(tools: &Tools, root: &Path, target: &str, seconds: Option<u32>) -> Result<(), String> {
-    let dirs = corpus(root, target)?;
+pub fn run(tools: &Tools, root: &Path, target: &str, seconds: Option<u32>, smoke: bool) -> Result<(), String> {
+    let dirs = corpus(root, target, smoke)?;
     let mut c = cargo_fuzz(tools, root, &["run", "-O", target]);
     c.args(&dirs).arg("--");
     if let Some(s) = seconds {
@@ -114,19 +124,24 @@ pub fn run(tools: &Tools, root: &Path, target: &str, seconds: Option<u32>) -> Re
 /// The smoke run of `cargo xtask test`: build every target, then each for [`SMOKE_SECONDS`].
 pub fn smoke(tools: &Tools, root: &Path) -> Result<(), String> {
     tools.run(&mut cargo_fuzz(tools, root, &["build", "-O"]))?;
-    let failed: Vec<String> = TARGETS.iter().filter_map(|t| run(tools, root, t, Some(SMOKE_SECONDS)).err()).collect();
+    let failed: Vec<String> =
+        TARGETS.iter().filter_map(|t| run(tools, root, t, Some(SMOKE_SECONDS), true).err()).collect();
     if failed.is_empty() { Ok(()) } else { Err(failed.join("\n")) }
 }
 
-/// `cargo xtask fuzz TARGET [SECONDS]`: a long run of one target (until stopped without SECONDS).
+/// `cargo xtask fuzz TARGET [SECONDS]`: a long run of one target (until stopped without SECONDS);
+/// `cargo xtask fuzz` alone: the smoke run of `cargo xtask test`.
 pub fn long(root: &Path, args: &[String]) -> Result<(), String> {
-    let usage = format!("usage: cargo xtask fuzz <{}> [SECONDS]", TARGETS.join(" | "));
-    let target = args.first().ok_or_else(|| usage.clone())?;
+    let usage = format!("usage: cargo xtask fuzz [{} [SECONDS]]", TARGETS.join(" | "));
+    let tools = Tools::new(root)?;
+    let Some(target) = args.first() else {
+        tools.ensure_cargo_fuzz()?;
+        return smoke(&tools, root);
+    };
     let seconds = match args.get(1) {
         Some(s) => Some(s.parse::<u32>().map_err(|_| usage.clone())?),
         None => None,
     };
-    let tools = Tools::new(root)?;
     tools.ensure_cargo_fuzz()?;
-    run(&tools, root, target, seconds)
+    run(&tools, root, target, seconds, false)
 }

@@ -8,7 +8,8 @@
 //!   dist [URL]   release build into dist/, for a static host; URL is the public path (default /)
 //!   setup        only install what is missing
 //!   bench        engine benchmarks: criterion natively, then timings in headless Chromium; a summary
-//!   fuzz T [S]   fuzz target T (scenario, text, share, import) for S seconds, or until stopped
+//!   fuzz [T [S]] fuzz target T (scenario, text, share, import) for S seconds, or until stopped;
+//!                without T, the smoke run of `test` (every target for a few seconds)
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -24,7 +25,7 @@ use tools::Tools;
 const E2E_DIST: &str = "target/e2e/dist";
 const E2E_DIST_SUBPATH: &str = "target/e2e/dist-subpath";
 
-const USAGE: &str = "usage: cargo xtask <serve | test | dist [PUBLIC_URL] | setup | bench | fuzz TARGET [SECONDS]>";
+const USAGE: &str = "usage: cargo xtask <serve | test | dist [PUBLIC_URL] | setup | bench | fuzz [TARGET [SECONDS]]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
