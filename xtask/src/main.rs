@@ -8,6 +8,8 @@
 //!   dist [URL]   release build into dist/, for a static host; URL is the public path (default /)
 //!   setup        only install what is missing
 //!   bench        engine benchmarks: criterion natively, then timings in headless Chromium; a summary
+//!   fuzz [T [S]] fuzz target T (scenario, text, share, import) for S seconds, or until stopped;
+//!                without T, the smoke run of `test` (every target for a few seconds)
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -15,6 +17,7 @@ use std::time::{Instant, SystemTime};
 use std::{env, fs};
 
 mod compress;
+mod fuzz;
 mod tools;
 
 use tools::Tools;
@@ -23,7 +26,7 @@ use tools::Tools;
 const E2E_DIST: &str = "target/e2e/dist";
 const E2E_DIST_SUBPATH: &str = "target/e2e/dist-subpath";
 
-const USAGE: &str = "usage: cargo xtask <serve | test | dist [PUBLIC_URL] | setup | bench>";
+const USAGE: &str = "usage: cargo xtask <serve | test | dist [PUBLIC_URL] | setup | bench | fuzz [TARGET [SECONDS]]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Some("dist") => dist(&root, args.get(1).map(String::as_str).unwrap_or("/"), "dist"),
         Some("setup") => Tools::new(&root).and_then(|t| t.ensure_all()),
         Some("bench") => bench(&root),
+        Some("fuzz") => fuzz::long(&root, &args[1..]),
         Some(other) => Err(format!("unknown task \u{201c}{other}\u{201d}\n{USAGE}")),
         None => Err(USAGE.to_owned()),
     };
@@ -209,6 +213,9 @@ fn test(root: &Path) -> Result<(), String> {
     plan.step("native tests", &[], || {
         run_counted(&tools, &mut cargo(&["test", "--workspace", "--exclude", "spacetrace-app"]), &mut tally)
     });
+    plan.install("cargo-fuzz", || tools.ensure_cargo_fuzz());
+    let smoke = format!("fuzz smoke run ({} targets, {} s each)", fuzz::TARGETS.len(), fuzz::SMOKE_SECONDS);
+    plan.step(&smoke, &["cargo-fuzz"], || fuzz::smoke(&tools, root));
     plan.install("the wasm32 target", || tools.ensure_wasm_target());
     plan.step("clippy (app, wasm32)", &["the wasm32 target"], || {
         tools.run(&mut cargo(&[

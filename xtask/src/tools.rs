@@ -10,6 +10,10 @@ use std::{env, fs};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_OPT_VERSION: &str = "132";
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
+/// The toolchain cargo-fuzz prefers (libFuzzer's sanitizer flags are nightly-only; without it,
+/// the default toolchain with `RUSTC_BOOTSTRAP=1`).
+pub const NIGHTLY: &str = "nightly";
 /// Debian's Chromium and ChromeDriver; `CHROMIUM` and `CHROMEDRIVER` override them everywhere
 /// (the wasm tests, the end-to-end tests, the benchmarks).
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
@@ -283,6 +287,35 @@ impl Tools {
                 "the wasm-opt on PATH says \u{201c}{wasm_opt}\u{201d}; expected binaryen {WASM_OPT_VERSION} from tests/e2e/node_modules (never Debian's binaryen)"
             ))
         }
+    }
+}
+
+impl Tools {
+    /// Whether the nightly toolchain is installed (it is never downloaded here: a toolchain comes
+    /// from rustup's own site, not a package registry).
+    pub fn has_nightly(&self) -> bool {
+        self.output("rustup", &["run", NIGHTLY, "rustc", "--version"]).is_some()
+    }
+
+    /// cargo-fuzz at its pinned version (from crates.io). It builds with the nightly toolchain
+    /// when there is one, else with the default one and `RUSTC_BOOTSTRAP=1` (see `fuzz.rs`).
+    pub fn ensure_cargo_fuzz(&self) -> Result<(), String> {
+        if self.has_nightly() {
+            skip("nightly Rust, for the fuzz targets")?;
+        } else {
+            println!(
+                "  nightly Rust is not installed: the fuzz targets build with the default toolchain and \
+                 RUSTC_BOOTSTRAP=1 (for libFuzzer's sanitizer flags)"
+            );
+        }
+        let want = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+        if self.output("cargo", &["fuzz", "--version"]).as_deref() == Some(want.as_str()) {
+            return skip(&want);
+        }
+        println!("Installing {want} from crates.io (about 3 minutes on 2 cores)\u{2026}");
+        let cmd = format!("cargo install --locked cargo-fuzz --version {CARGO_FUZZ_VERSION}");
+        self.run(Command::new("cargo").args(["install", "--locked", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION]))
+            .map_err(|e| way_out(&want, &cmd, &e, &format!("run `{cmd}` yourself to see why, or put {want} on PATH")))
     }
 }
 

@@ -532,13 +532,15 @@ impl Checker {
             }
         }
         let mut processes: Vec<Process> = Vec::new();
+        // A set, not a scan of the processes so far: an app may list very many process types.
+        let mut names: BTreeSet<&str> = BTreeSet::new();
         for (i, p) in d.process_types.iter().enumerate() {
             let field = format!("process_types[{i}]");
             if p.name.trim().is_empty() {
                 self.push(Diagnostic::error(K::BadName { length: 0, max: MAX_NAME }).at(KIND, id, &field));
                 continue;
             }
-            if processes.iter().any(|q| q.name == p.name) {
+            if !names.insert(p.name.as_str()) {
                 self.push(Diagnostic::error(K::DuplicateProcess { name: p.name.clone() }).at(KIND, id, &field));
                 continue;
             }
