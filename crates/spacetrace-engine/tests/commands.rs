@@ -3,7 +3,8 @@
 //! tunnel at the customer's gateway, code that must listen on a port) and "no configuration
 //! connects" have none.
 
-use std::path::PathBuf;
+#[path = "support/examples.rs"]
+mod examples;
 
 use spacetrace_engine::commands::{self, Tool};
 use spacetrace_engine::matrix::Matrix;
@@ -27,13 +28,7 @@ fn has_command(fix: &Fix) -> bool {
 
 #[test]
 fn every_fix_a_cli_can_make_has_its_commands_in_every_example() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("the scenarios directory")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = examples::example_files();
     let (mut problems, mut with, mut tools) = (Vec::new(), 0, Vec::new());
     for path in files {
         let name = path.file_name().and_then(|s| s.to_str()).unwrap_or_default().to_owned();

@@ -3,9 +3,11 @@
 //! the example scenarios and of a generated one, on its services' ports and on a few others
 //! (router ports, closed ports), is answered.
 
+#[path = "support/examples.rs"]
+mod examples;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::path::PathBuf;
 
 use spacetrace_engine::doc::Protocol;
 use spacetrace_engine::matrix::{services, sources};
@@ -77,13 +79,7 @@ fn questions(m: &Model) -> Vec<Query> {
 }
 
 fn models() -> Vec<Model> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = examples::example_files();
     let mut models: Vec<Model> =
         files.iter().map(|f| check_text(&std::fs::read_to_string(f).expect("a readable scenario")).model).collect();
     models.push(check(&synth::scenario(60)).model);

@@ -3,6 +3,9 @@
 //! applied together, or the step no configuration passes. The property over generated documents
 //! is `plans_connect_or_name_the_step_no_configuration_passes` in `tests/properties.rs`.
 
+#[path = "support/examples.rs"]
+mod examples;
+
 mod support {
     pub mod plan;
     // Only its count of configuration errors is used here.
@@ -182,13 +185,7 @@ fn a_plan_may_get_somewhere_before_a_step_no_configuration_passes() {
 /// promise, and plans of two or more blockers exist among the examples.
 #[test]
 fn every_plan_of_every_example_keeps_its_promise() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("the scenarios directory")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = examples::example_files();
     let (mut problems, mut several) = (Vec::new(), 0);
     for path in files {
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();

@@ -8,8 +8,10 @@
 //! can: no trace of the table's own questions, nor of any pair of the example scenarios, takes
 //! that side.
 
+#[path = "support/examples.rs"]
+mod examples;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use spacetrace_engine::check::Checked;
@@ -590,13 +592,7 @@ fn corpus() -> Vec<(String, Trace)> {
             }
         }
     }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = examples::example_files();
     let mut models = vec![checked(&base())];
     models.extend(files.iter().map(|f| check_text(&std::fs::read_to_string(f).expect("a readable scenario"))));
     for c in &models {

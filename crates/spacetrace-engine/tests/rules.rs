@@ -4,6 +4,9 @@
 //!
 //! Scenarios are built inline from one small base document (`base()`), changed per test.
 
+#[path = "support/examples.rs"]
+mod examples;
+
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
@@ -867,14 +870,7 @@ fn fir_inbound_via_public_dns_only() {
 // ----- every rule, across the example scenarios ---------------------------------------------
 
 fn scenario_files() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
+    examples::example_files()
 }
 
 #[test]
