@@ -282,32 +282,26 @@ impl Library {
     /// join or leave this tab's list.
     pub fn stored_elsewhere(&self, store: &Store, key: &str, value: Option<&str>) {
         let current = self.current.get_untracked();
-        if let Some(id) = key.strip_prefix(SCENARIO_PREFIX) {
-            let theirs = value.map(parse_document);
-            if id == current {
-                let elsewhere = match theirs {
-                    None => Some(Elsewhere::Deleted),
-                    Some(Ok(doc)) if store.doc.with_untracked(|d| *d != doc) => Some(Elsewhere::Saved(Box::new(doc))),
-                    // The same content (this tab's own save coming back), or unreadable: nothing to offer.
-                    Some(_) => None,
-                };
-                if elsewhere.is_some() {
-                    self.saved_elsewhere.set(elsewhere);
-                }
-            } else if let Some(Ok(doc)) = theirs {
-                self.entries.update(|list| {
-                    if let Some(e) = list.iter_mut().find(|e| e.id == id) {
-                        e.name = doc.name.clone();
-                    }
-                });
+        if key.strip_prefix(SCENARIO_PREFIX) == Some(current.as_str()) {
+            // Only the open scenario is read: other scenarios' names come with the index.
+            let elsewhere = match value.map(parse_document) {
+                None => Some(Elsewhere::Deleted),
+                Some(Ok(doc)) if store.doc.with_untracked(|d| *d != doc) => Some(Elsewhere::Saved(Box::new(doc))),
+                // The same content (this tab's own save coming back), or unreadable: nothing to offer.
+                Some(_) => None,
+            };
+            if elsewhere.is_some() {
+                self.saved_elsewhere.set(elsewhere);
             }
         } else if key == INDEX_KEY {
             let stored = read_index().entries;
             self.entries.update(|list| {
                 list.retain(|e| e.id == current || stored.iter().any(|s| s.id == e.id));
                 for e in stored {
-                    if !list.iter().any(|l| l.id == e.id) {
-                        list.push(e);
+                    match list.iter_mut().find(|l| l.id == e.id) {
+                        Some(l) if l.id != current => l.name = e.name,
+                        Some(_) => {}
+                        None => list.push(e),
                     }
                 }
             });
