@@ -2,7 +2,9 @@
 //! is left out of the model with a diagnostic that says why, and configuration the platform would
 //! refuse is kept but marked, with the rule it breaks.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
@@ -240,12 +242,16 @@ impl Checker {
             self.push(Diagnostic::error(K::MissingId).at(kind, &format!("#{}", position + 1), "id"));
             return false;
         }
-        if self.ids.contains_key(id) {
-            self.push(Diagnostic::error(K::DuplicateId { id: id.to_owned() }).at(kind, id, "id"));
-            return false;
+        match self.ids.entry(id.to_owned()) {
+            Entry::Occupied(_) => {
+                self.push(Diagnostic::error(K::DuplicateId { id: id.to_owned() }).at(kind, id, "id"));
+                false
+            }
+            Entry::Vacant(v) => {
+                v.insert(kind);
+                true
+            }
         }
-        self.ids.insert(id.to_owned(), kind);
-        true
     }
 
     fn name(&mut self, kind: ObjectKind, id: &str, name: &str) -> String {
@@ -257,7 +263,7 @@ impl Checker {
         if name.trim().is_empty() { id.to_owned() } else { name.to_owned() }
     }
 
-    fn cidr(&mut self, kind: ObjectKind, id: &str, field: &str, text: &str) -> Option<IpNet> {
+    fn cidr(&mut self, kind: ObjectKind, id: &str, field: impl fmt::Display + Copy, text: &str) -> Option<IpNet> {
         match parse_cidr(text) {
             Ok((net, warnings)) => {
                 for w in warnings {
@@ -272,7 +278,7 @@ impl Checker {
         }
     }
 
-    fn cidr4(&mut self, kind: ObjectKind, id: &str, field: &str, text: &str) -> Option<Ipv4Net> {
+    fn cidr4(&mut self, kind: ObjectKind, id: &str, field: impl fmt::Display + Copy, text: &str) -> Option<Ipv4Net> {
         match self.cidr(kind, id, field, text)? {
             IpNet::V4(n) => Some(n),
             IpNet::V6(_) => {
@@ -282,11 +288,11 @@ impl Checker {
         }
     }
 
-    fn cidrs(&mut self, kind: ObjectKind, id: &str, field: &str, texts: &[String]) -> Vec<IpNet> {
-        texts.iter().enumerate().filter_map(|(i, t)| self.cidr(kind, id, &format!("{field}[{i}]"), t)).collect()
+    fn cidrs(&mut self, kind: ObjectKind, id: &str, field: impl fmt::Display + Copy, texts: &[String]) -> Vec<IpNet> {
+        texts.iter().enumerate().filter_map(|(i, t)| self.cidr(kind, id, format_args!("{field}[{i}]"), t)).collect()
     }
 
-    fn address(&mut self, kind: ObjectKind, id: &str, field: &str, text: &str) -> Option<IpAddr> {
+    fn address(&mut self, kind: ObjectKind, id: &str, field: impl fmt::Display + Copy, text: &str) -> Option<IpAddr> {
         match text.trim().parse() {
             Ok(a) => Some(a),
             Err(_) => {
@@ -296,11 +302,17 @@ impl Checker {
         }
     }
 
-    fn ports(&mut self, kind: ObjectKind, id: &str, field: &str, listens: &[doc::Listen]) -> Vec<Port> {
+    fn ports(
+        &mut self,
+        kind: ObjectKind,
+        id: &str,
+        field: impl fmt::Display + Copy,
+        listens: &[doc::Listen],
+    ) -> Vec<Port> {
         let mut out = Vec::new();
         for (i, l) in listens.iter().enumerate() {
             if l.port == 0 {
-                self.push(Diagnostic::error(K::PortZero).at(kind, id, &format!("{field}[{i}]")));
+                self.push(Diagnostic::error(K::PortZero).at(kind, id, format_args!("{field}[{i}]")));
             } else {
                 out.push(Port { protocol: l.protocol, port: l.port });
             }
@@ -308,7 +320,13 @@ impl Checker {
         out
     }
 
-    fn port_range(&mut self, kind: ObjectKind, id: &str, field: &str, text: &str) -> Option<PortRange> {
+    fn port_range(
+        &mut self,
+        kind: ObjectKind,
+        id: &str,
+        field: impl fmt::Display + Copy,
+        text: &str,
+    ) -> Option<PortRange> {
         let r = PortRange::parse(text);
         if r.is_none() {
             self.push(Diagnostic::error(K::BadPortRange { input: text.to_owned() }).at(kind, id, field));
@@ -323,7 +341,7 @@ impl Checker {
         &mut self,
         kind: ObjectKind,
         id: &str,
-        field: &str,
+        field: impl fmt::Display + Copy,
         target: &str,
         expected: ObjectKind,
         within: Option<&str>,
@@ -401,8 +419,8 @@ impl Checker {
             Some(list) => {
                 let mut out = Vec::new();
                 for (i, text) in list.iter().enumerate() {
-                    let field = format!("dyno_subnets[{i}]");
-                    if let Some(net) = self.cidr4(KIND, id, &field, text) {
+                    let field = format_args!("dyno_subnets[{i}]");
+                    if let Some(net) = self.cidr4(KIND, id, field, text) {
                         if net.prefix_len() == 20 && cidr.contains(&net) {
                             out.push(net);
                         } else {
@@ -412,7 +430,7 @@ impl Checker {
                                     space_cidr: IpNet::V4(cidr),
                                 })
                                 .with_rules(&[R::PsCidrs])
-                                .at(KIND, id, &field),
+                                .at(KIND, id, field),
                             );
                         }
                     }
@@ -429,7 +447,7 @@ impl Checker {
             ),
             Some(list) => {
                 for (i, text) in list.iter().enumerate() {
-                    if let Some(n) = self.cidr4(KIND, id, &format!("unavailable_cidrs[{i}]"), text) {
+                    if let Some(n) = self.cidr4(KIND, id, format_args!("unavailable_cidrs[{i}]"), text) {
                         reserved.push(n);
                     }
                 }
@@ -468,7 +486,7 @@ impl Checker {
         };
         let mut outbound_ips = Vec::new();
         for (i, text) in d.outbound_ips.iter().enumerate() {
-            if let Some(a) = self.address(KIND, id, &format!("outbound_ips[{i}]"), text) {
+            if let Some(a) = self.address(KIND, id, format_args!("outbound_ips[{i}]"), text) {
                 outbound_ips.push(a);
             }
         }
@@ -535,17 +553,17 @@ impl Checker {
         // A set, not a scan of the processes so far: an app may list very many process types.
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for (i, p) in d.process_types.iter().enumerate() {
-            let field = format!("process_types[{i}]");
+            let field = format_args!("process_types[{i}]");
             if p.name.trim().is_empty() {
-                self.push(Diagnostic::error(K::BadName { length: 0, max: MAX_NAME }).at(KIND, id, &field));
+                self.push(Diagnostic::error(K::BadName { length: 0, max: MAX_NAME }).at(KIND, id, field));
                 continue;
             }
             if !names.insert(p.name.as_str()) {
-                self.push(Diagnostic::error(K::DuplicateProcess { name: p.name.clone() }).at(KIND, id, &field));
+                self.push(Diagnostic::error(K::DuplicateProcess { name: p.name.clone() }).at(KIND, id, field));
                 continue;
             }
             self.extras(&p.extra, KIND, id);
-            let ports = self.ports(KIND, id, &format!("{field}.ports"), &p.ports);
+            let ports = self.ports(KIND, id, format_args!("{field}.ports"), &p.ports);
             processes.push(Process {
                 name: p.name.clone(),
                 dynos: p.dynos.min(10_000),
@@ -608,7 +626,7 @@ impl Checker {
             .secondary_cidrs
             .iter()
             .enumerate()
-            .filter_map(|(i, t)| self.cidr4(KIND, id, &format!("secondary_cidrs[{i}]"), t))
+            .filter_map(|(i, t)| self.cidr4(KIND, id, format_args!("secondary_cidrs[{i}]"), t))
             .collect();
         let public_egress_ip = d.public_egress_ip.as_ref().and_then(|t| self.address(KIND, id, "public_egress_ip", t));
         let vix = VpcIx(self.model.vpcs.len() as u32);
@@ -623,7 +641,9 @@ impl Checker {
             let rname = self.name(RT, &rt.id, &rt.name);
             let mut routes = Vec::new();
             for (i, r) in rt.routes.iter().enumerate() {
-                if let Some(destination) = self.cidr4(RT, &rt.id, &format!("routes[{i}].destination"), &r.destination) {
+                if let Some(destination) =
+                    self.cidr4(RT, &rt.id, format_args!("routes[{i}].destination"), &r.destination)
+                {
                     routes.push(Route { destination, target: r.target.trim().to_owned(), blackhole: None });
                 }
             }
@@ -755,8 +775,8 @@ impl Checker {
                     Some((v, gi)) if *v == vix => groups.push(*gi),
                     _ => {
                         let valid = listed(security_groups.iter().map(|s: &SecurityGroup| s.id.as_str()));
-                        let field = format!("security_groups[{i}]");
-                        self.dangling(HOST, &h.id, &field, g, ObjectKind::SecurityGroup, Some(id), valid);
+                        let field = format_args!("security_groups[{i}]");
+                        self.dangling(HOST, &h.id, field, g, ObjectKind::SecurityGroup, Some(id), valid);
                     }
                 }
             }
@@ -801,8 +821,8 @@ impl Checker {
         let dir = if outbound { "outbound" } else { "inbound" };
         let mut out = Vec::new();
         for (i, r) in rules.iter().enumerate() {
-            let ports = self.port_range(SG, id, &format!("{dir}[{i}].ports"), &r.ports);
-            let field = format!("{dir}[{i}].cidr");
+            let ports = self.port_range(SG, id, format_args!("{dir}[{i}].ports"), &r.ports);
+            let field = format_args!("{dir}[{i}].cidr");
             let peer = match parse_rule_peer(&r.cidr) {
                 Ok(RulePeer::SecurityGroup(text)) => {
                     if ports.is_some() {
@@ -813,7 +833,7 @@ impl Checker {
                             rule: out.len(),
                             reference: text.to_owned(),
                             holder: id.to_owned(),
-                            field,
+                            field: field.to_string(),
                         });
                     }
                     // A placeholder until resolved; a reference that cannot be resolved is removed.
@@ -831,7 +851,7 @@ impl Checker {
                             .collect();
                         self.bad_reference(
                             id,
-                            &field,
+                            field,
                             text,
                             ReferenceKind::PrefixList,
                             ReferenceProblem::Unknown,
@@ -842,12 +862,12 @@ impl Checker {
                 },
                 Ok(RulePeer::Cidr(cidr, warnings)) => {
                     for w in warnings {
-                        self.push(w.at(SG, id, &field));
+                        self.push(w.at(SG, id, field));
                     }
                     Some(SgPeer::Cidr { cidr })
                 }
                 Err(d) => {
-                    self.push(d.at(SG, id, &field));
+                    self.push(d.at(SG, id, field));
                     None
                 }
             };
@@ -863,7 +883,7 @@ impl Checker {
     fn bad_reference(
         &mut self,
         holder: &str,
-        field: &str,
+        field: impl fmt::Display + Copy,
         reference: &str,
         kind: ReferenceKind,
         problem: ReferenceProblem,
@@ -997,12 +1017,12 @@ impl Checker {
                 self.push(Diagnostic::error(K::DuplicateAclRuleNumber { number: r.number }).at(
                     ObjectKind::NetworkAcl,
                     id,
-                    &format!("{dir}[{i}].number"),
+                    format_args!("{dir}[{i}].number"),
                 ));
                 continue;
             }
-            let ports = self.port_range(ObjectKind::NetworkAcl, id, &format!("{dir}[{i}].ports"), &r.ports);
-            let cidr = self.cidr(ObjectKind::NetworkAcl, id, &format!("{dir}[{i}].cidr"), &r.cidr);
+            let ports = self.port_range(ObjectKind::NetworkAcl, id, format_args!("{dir}[{i}].ports"), &r.ports);
+            let cidr = self.cidr(ObjectKind::NetworkAcl, id, format_args!("{dir}[{i}].cidr"), &r.cidr);
             if let (Some(ports), Some(cidr)) = (ports, cidr) {
                 numbers.insert(r.number);
                 out.push(AclRule { number: r.number, protocol: r.protocol, ports, cidr, action: r.action });
@@ -1081,8 +1101,8 @@ impl Checker {
         let firewall = d.firewall.as_ref().map(|f| {
             let mut inbound = Vec::new();
             for (i, r) in f.inbound.iter().enumerate() {
-                let ports = self.port_range(KIND, id, &format!("firewall.inbound[{i}].ports"), &r.ports);
-                let cidr = self.cidr(KIND, id, &format!("firewall.inbound[{i}].cidr"), &r.cidr);
+                let ports = self.port_range(KIND, id, format_args!("firewall.inbound[{i}].ports"), &r.ports);
+                let cidr = self.cidr(KIND, id, format_args!("firewall.inbound[{i}].cidr"), &r.cidr);
                 if let (Some(ports), Some(cidr)) = (ports, cidr) {
                     inbound.push(FirewallRule { protocol: r.protocol, ports, cidr, action: r.action });
                 }
@@ -1173,7 +1193,7 @@ impl Checker {
                 self.push(
                     Diagnostic::warning(K::VpnOverlapsSpace { routable: *r, space_cidr: IpNet::V4(space_cidr) })
                         .with_rules(&[R::VpnNoOverlap])
-                        .at(KIND, id, &format!("routable_cidrs[{i}]"))
+                        .at(KIND, id, format_args!("routable_cidrs[{i}]"))
                         .involving(&involved),
                 );
             }

@@ -263,8 +263,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn at(mut self, kind: ObjectKind, object: &str, field: &str) -> Self {
-        self.location = Some(Location { kind, object: object.to_owned(), field: field.to_owned() });
+    pub fn at(mut self, kind: ObjectKind, object: &str, field: impl std::fmt::Display) -> Self {
+        self.location = Some(Location { kind, object: object.to_owned(), field: field.to_string() });
         if !object.is_empty() && !object.starts_with('#') && !self.subjects.iter().any(|s| s == object) {
             self.subjects.push(object.to_owned());
         }

@@ -79,9 +79,20 @@ pub const LIMITS: &[(Collection, usize)] = &[
 impl Collection {
     /// How many of this collection are taken in.
     pub fn max(self) -> usize {
-        LIMITS.iter().find(|(c, _)| *c == self).map_or(0, |(_, m)| *m)
+        LIMITS[self as usize].1
     }
 }
+
+// `LIMITS` lists every collection once, in the enum's order, so a collection's cap is found by
+// its place (checked when compiling).
+const _: () = {
+    let mut i = 0;
+    while i < LIMITS.len() {
+        assert!(LIMITS[i].0 as usize == i, "LIMITS must list the collections in the enum's order");
+        i += 1;
+    }
+    assert!(LIMITS.len() == Collection::ExpectedRules as usize + 1, "LIMITS must list every collection");
+};
 
 /// When applying `fix` would push a list of the model past its cap (and so cut away what the fix
 /// adds), what to do instead: make room. A suggested fix keeps its promise, so it is never one

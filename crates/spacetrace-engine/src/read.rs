@@ -65,7 +65,7 @@ pub(crate) fn read(text: &str) -> Result<Document, Diagnostic> {
         if map.remove(&key).is_none() {
             break;
         }
-        out.push(unreadable(LeftOut::Field, e.inner()).at(ObjectKind::Document, "", &e.path().to_string()));
+        out.push(unreadable(LeftOut::Field, e.inner()).at(ObjectKind::Document, "", e.path().to_string()));
     }
     Err(not_json(&whole))
 }
