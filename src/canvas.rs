@@ -566,7 +566,7 @@ pub fn Canvas() -> impl IntoView {
                     <RegionFront id=id geometry=placed shifts=shifts hooks=hooks />
                 </For>
                 <PathStops changed=changed current=current />
-                <PacketLabel path=path view=view_now geometry=geometry />
+                <PacketLabel path=path view=view_now geometry=geometry svg=svg_ref />
                 {move || connecting.get().map(|((x1, y1), (x2, y2))| view! {
                     <line class="connecting" data-testid="connecting" x1=x1 y1=y1 x2=x2 y2=y2 />
                 })}
@@ -1056,6 +1056,7 @@ fn PacketLabel(
     path: Memo<Option<PathView>>,
     view: Memo<(f64, f64, f64, f64)>,
     geometry: Memo<Layout>,
+    svg: NodeRef<leptos::svg::Svg>,
 ) -> impl IntoView {
     let store = use_store();
     let shown = move || {
@@ -1076,7 +1077,19 @@ fn PacketLabel(
             let h = if notes.is_empty() { MAIN + 2.0 * PAD } else { MAIN + NOTE + 6.0 + 2.0 * PAD };
             // Beside the stop, in view, covering no text where it can (above and to the right
             // first).
-            let (vx, vy, vw, vh) = view.get();
+            // What is on screen: the view box, and the margin `meet` adds around it on the
+            // element's longer side (read from the element; the label is placed again at each step).
+            let (vx, vy, vw, vh) = {
+                let (vx, vy, vw, vh) = view.get();
+                match svg.get_untracked().map(|s| s.unchecked_into::<web_sys::Element>().get_bounding_client_rect()) {
+                    Some(r) if r.width() > 0.0 && r.height() > 0.0 => {
+                        let scale = (r.width() / vw).min(r.height() / vh).max(1e-6);
+                        let (sw, sh) = (r.width() / scale, r.height() / scale);
+                        (vx - (sw - vw) / 2.0, vy - (sh - vh) / 2.0, sw, sh)
+                    }
+                    _ => (vx, vy, vw, vh),
+                }
+            };
             let gap = spacetrace_canvas::BLOCK_R + 12.0;
             let fits = |&(bx, by): &(f64, f64)| bx >= vx + 4.0 && by >= vy + 4.0 && bx + w <= vx + vw - 4.0 && by + h <= vy + vh - 4.0;
             let mut text = geometry.with(|l| l.text_boxes());
@@ -1098,17 +1111,26 @@ fn PacketLabel(
                     })
                     .sum()
             };
-            let (above, below) = (y - h - 16.0, y + 16.0);
-            let options = [
-                (x + gap, above),
-                (x - gap - w, above),
-                (x + gap, below),
-                (x - gap - w, below),
-                (x - w / 2.0, above),
-                (x - w / 2.0, below),
+            // Beside the stop first, then further above and below it (the leader line keeps the
+            // label joined to its stop), so a crowded canvas still finds a free place before the
+            // label covers a name.
+            let mut options: Vec<(f64, f64)> = vec![
+                (x + gap, y - h - 16.0),
+                (x - gap - w, y - h - 16.0),
+                (x + gap, y + 16.0),
+                (x - gap - w, y + 16.0),
+                (x - w / 2.0, y - h - 16.0),
+                (x - w / 2.0, y + 16.0),
                 (x + gap, y - h / 2.0),
                 (x - gap - w, y - h / 2.0),
             ];
+            let step = h + 8.0;
+            for k in 1..=(vh / step).ceil() as usize {
+                let d = 16.0 + k as f64 * step;
+                for bx in [x - w / 2.0, x + gap, x - gap - w] {
+                    options.extend([(bx, y - h - d), (bx, y + d)]);
+                }
+            }
             // The first in view that covers no text, else the one in view that covers least.
             let best = options.iter().copied().find(|o| fits(o) && covers(o) == 0.0).or_else(|| {
                 options.iter().copied().filter(fits).min_by(|a, b| covers(a).total_cmp(&covers(b)))

@@ -19,6 +19,12 @@ test('a lesson from a link: predict wrongly, see the reveal, pass the challenge 
   assert.equal(await page.getByTestId('lesson-progress').textContent(), '0 of 3 tasks done');
   // The lesson's network opened as a new library entry; the address no longer carries the link.
   assert.equal(new URL(page.url()).hash, '');
+  // The notice saying so sits over the canvas, clear of the side panel (the lesson's text) and of
+  // the diagnostics bar.
+  const notice = await page.getByTestId('notice').boundingBox();
+  const overlaps = (a, b) => Math.min(a.x + a.width, b.x + b.width) > Math.max(a.x, b.x) && Math.min(a.y + a.height, b.y + b.height) > Math.max(a.y, b.y);
+  assert.ok(!overlaps(notice, await page.locator('aside.side').boundingBox()), 'the notice covers the side panel');
+  assert.ok(!overlaps(notice, await page.getByTestId('diagnostics').boundingBox()), 'the notice covers the diagnostics bar');
 
   // Step 2 is a prediction. Nothing is answered before the learner commits.
   await page.getByTestId('lesson-next').click();

@@ -59,6 +59,13 @@ test('step forward and back through a NAT: canvas and trace lit alike, the sourc
     const canvasBox = await page.getByTestId('canvas').boundingBox();
     const labelBox = await page.getByTestId('packet-label').boundingBox();
     assert.ok(labelBox.x >= canvasBox.x && labelBox.x + labelBox.width <= canvasBox.x + canvasBox.width, JSON.stringify([labelBox, canvasBox]));
+    // It covers no region's name: on a crowded canvas it moves further from its stop instead.
+    const box = await page.getByTestId('packet-label').locator('.packet-box').boundingBox();
+    for (const title of await page.locator('[data-testid="canvas"] .region-title').all()) {
+      const t = await title.boundingBox();
+      const overlap = Math.min(box.x + box.width, t.x + t.width) > Math.max(box.x, t.x) && Math.min(box.y + box.height, t.y + t.height) > Math.max(box.y, t.y);
+      assert.ok(!overlap, `the packet label covers the region name "${await title.textContent()}"`);
+    }
     await screenshot(page, 'walk-1280-nat');
     // The keyboard: "," back, "." forward (anywhere but a text field).
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
