@@ -42,6 +42,24 @@ fn ask_json_parses_and_bad_usage_exits_two() {
     assert_eq!(o.status.code(), Some(3));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on standard output");
     assert_eq!(v["verdict"], "blocked");
+    // A blocked answer carries its plan: every blocker, the fixes that connect it, the outcome.
+    assert_eq!(v["plan"]["outcome"]["kind"], "connects");
+    assert_eq!(v["plan"]["blockers"][0]["step"]["rule"], "PEER-ROUTE");
+    assert_eq!(v["plan"]["fixes"][0]["fix"]["kind"], "add_route");
+    let o = spacetrace(&[
+        "ask",
+        DEFAULT,
+        "--from",
+        "client:office-wifi",
+        "--to",
+        "hostname:api",
+        "--port",
+        "443",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on standard output");
+    assert_eq!(v["verdict"], "connected");
+    assert!(v.get("plan").is_none(), "a connected answer has no plan");
 
     let o = spacetrace(&["ask", DEFAULT, "--from", "host:nope", "--to", "localhost", "--port", "1"]);
     assert_eq!(o.status.code(), Some(2));

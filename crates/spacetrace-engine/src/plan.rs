@@ -27,7 +27,7 @@ use crate::doc::{Document, Verdict};
 use crate::eval::evaluate;
 use crate::model::Model;
 use crate::query::Query;
-use crate::trace::{Component, Fix, Step, StepRef, Suggestion, Trace};
+use crate::trace::{Component, Fix, Step, StepRef, Suggestion};
 
 /// At most this many fixes are planned; a question still blocked after them ends the plan with
 /// [`PlanOutcome::Bound`].
@@ -104,16 +104,6 @@ impl Plan {
     pub fn fix_list(&self) -> Vec<Fix> {
         self.fixes.iter().map(|s| s.fix.clone()).collect()
     }
-}
-
-/// A trace with its plan, as one JSON object: the trace's fields, then `plan` when there is one
-/// (what `spacetrace ask --json` prints).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct TraceWithPlan<'a> {
-    #[serde(flatten)]
-    pub trace: &'a Trace,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub plan: Option<&'a Plan>,
 }
 
 /// Apply fixes in order, each to the document the ones before it made ("Apply all").

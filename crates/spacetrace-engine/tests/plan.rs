@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 use spacetrace_engine::doc::{Document, Protocol};
 use spacetrace_engine::matrix::Matrix;
-use spacetrace_engine::plan::{Plan, PlanOutcome, TraceWithPlan, apply_all, plan};
+use spacetrace_engine::plan::{Plan, PlanOutcome, apply_all, plan};
 use spacetrace_engine::trace::Fix;
 use spacetrace_engine::{Query, RuleId, Verdict, check, evaluate, parse_document, render};
 use support::plan::{after_all, plan_problems};
@@ -209,21 +209,4 @@ fn every_plan_of_every_example_keeps_its_promise() {
     }
     assert!(several >= 10, "only {several} plans of more than one blocker");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-#[test]
-fn the_trace_with_its_plan_is_one_json_object() {
-    let d = peered_lacking_everything();
-    let q = query(&d, dyno("api", "web"), json!({ "host": "db" }), 5432);
-    let t = evaluate(&check(&d).model, &q);
-    let p = plan(&d, &q);
-    let v = serde_json::to_value(TraceWithPlan { trace: &t, plan: Some(&p) }).unwrap();
-    assert_eq!(v["verdict"], "blocked");
-    assert_eq!(v["plan"]["outcome"]["kind"], "connects");
-    assert_eq!(v["plan"]["blockers"][1]["step"]["rule"], "PEER-NACL");
-    assert_eq!(v["plan"]["blockers"][1]["component"]["id"], "acl");
-    assert_eq!(v["plan"]["fixes"][0]["fix"]["kind"], "add_route");
-    let none = serde_json::to_value(TraceWithPlan { trace: &t, plan: None }).unwrap();
-    assert!(none.get("plan").is_none());
-    assert_eq!(none, serde_json::to_value(&t).unwrap());
 }
