@@ -406,12 +406,21 @@ fn PredictTask(lesson: Shared<Lesson>, task: Predict) -> impl IntoView {
         }
     };
     let answered = move || result.with(Option::is_some);
-    let rule_options = rules
-        .iter()
-        .map(|r| view! { <option value=r.as_str() title=r.info().summary>{r.as_str()}</option> })
-        .collect_view();
-    let kind_options =
-        kinds.iter().map(|k| view! { <option value=k.clone()>{render::lesson_component(k)}</option> }).collect_view();
+    // Built each time the choices are shown (a rendered view is not `Clone` once view types are
+    // erased, see `.cargo/config.toml`).
+    let (rules, kinds) = (StoredValue::new(rules), StoredValue::new(kinds));
+    let rule_options = move || {
+        rules.with_value(|rs| {
+            rs.iter()
+                .map(|r| view! { <option value=r.as_str() title=r.info().summary>{r.as_str()}</option> })
+                .collect_view()
+        })
+    };
+    let kind_options = move || {
+        kinds.with_value(|ks| {
+            ks.iter().map(|k| view! { <option value=k.clone()>{render::lesson_component(k)}</option> }).collect_view()
+        })
+    };
     let hints = task.with_value(|t| t.hints.clone());
     view! {
         <div class="lesson-task predict" data-testid="predict-task">
@@ -432,7 +441,7 @@ fn PredictTask(lesson: Shared<Lesson>, task: Predict) -> impl IntoView {
                         <select id="predict-rule" data-testid="predict-rule" prop:value=move || rule.get()
                             on:change=move |ev| rule.set(event_target_value(&ev))>
                             <option value="">"Choose\u{2026}"</option>
-                            {rule_options.clone()}
+                            {rule_options()}
                         </select>
                     </div>
                     <div class="field">
@@ -440,7 +449,7 @@ fn PredictTask(lesson: Shared<Lesson>, task: Predict) -> impl IntoView {
                         <select id="predict-component" data-testid="predict-component" prop:value=move || component.get()
                             on:change=move |ev| component.set(event_target_value(&ev))>
                             <option value="">"Choose\u{2026}"</option>
-                            {kind_options.clone()}
+                            {kind_options()}
                         </select>
                     </div>
                 </Show>
