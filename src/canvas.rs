@@ -7,6 +7,8 @@
 //! from one region to another becomes one `Edit::Peer`, `Edit::PeerVpcs` or `Edit::ConnectVpn`
 //! (refused by the platform's policy where the platform refuses it).
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use spacetrace_canvas::{
     CARD_TEXT_X, CARD_W, CardKind, FIT_PAD, Gate, HEADER_H, Layout, PathView, Region, RegionKind, StopTarget, layout,
@@ -334,6 +336,8 @@ pub fn Canvas() -> impl IntoView {
             })
         })
     });
+    let shift_signals = Shifts::new();
+    Effect::new(move |before: Option<Vec<String>>| shifts.with(|now| shift_signals.follow(now, before)));
     let path = Memo::new(move |_| {
         let t = store.trace.get()?;
         Some(geometry.with(|l| spacetrace_canvas::path(l, &t)))
@@ -557,13 +561,13 @@ pub fn Canvas() -> impl IntoView {
                 </defs>
                 <g class="picture" transform=panned>
                 <For each=move || region_ids.get() key=|id| id.clone() let:id>
-                    <RegionBack id=id geometry=placed shifts=shifts hooks=hooks />
+                    <RegionBack id=id geometry=placed shifts=shift_signals hooks=hooks />
                 </For>
                 <Edges geometry=geometry labels=false hooks=hooks />
                 <PathLines path=path current=current />
                 <Edges geometry=geometry labels=true hooks=hooks />
                 <For each=move || region_ids.get() key=|id| id.clone() let:id>
-                    <RegionFront id=id geometry=placed shifts=shifts hooks=hooks />
+                    <RegionFront id=id geometry=placed shifts=shift_signals hooks=hooks />
                 </For>
                 <PathStops changed=changed current=current />
                 <PacketLabel path=path view=view_now geometry=geometry svg=svg_ref />
@@ -597,11 +601,48 @@ pub fn Canvas() -> impl IntoView {
     }
 }
 
-/// A region's shift from its place at rest during a drag, as an SVG transform (none at rest).
-fn shift_of(shifts: Memo<Vec<(String, f64, f64)>>, id: String) -> Memo<Option<String>> {
-    Memo::new(move |_| {
-        shifts.with(|s| s.iter().find(|x| x.0 == id).map(|x| format!("translate({:.1} {:.1})", x.1, x.2)))
-    })
+/// Each region's shift from its place at rest during a drag, as an SVG transform (none at rest),
+/// in a signal of its own: a pointer move sets the signals of the regions that moved and no
+/// other, where a memo per region over the list of shifts would wake every region's on every move.
+#[derive(Clone, Copy)]
+struct Shifts(StoredValue<HashMap<String, ArcRwSignal<Option<String>>>>);
+
+impl Shifts {
+    fn new() -> Self {
+        Self(StoredValue::new(HashMap::new()))
+    }
+
+    /// The region's shift, to read.
+    fn of(&self, id: &str) -> ArcRwSignal<Option<String>> {
+        if let Some(s) = self.0.with_value(|m| m.get(id).cloned()) {
+            return s;
+        }
+        let s = ArcRwSignal::new(None);
+        self.0.update_value(|m| {
+            m.insert(id.to_owned(), s.clone());
+        });
+        s
+    }
+
+    /// Follow the list of shifts: set the regions in `now` and clear those that were in `before`
+    /// and are not now; a signal is set only when its transform changes. Returns the regions set.
+    fn follow(&self, now: &[(String, f64, f64)], before: Option<Vec<String>>) -> Vec<String> {
+        for (id, dx, dy) in now {
+            let t = Some(format!("translate({dx:.1} {dy:.1})"));
+            let s = self.of(id);
+            if s.with_untracked(|old| *old != t) {
+                s.set(t);
+            }
+        }
+        let moved: Vec<String> = now.iter().map(|x| x.0.clone()).collect();
+        for id in before.unwrap_or_default().iter().filter(|id| !moved.contains(id)) {
+            let s = self.of(id);
+            if s.with_untracked(Option::is_some) {
+                s.set(None);
+            }
+        }
+        moved
+    }
 }
 
 /// Gesture and menu callbacks the regions, cards, gates and edges share.
@@ -639,12 +680,7 @@ impl Hooks {
 
 /// A region's box and header (drawn under the edges and the path).
 #[component]
-fn RegionBack(
-    id: String,
-    geometry: Memo<Layout>,
-    shifts: Memo<Vec<(String, f64, f64)>>,
-    hooks: Hooks,
-) -> impl IntoView {
+fn RegionBack(id: String, geometry: Memo<Layout>, shifts: Shifts, hooks: Hooks) -> impl IntoView {
     let store = use_store();
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
@@ -666,11 +702,11 @@ fn RegionBack(
             )
         })
     };
-    let shift = shift_of(shifts, id.clone());
+    let shift = shifts.of(&id);
     view! {
         <g
             class=move || get().map(|r| format!("region {}", r.kind.class())).unwrap_or_default()
-            transform=shift
+            transform=move || shift.get()
             class:selected=selected
             class:pinned=move || get().is_some_and(|r| r.pinned)
             data-testid=test_id
@@ -732,12 +768,7 @@ fn RegionBack(
 
 /// A region's gates and cards (drawn over the edges and the path).
 #[component]
-fn RegionFront(
-    id: String,
-    geometry: Memo<Layout>,
-    shifts: Memo<Vec<(String, f64, f64)>>,
-    hooks: Hooks,
-) -> impl IntoView {
+fn RegionFront(id: String, geometry: Memo<Layout>, shifts: Shifts, hooks: Hooks) -> impl IntoView {
     let rid = id.clone();
     let region = Memo::new(move |_| geometry.with(|l| l.region(&rid).cloned()));
     let gid = id.clone();
@@ -750,9 +781,9 @@ fn RegionFront(
     });
     let class =
         move || region.with(|r| r.as_ref().map(|r| format!("region-front {}", r.kind.class())).unwrap_or_default());
-    let shift = shift_of(shifts, id.clone());
+    let shift = shifts.of(&id);
     view! {
-        <g class=class transform=shift>
+        <g class=class transform=move || shift.get()>
             {move || gates.get().into_iter().map(|g| view! { <GateView gate=g hooks=hooks /> }).collect_view()}
             <For each=move || card_ids.get() key=|id| id.clone() let:cid>
                 <CardView id=cid region=region hooks=hooks />

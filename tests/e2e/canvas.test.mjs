@@ -626,6 +626,33 @@ test('a dragged region stays where it was put; Tidy up re-lays everything as one
   }
 });
 
+test('while a region is dragged it is drawn shifted, back and front together; after the drop no shift is left', async () => {
+  const page = await open();
+  try {
+    await openExample(page, 'default');
+    const region = page.getByTestId('region-hq');
+    const head = await region.locator('.region-header').boundingBox();
+    await page.mouse.move(head.x + 60, head.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(head.x + 60, head.y + 160, { steps: 6 });
+    // Mid-drag: the region's box and header are shifted by a transform, and so is the front part
+    // (gates and cards) drawn over the edges, by the same transform.
+    await page.waitForFunction(() =>
+      /^translate\(/.test(document.querySelector('[data-testid="region-hq"]')?.getAttribute('transform') ?? ''),
+    );
+    const shift = await region.getAttribute('transform');
+    const fronts = await page.evaluate(() =>
+      [...document.querySelectorAll('g.region-front')].map((g) => g.getAttribute('transform')),
+    );
+    assert.ok(fronts.includes(shift), `a front part is shifted with the region (${shift}; ${fronts})`);
+    await page.mouse.up();
+    await page.waitForFunction(() => !document.querySelector('g.region[transform], g.region-front[transform]'));
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('screenshots of every example at 1280x800 and 1920x1080', async () => {
   for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
     const page = await open(viewport);

@@ -343,13 +343,25 @@ fn bench(root: &Path) -> Result<(), String> {
         }
     })?;
 
-    // Frame times while a region is dragged on a 100-endpoint network, with the connectivity
-    // view open and closed: the release build in headless Chromium, driven by Playwright.
-    println!("\n\u{25B6} frame times during a scripted drag (release build, headless Chromium)");
+    // How fast the app shows something (first contentful paint, then the canvas) on localhost and
+    // on an emulated slow link, and frame times while a region is dragged on a 200-object network
+    // with an answer and the connectivity view live: the release build in headless Chromium,
+    // driven by Playwright.
+    println!("\n\u{25B6} first paint and frame times during a scripted drag (release build, headless Chromium)");
     dist(root, "/", BENCH_DIST)?;
-    let network = root.join("target/bench/network-100.json");
+    let mut paints: Vec<FirstPaint> = Vec::new();
+    let mut node = Command::new("node");
+    node.arg("bench/first-paint.mjs").current_dir(root.join("tests/e2e")).env("SPACETRACE_DIST", BENCH_DIST);
+    tools.run_lines(&mut node, |line| {
+        println!("{line}");
+        if let Some(p) = first_paint(line) {
+            paints.push(p);
+        }
+    })?;
+    let network = root.join("target/bench/network-200.json");
     let json = Command::new(&cargo)
-        .args(["run", "--quiet", "--release", "-p", "spacetrace-engine", "--example", "synth", "--", "100"])
+        .args(["run", "--quiet", "--release", "-p", "spacetrace-engine", "--example", "synth", "--"])
+        .arg(BENCH_ENDPOINTS.to_string())
         .current_dir(root)
         .output()
         .map_err(|e| format!("could not generate the bench network: {e}"))?;
@@ -437,21 +449,21 @@ fn bench(root: &Path) -> Result<(), String> {
     if let Some(ns) = million {
         println!("\n  1,000,000 questions natively at the 1,000-endpoint rate: {}", duration(ns));
     }
-    println!("\n  Frames while a region is dragged (100-endpoint network, 1280x800; a frame over 25 ms is dropped):");
+    println!("\n  First paint (release build served on 127.0.0.1, a cold cache each load; median of the loads):");
+    for p in &paints {
+        for line in first_paint_rows(p) {
+            println!("  {line}");
+        }
+    }
+    println!(
+        "\n  Frames while a region is dragged ({} network, 1280x800, requestAnimationFrame intervals; a frame over 25 ms is dropped):",
+        drags.iter().map(|d| d.objects).max().map_or_else(|| "generated".into(), |n| format!("{n}-object"))
+    );
     for d in &drags {
-        println!(
-            "  {:<34} {:>5} frames  median {:>9}  p95 {:>9}  max {:>9}  dropped {:>4}  {}",
-            d.name,
-            d.frames,
-            duration(d.median_ms * 1e6),
-            duration(d.p95_ms * 1e6),
-            duration(d.max_ms * 1e6),
-            d.dropped,
-            if d.cells > 0 { format!("({} cells drawn)", thousands(d.cells)) } else { String::new() }
-        );
+        println!("  {}", drag_row(d));
     }
     println!("\n  {import}  (target \u{2264} 100 ms; in wasm, see \u{201c}import, 2,000 objects\u{201d} above)");
-    if rows.iter().any(|r| r.2.is_none()) || drags.len() < 2 {
+    if rows.iter().any(|r| r.2.is_none()) || drags.len() < 3 || paints.len() < 2 {
         return Err("some figures are missing (see above)".into());
     }
     Ok(())
@@ -505,9 +517,28 @@ fn criterion_estimate(dir: &Path, since: SystemTime) -> Option<Measured> {
 /// Where `bench` builds the app for the drag measurement.
 const BENCH_DIST: &str = "target/bench/dist";
 
+/// The `synth` example's size for the drag: 14 estates of 15 objects each (4 regions: two spaces,
+/// a VPC, an office network; 11 cards: four apps, an add-on, two VPC hosts, an office host, two
+/// clients, a service), 210 objects; the example takes endpoints, 13 per estate.
+const BENCH_ENDPOINTS: usize = 14 * 13;
+
+/// The 95th-percentile frame a drag must hold for 60 frames a second, in ms.
+const FRAME_P95_MS: f64 = 16.7;
+/// The resolution of the page's clock (Chromium coarsens `performance.now()` and animation frame
+/// timestamps to 0.1 ms without cross-origin isolation): a steady 60 Hz (16.67 ms) reads as
+/// intervals of 16.6, 16.7 and 16.8 ms, so a p95 within this of the target meets it.
+const CLOCK_MS: f64 = 0.1 + 1e-9;
+/// First contentful paint on localhost, and on the slow link (\u{201c}at once\u{201d}), in ms.
+const FCP_LOCAL_MS: f64 = 300.0;
+const FCP_SLOW_MS: f64 = 1000.0;
+
 /// Frame times during a scripted drag, from `tests/e2e/bench/drag-frames.mjs`.
 struct DragFrames {
     name: String,
+    /// Document objects drawn on the canvas (regions and cards).
+    objects: u64,
+    /// The pairs the connectivity view answers, and the cells it draws (none when closed).
+    questions: u64,
     cells: u64,
     frames: u64,
     median_ms: f64,
@@ -516,7 +547,7 @@ struct DragFrames {
     dropped: u64,
 }
 
-/// `spacetrace-bench drag_frames_view_open questions=<cells> samples=<frames> median_ms=… max_ms=… p95_ms=… dropped=…`.
+/// `spacetrace-bench drag_frames_view_open objects=<n> questions=<pairs> cells=<drawn> samples=<frames> median_ms=… max_ms=… p95_ms=… dropped=…`.
 fn drag_frames(line: &str) -> Option<DragFrames> {
     let mut words = line.trim().strip_prefix(WASM_PREFIX)?.split_whitespace();
     let name = words.next()?;
@@ -525,6 +556,8 @@ fn drag_frames(line: &str) -> Option<DragFrames> {
     }
     let mut d = DragFrames {
         name: name.replace('_', " "),
+        objects: 0,
+        questions: 0,
         cells: 0,
         frames: 0,
         median_ms: 0.0,
@@ -534,7 +567,9 @@ fn drag_frames(line: &str) -> Option<DragFrames> {
     };
     for word in words {
         match word.split_once('=') {
-            Some(("questions", v)) => d.cells = v.parse().ok()?,
+            Some(("objects", v)) => d.objects = v.parse().ok()?,
+            Some(("questions", v)) => d.questions = v.parse().ok()?,
+            Some(("cells", v)) => d.cells = v.parse().ok()?,
             Some(("samples", v)) => d.frames = v.parse().ok()?,
             Some(("median_ms", v)) => d.median_ms = v.parse().ok()?,
             Some(("p95_ms", v)) => d.p95_ms = v.parse().ok()?,
@@ -544,6 +579,77 @@ fn drag_frames(line: &str) -> Option<DragFrames> {
         }
     }
     Some(d)
+}
+
+/// A drag's line of the summary. The cases with the connectivity view open (and the answer) are
+/// the ones the 60-frames-a-second target is for; the closed view is there for comparison.
+fn drag_row(d: &DragFrames) -> String {
+    let target = if d.name.contains("view open") {
+        let met = if d.p95_ms <= FRAME_P95_MS + CLOCK_MS { "met" } else { "MISSED" };
+        format!("  target p95 \u{2264} {FRAME_P95_MS} ms: {met}")
+    } else {
+        String::new()
+    };
+    let view = match (d.questions, d.cells) {
+        (0, _) => "(view closed)".to_owned(),
+        (q, 0) => format!("({} questions, too many to draw)", thousands(q)),
+        (q, c) => format!("({} questions, {} cells drawn)", thousands(q), thousands(c)),
+    };
+    format!(
+        "{:<24} {:>5} frames  median {:>9}  p95 {:>9}  max {:>9}  dropped {:>4}  {}{target}",
+        d.name,
+        d.frames,
+        duration(d.median_ms * 1e6),
+        duration(d.p95_ms * 1e6),
+        duration(d.max_ms * 1e6),
+        d.dropped,
+        view,
+    )
+}
+
+/// How fast the app shows something, from `tests/e2e/bench/first-paint.mjs`: medians in ms.
+struct FirstPaint {
+    /// `localhost` or `slow link`.
+    link: String,
+    loads: u64,
+    fcp_ms: f64,
+    canvas_ms: f64,
+    /// The first contentful paint was the loading indicator (it was still in the page) every time.
+    loading_painted: bool,
+}
+
+/// `spacetrace-bench first_paint_<link> samples=<loads> fcp_ms=… fcp_max_ms=… canvas_ms=… loading_painted=0|1`.
+fn first_paint(line: &str) -> Option<FirstPaint> {
+    let mut words = line.trim().strip_prefix(WASM_PREFIX)?.split_whitespace();
+    let link = words.next()?.strip_prefix("first_paint_")?.replace('_', " ");
+    let (mut loads, mut fcp_ms, mut canvas_ms, mut loading_painted) = (0, None, None, false);
+    for word in words {
+        match word.split_once('=') {
+            Some(("samples", v)) => loads = v.parse().ok()?,
+            Some(("fcp_ms", v)) => fcp_ms = v.parse().ok(),
+            Some(("canvas_ms", v)) => canvas_ms = v.parse().ok(),
+            Some(("loading_painted", v)) => loading_painted = v == "1",
+            _ => {}
+        }
+    }
+    Some(FirstPaint { link, loads, fcp_ms: fcp_ms?, canvas_ms: canvas_ms?, loading_painted })
+}
+
+/// The summary's lines for one link: the first contentful paint against its target, then the canvas.
+fn first_paint_rows(p: &FirstPaint) -> [String; 2] {
+    let target = if p.link == "localhost" { FCP_LOCAL_MS } else { FCP_SLOW_MS };
+    let met = if p.fcp_ms <= target { "met" } else { "MISSED" };
+    let what = if p.loading_painted { ", the loading indicator" } else { "" };
+    [
+        format!(
+            "{:<34} {:>9}  ({} loads{what})  target \u{2264} {}: {met}",
+            format!("first contentful paint, {}", p.link),
+            duration(p.fcp_ms * 1e6),
+            p.loads,
+            duration(target * 1e6),
+        ),
+        format!("{:<34} {:>9}", format!("canvas shown, {}", p.link), duration(p.canvas_ms * 1e6)),
+    ]
 }
 
 /// A figure line from the browser test: `spacetrace-bench <name> questions=<n> … median_ms=<ms> …`.
@@ -621,15 +727,65 @@ fn report_sizes(dist: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Tally, drag_frames, thousands, wasm_figure};
+    use super::{Tally, drag_frames, drag_row, first_paint, first_paint_rows, thousands, wasm_figure};
 
     #[test]
     fn drag_frame_lines_are_read() {
-        let line = "spacetrace-bench drag_frames_view_open questions=11648 samples=233 median_ms=16.700 min_ms=16.600 max_ms=83.300 p95_ms=33.400 dropped=53";
+        let line = "spacetrace-bench drag_frames_view_open objects=210 questions=35672 cells=11648 samples=233 median_ms=16.700 min_ms=16.600 max_ms=83.300 p95_ms=33.400 dropped=53";
         let d = drag_frames(line).expect("a drag line");
-        assert_eq!((d.cells, d.frames, d.dropped), (11648, 233, 53));
+        assert_eq!((d.objects, d.questions, d.cells, d.frames, d.dropped), (210, 35672, 11648, 233, 53));
         assert!((d.p95_ms - 33.4).abs() < 1e-9 && (d.max_ms - 83.3).abs() < 1e-9);
         assert!(drag_frames("spacetrace-bench matrix_100 questions=1 median_ms=1").is_none());
+        assert!(drag_frames("spacetrace-bench first_paint_localhost samples=7 fcp_ms=80.0 canvas_ms=200.0").is_none());
+    }
+
+    #[test]
+    fn drag_rows_say_whether_the_open_view_holds_60_frames() {
+        let row = |line: &str| drag_row(&drag_frames(line).expect("a drag line"));
+        let open = row(
+            "spacetrace-bench drag_frames_view_open objects=210 questions=35672 cells=0 samples=90 median_ms=16.7 max_ms=20 p95_ms=16.7 dropped=0",
+        );
+        assert!(open.ends_with("target p95 \u{2264} 16.7 ms: met"), "{open}");
+        assert!(open.contains("(35,672 questions, too many to draw)"), "{open}");
+        // A steady 60 Hz reads as 16.6 to 16.8 ms on the page's clock.
+        let jitter = row(
+            "spacetrace-bench drag_frames_view_open_grid objects=210 questions=784 cells=784 samples=90 median_ms=16.7 max_ms=20 p95_ms=16.8 dropped=0",
+        );
+        assert!(jitter.ends_with("met") && jitter.contains("(784 questions, 784 cells drawn)"), "{jitter}");
+        let slow = row(
+            "spacetrace-bench drag_frames_view_open objects=210 questions=35672 cells=0 samples=90 median_ms=16.7 max_ms=40 p95_ms=16.9 dropped=9",
+        );
+        assert!(slow.ends_with("MISSED"), "{slow}");
+        let closed = row(
+            "spacetrace-bench drag_frames_view_closed objects=210 questions=0 cells=0 samples=90 median_ms=16.7 max_ms=40 p95_ms=33.4 dropped=9",
+        );
+        assert!(closed.ends_with("(view closed)"), "{closed}");
+    }
+
+    #[test]
+    fn first_paint_lines_are_read_and_judged() {
+        let local = first_paint(
+            "spacetrace-bench first_paint_localhost samples=7 fcp_ms=84.2 fcp_max_ms=120.0 canvas_ms=231.5 loading_painted=1",
+        )
+        .expect("a first-paint line");
+        assert_eq!((local.link.as_str(), local.loads, local.loading_painted), ("localhost", 7, true));
+        assert!((local.fcp_ms - 84.2).abs() < 1e-9 && (local.canvas_ms - 231.5).abs() < 1e-9);
+        let [fcp, canvas] = first_paint_rows(&local);
+        assert!(fcp.starts_with("first contentful paint, localhost") && fcp.contains("84.20 ms"), "{fcp}");
+        assert!(fcp.contains("the loading indicator") && fcp.ends_with("target \u{2264} 300.00 ms: met"), "{fcp}");
+        assert!(canvas.starts_with("canvas shown, localhost") && canvas.ends_with("231.50 ms"), "{canvas}");
+
+        let slow = first_paint(
+            "spacetrace-bench first_paint_slow_link samples=3 fcp_ms=1250.0 fcp_max_ms=1300.0 canvas_ms=4200.0 loading_painted=0",
+        )
+        .expect("a first-paint line");
+        assert_eq!((slow.link.as_str(), slow.loading_painted), ("slow link", false));
+        let [fcp, canvas] = first_paint_rows(&slow);
+        assert!(!fcp.contains("loading indicator") && fcp.ends_with("target \u{2264} 1.00 s: MISSED"), "{fcp}");
+        assert!(canvas.ends_with("4.20 s"), "{canvas}");
+        // A line without its figures, or another figure, is not a first-paint line.
+        assert!(first_paint("spacetrace-bench first_paint_localhost samples=7").is_none());
+        assert!(first_paint("spacetrace-bench drag_frames_view_open objects=210 median_ms=1").is_none());
     }
 
     #[test]

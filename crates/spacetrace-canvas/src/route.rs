@@ -379,7 +379,12 @@ pub fn length(pts: &[(f64, f64)]) -> f64 {
 
 /// The point `t` of the way along a polyline (0 to 1).
 pub fn point_at(pts: &[(f64, f64)], t: f64) -> (f64, f64) {
-    let mut left = length(pts) * t.clamp(0.0, 1.0);
+    point_at_len(pts, length(pts), t)
+}
+
+/// [`point_at`] with the polyline's [`length`] already known.
+fn point_at_len(pts: &[(f64, f64)], len: f64, t: f64) -> (f64, f64) {
+    let mut left = len * t.clamp(0.0, 1.0);
     for w in pts.windows(2) {
         let seg = (w[1].0 - w[0].0).abs() + (w[1].1 - w[0].1).abs();
         if left <= seg && seg > 0.0 {
@@ -400,10 +405,13 @@ fn place_on(pts: &[(f64, f64)], t: f64, fits: impl Fn((f64, f64)) -> bool) -> (f
     let steps = (len / 4.0).ceil().max(1.0) as usize;
     let mut candidates: Vec<f64> = (0..=steps).map(|i| i as f64 / steps as f64).collect();
     candidates.sort_by(|a, b| (a - t).abs().partial_cmp(&(b - t).abs()).unwrap_or(std::cmp::Ordering::Equal));
-    let on_line: Vec<(f64, f64)> = candidates.into_iter().map(|c| point_at(pts, c)).collect();
-    if let Some(p) = on_line.iter().copied().find(|p| fits(*p)) {
+    // The points along the line, nearest to `t` first, each worked out only when it is tried
+    // (usually one of the first fits: this runs for every edge on every pointer move of a drag).
+    let at = |c: f64| point_at_len(pts, len, c);
+    if let Some(p) = candidates.iter().map(|&c| at(c)).find(|p| fits(*p)) {
         return p;
     }
+    let on_line: Vec<(f64, f64)> = candidates.into_iter().map(at).collect();
     // Nowhere on the line: the nearest free spot beside it.
     for d in 1..=40 {
         let d = d as f64 * 8.0;
@@ -433,5 +441,60 @@ mod tests {
         let pts = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)];
         assert_eq!(point_at(&pts, 0.5), (10.0, 0.0));
         assert_eq!(point_at(&pts, 0.75), (10.0, 5.0));
+    }
+
+    /// `place_on` as first written: every point along the line worked out before any is tried.
+    fn place_on_eagerly(pts: &[(f64, f64)], t: f64, fits: impl Fn((f64, f64)) -> bool) -> (f64, f64) {
+        let len = length(pts);
+        if len <= 0.0 {
+            return pts.first().copied().unwrap_or_default();
+        }
+        let steps = (len / 4.0).ceil().max(1.0) as usize;
+        let mut candidates: Vec<f64> = (0..=steps).map(|i| i as f64 / steps as f64).collect();
+        candidates.sort_by(|a, b| (a - t).abs().partial_cmp(&(b - t).abs()).unwrap_or(std::cmp::Ordering::Equal));
+        let on_line: Vec<(f64, f64)> = candidates.into_iter().map(|c| point_at(pts, c)).collect();
+        if let Some(p) = on_line.iter().copied().find(|p| fits(*p)) {
+            return p;
+        }
+        for d in 1..=40 {
+            let d = d as f64 * 8.0;
+            for p in &on_line {
+                for c in [(p.0, p.1 - d), (p.0, p.1 + d), (p.0 - d, p.1), (p.0 + d, p.1)] {
+                    if fits(c) {
+                        return c;
+                    }
+                }
+            }
+        }
+        point_at(pts, t)
+    }
+
+    #[test]
+    fn labels_land_where_they_did_when_every_point_was_worked_out_first() {
+        let lines: [&[(f64, f64)]; 4] = [
+            &[(0.0, 0.0), (100.0, 0.0)],
+            &[(0.0, 0.0), (37.0, 0.0), (37.0, 90.0), (150.0, 90.0)],
+            &[(10.0, 10.0), (10.0, 10.0)],
+            &[(5.0, 5.0), (5.0, 61.0), (-40.0, 61.0), (-40.0, 200.0), (12.0, 200.0)],
+        ];
+        // Boxes that cover nothing, the middle of the lines, all of them (so a spot beside the line
+        // is taken), and everything within 1,000 units (so no spot fits).
+        let covers: [&[Rect]; 4] = [
+            &[],
+            &[Rect { x: 20.0, y: -20.0, w: 60.0, h: 140.0 }],
+            &[Rect { x: -50.0, y: -5.0, w: 210.0, h: 215.0 }],
+            &[Rect { x: -1000.0, y: -1000.0, w: 2000.0, h: 2000.0 }],
+        ];
+        for pts in lines {
+            for taken in covers {
+                for t in [0.0, 0.2, 0.5, 0.93, 1.0] {
+                    let fits = |c: (f64, f64)| {
+                        let r = Rect { x: c.0 - 20.0, y: c.1 - 12.0, w: 40.0, h: 24.0 };
+                        !taken.iter().any(|b| b.intersects(&r))
+                    };
+                    assert_eq!(place_on(pts, t, fits), place_on_eagerly(pts, t, fits), "{pts:?} at {t} with {taken:?}");
+                }
+            }
+        }
     }
 }
