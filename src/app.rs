@@ -1,7 +1,6 @@
 //! The page shell: top bar, palette, canvas, inspector and question panel, diagnostics; keyboard
 //! shortcuts; notices.
 
-use leptos::ev;
 use leptos::prelude::*;
 use spacetrace_engine::doc::{Document, Position};
 use spacetrace_engine::render;
@@ -17,6 +16,7 @@ use crate::examples::{EXAMPLES, empty_document, load};
 use crate::files::Incoming;
 use crate::inspector::Inspector;
 use crate::layout::layout;
+use crate::listen::on_window;
 use crate::menu::{Dialogs, FileDrop, ScenarioMenu, Ui, clear_fragment, link_incoming, open_example, receive};
 use crate::palette::Palette;
 use crate::persist::{
@@ -180,9 +180,9 @@ pub fn App() -> impl IntoView {
         crate::lessons::open_link(&store, &library, &ui, &lessons, &lesson_hash);
     }
 
-    let handle = window_event_listener(ev::keydown, move |ev| on_key(store, ev));
+    on_window("keydown", move |ev: &web_sys::KeyboardEvent| on_key(store, ev.clone()));
     // A share link pasted into the address bar of an open page changes only the fragment.
-    let hash = window_event_listener(ev::hashchange, move |_| {
+    on_window("hashchange", move |_: &web_sys::Event| {
         let fragment = window().location().hash().unwrap_or_default();
         if share::is_share(&fragment) {
             clear_fragment();
@@ -195,10 +195,6 @@ pub fn App() -> impl IntoView {
             ui.menu_open.set(false);
             crate::lessons::open_link(&store, &library, &ui, &lessons, &fragment);
         }
-    });
-    on_cleanup(move || {
-        handle.remove();
-        hash.remove();
     });
 
     let theme_class = move || match store.theme.get() {

@@ -366,8 +366,7 @@ pub fn Canvas() -> impl IntoView {
     let current = Memo::new(move |_| store.walk_packet().map(|p| (p.hop, p.leg)));
     // Presentation mode's view follows the packet (its stop), else shows the path.
     let screen = RwSignal::new(window_size());
-    let resize = window_event_listener(leptos::ev::resize, move |_| screen.set(window_size()));
-    on_cleanup(move || resize.remove());
+    crate::listen::on_window("resize", move |_: &web_sys::Event| screen.set(window_size()));
     let present = Memo::new(move |_| {
         if !store.presenting.get() {
             return None;
@@ -1192,12 +1191,11 @@ fn ContextMenu(menu: RwSignal<Option<Menu>>, geometry: Memo<Layout>) -> impl Int
     let store = use_store();
     let list_ref = NodeRef::<leptos::html::Div>::new();
     // A press anywhere outside the menu closes it (the menu's own presses stop before the window).
-    let outside = window_event_listener(leptos::ev::pointerdown, move |_| {
+    crate::listen::on_window("pointerdown", move |_: &web_sys::Event| {
         if menu.with_untracked(Option::is_some) {
             menu.set(None);
         }
     });
-    on_cleanup(move || outside.remove());
     // Focus the first action when the menu opens (pushing focus outward; no signal is written).
     Effect::new(move |_| {
         if menu.with(Option::is_some)

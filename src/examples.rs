@@ -1,35 +1,4 @@
-//! The example scenarios shipped in `scenarios/`, compiled into the app. The first is the default
-//! loaded on a first visit.
+//! The example scenarios of `scenarios/`, compiled in by the `spacetrace-edit` crate (where native
+//! tests reach them); this module names them for the app.
 
-/// (file name, JSON text)
-pub const EXAMPLES: &[(&str, &str)] = &[
-    ("default", include_str!("../scenarios/default.json")),
-    ("common-runtime", include_str!("../scenarios/common-runtime.json")),
-    ("private-space", include_str!("../scenarios/private-space.json")),
-    ("trusted-ips", include_str!("../scenarios/trusted-ips.json")),
-    ("internal-routing", include_str!("../scenarios/internal-routing.json")),
-    ("peering", include_str!("../scenarios/peering.json")),
-    ("vpn", include_str!("../scenarios/vpn.json")),
-    ("aws", include_str!("../scenarios/aws.json")),
-    ("fir", include_str!("../scenarios/fir.json")),
-    ("limits", include_str!("../scenarios/limits.json")),
-];
-
-/// The default scenario, parsed. It is part of the build and is tested, so it always parses.
-pub fn default_document() -> spacetrace_engine::doc::Document {
-    load(EXAMPLES[0].1)
-}
-
-/// Parse an example. Examples are tested to parse; an unparsable one gives an empty document.
-pub fn load(text: &str) -> spacetrace_engine::doc::Document {
-    spacetrace_engine::parse_document(text).unwrap_or_default()
-}
-
-/// An empty scenario.
-pub fn empty_document() -> spacetrace_engine::doc::Document {
-    spacetrace_engine::doc::Document {
-        version: Some(spacetrace_engine::doc::CURRENT_VERSION),
-        name: "Untitled network".into(),
-        ..Default::default()
-    }
-}
+pub use spacetrace_edit::examples::*;

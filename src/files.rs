@@ -103,12 +103,10 @@ pub fn download_blob(blob: &web_sys::Blob, name: &str) -> Result<(), String> {
     a.click();
     a.remove();
     // Let the download start before the URL goes.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+    gloo_timers::callback::Timeout::new(10_000, move || {
         let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
-    }
+    })
+    .forget();
     Ok(())
 }
 

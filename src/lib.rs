@@ -21,6 +21,7 @@ pub mod inspector;
 pub mod layout;
 pub mod lessons;
 pub mod lines;
+pub mod listen;
 pub mod menu;
 pub mod palette;
 pub mod persist;

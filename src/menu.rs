@@ -5,9 +5,6 @@
 //! CLI output is offered for import, anything else is refused with the reason, and the open
 //! scenario stays as it was.
 
-use std::time::Duration;
-
-use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spacetrace_engine::doc::Document;
@@ -17,6 +14,7 @@ use wasm_bindgen::JsCast;
 use crate::examples::{EXAMPLES, empty_document, load};
 use crate::files::{self, Incoming};
 use crate::import::{self, ImportState};
+use crate::listen::on_window;
 use crate::persist::{Entry, Library};
 use crate::share;
 use crate::store::{Notice, Store, use_store};
@@ -169,15 +167,13 @@ fn share_link(store: &Store, ui: &Ui) {
 /// Focus the first element matching the first of `selectors` that matches any, once the DOM has
 /// caught up with the change that asked for it.
 fn focus_later(selectors: &'static [&'static str]) {
-    set_timeout(
-        move || {
-            let found = selectors.iter().find_map(|s| document().query_selector(s).ok().flatten());
-            if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = el.focus();
-            }
-        },
-        Duration::ZERO,
-    );
+    gloo_timers::callback::Timeout::new(0, move || {
+        let found = selectors.iter().find_map(|s| document().query_selector(s).ok().flatten());
+        if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    })
+    .forget();
 }
 
 /// The top bar's Scenario menu.
@@ -191,7 +187,7 @@ pub fn ScenarioMenu() -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
 
     // Close on a press outside the menu (dialogs opened from it do not count as outside).
-    let handle = window_event_listener(ev::pointerdown, move |ev| {
+    on_window("pointerdown", move |ev: &web_sys::Event| {
         if !ui.menu_open.get_untracked() {
             return;
         }
@@ -203,7 +199,6 @@ pub fn ScenarioMenu() -> impl IntoView {
             ui.menu_open.set(false);
         }
     });
-    on_cleanup(move || handle.remove());
 
     let close = move || {
         ui.menu_open.set(false);
@@ -551,20 +546,20 @@ pub fn FileDrop() -> impl IntoView {
     let has_files = |ev: &web_sys::DragEvent| {
         ev.data_transfer().is_some_and(|dt| dt.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
     };
-    let over = window_event_listener(ev::dragover, move |ev| {
-        if has_files(&ev) {
+    on_window("dragover", move |ev: &web_sys::DragEvent| {
+        if has_files(ev) {
             ev.prevent_default();
             if !ui.dragging.get_untracked() {
                 ui.dragging.set(true);
             }
         }
     });
-    let leave = window_event_listener(ev::dragleave, move |ev| {
+    on_window("dragleave", move |ev: &web_sys::DragEvent| {
         if ev.related_target().is_none() {
             ui.dragging.set(false);
         }
     });
-    let drop = window_event_listener(ev::drop, move |ev| {
+    on_window("drop", move |ev: &web_sys::DragEvent| {
         ui.dragging.set(false);
         let Some(list) = ev.data_transfer().and_then(|dt| dt.files()).filter(|f| f.length() > 0) else { return };
         ev.prevent_default();
@@ -573,11 +568,6 @@ pub fn FileDrop() -> impl IntoView {
             return;
         }
         import::receive_files(store, library, ui, import::file_list(&list));
-    });
-    on_cleanup(move || {
-        over.remove();
-        leave.remove();
-        drop.remove();
     });
     view! {
         <Show when=move || ui.dragging.get()>

@@ -4,7 +4,6 @@
 //! the other tab's version (one undoable edit) or keep its own as a copy. Other scenarios' names
 //! and the list itself follow the other tab as they change.
 
-use leptos::ev;
 use leptos::prelude::*;
 
 use crate::persist::{Elsewhere, Library};
@@ -13,12 +12,11 @@ use crate::store::use_store;
 /// Listen for other tabs' saves for as long as the app runs.
 pub fn watch_other_tabs(library: Library) {
     let store = use_store();
-    let handle = window_event_listener(ev::storage, move |e: web_sys::StorageEvent| {
+    crate::listen::on_window("storage", move |e: &web_sys::StorageEvent| {
         if let Some(key) = e.key() {
             library.stored_elsewhere(&store, &key, e.new_value().as_deref());
         }
     });
-    on_cleanup(move || handle.remove());
 }
 
 /// The question put to the person when another tab saved or deleted the open scenario.

@@ -108,30 +108,20 @@ pub fn on_key(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
 #[component]
 pub fn WalkTimer() -> impl IntoView {
     let store = use_store();
-    let handle = StoredValue::new(None::<IntervalHandle>);
+    // Dropping the interval stops it: on a change of `walk_playing`, and with this component.
+    let handle = StoredValue::new_local(None::<gloo_timers::callback::Interval>);
     Effect::new(move |_| {
         let playing = store.walk_playing.get();
-        if let Some(h) = handle.get_value() {
-            h.clear();
-            handle.set_value(None);
-        }
+        handle.set_value(None);
         if playing {
-            let h = set_interval_with_handle(
-                move || {
-                    let here = store.walk_index_untracked();
-                    let stops = store.with_walk_packet_untracked(|p| p.stops).unwrap_or(true);
-                    if here.is_none() || stops || !step(store, 1) {
-                        store.walk_playing.set(false);
-                    }
-                },
-                PLAY_EVERY,
-            );
-            handle.set_value(h.ok());
-        }
-    });
-    on_cleanup(move || {
-        if let Some(h) = handle.get_value() {
-            h.clear();
+            let every = PLAY_EVERY.as_millis() as u32;
+            handle.set_value(Some(gloo_timers::callback::Interval::new(every, move || {
+                let here = store.walk_index_untracked();
+                let stops = store.with_walk_packet_untracked(|p| p.stops).unwrap_or(true);
+                if here.is_none() || stops || !step(store, 1) {
+                    store.walk_playing.set(false);
+                }
+            })));
         }
     });
 }

@@ -1,4 +1,4 @@
-//! Invariant: the engine (and the command-line tool and the canvas geometry over it) depend on nothing web-specific, on
+//! Invariant: the engine (and the command-line tool, the canvas geometry and the edits over it) depend on nothing web-specific, on
 //! any target. They must build and test natively and for wasm32 without a browser.
 
 use std::process::Command;
@@ -57,4 +57,9 @@ fn canvas_geometry_has_no_web_dependency() {
 #[test]
 fn importer_has_no_web_dependency() {
     assert_no_web("spacetrace-import");
+}
+
+#[test]
+fn edits_have_no_web_dependency() {
+    assert_no_web("spacetrace-edit");
 }
