@@ -15,10 +15,17 @@ after(async () => {
 async function open(dir, prefix) {
   const server = await serveDist(dir, prefix);
   const page = await newPage(browser);
-  await page.goto(server.url);
-  await page.getByTestId('canvas').waitFor();
-  await page.getByText('Address calculator').click();
-  await page.getByTestId('cidr-result').waitFor();
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('canvas').waitFor();
+    await page.getByText('Address calculator').click();
+    await page.getByTestId('cidr-result').waitFor();
+  } catch (e) {
+    // A failed start still stops its server, so the file ends instead of waiting on it.
+    await page.context().close();
+    await server.close();
+    throw e;
+  }
   return { server, page };
 }
 
