@@ -9,7 +9,7 @@ use spacetrace_engine::render;
 
 use crate::files;
 use crate::lessons::{link, use_lessons};
-use crate::menu::page_address;
+use crate::menu::{page_address, show_modal_while};
 use crate::store::{Shared, use_store};
 
 /// What a teacher chose for one saved question.
@@ -26,11 +26,8 @@ pub fn AuthoringDialog() -> impl IntoView {
     let dialog_ref = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         let open = lessons.authoring_open.get();
-        let Some(el) = dialog_ref.get() else { return };
-        if open && !el.open() {
-            let _ = el.show_modal();
-        } else if !open && el.open() {
-            el.close();
+        if let Some(el) = dialog_ref.get() {
+            show_modal_while(&el, open);
         }
     });
     view! {

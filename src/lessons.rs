@@ -28,7 +28,7 @@ use spacetrace_engine::lesson::{
 };
 use spacetrace_engine::{RuleId, render};
 
-use crate::menu::{Dialog, Ui, use_library, use_ui};
+use crate::menu::{Dialog, Ui, show_modal_while, use_library, use_ui};
 use crate::persist::Library;
 use crate::share;
 use crate::store::{Draft, Notice, Shared, Store, use_store};
@@ -235,11 +235,8 @@ pub fn CourseDialog() -> impl IntoView {
     let all = StoredValue::new(course());
     Effect::new(move |_| {
         let open = lessons.course_open.get();
-        let Some(el) = dialog_ref.get() else { return };
-        if open && !el.open() {
-            let _ = el.show_modal();
-        } else if !open && el.open() {
-            el.close();
+        if let Some(el) = dialog_ref.get() {
+            show_modal_while(&el, open);
         }
     });
     let items = move || {

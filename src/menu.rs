@@ -351,6 +351,16 @@ fn LibraryRow(entry: Entry, close: Callback<()>) -> impl IntoView {
     }
 }
 
+/// Show `el` as a modal dialog while `open` holds, and close it when it stops (called from an
+/// effect: the open state is pushed to the element).
+pub fn show_modal_while(el: &web_sys::HtmlDialogElement, open: bool) {
+    if open && !el.open() {
+        let _ = el.show_modal();
+    } else if !open && el.open() {
+        el.close();
+    }
+}
+
 /// The one modal dialog, shown with the browser's `<dialog>` (focus kept inside, Escape cancels).
 #[component]
 pub fn Dialogs() -> impl IntoView {
@@ -360,11 +370,7 @@ pub fn Dialogs() -> impl IntoView {
     Effect::new(move |_| {
         let open = ui.dialog.with(Option::is_some);
         let Some(el) = dialog_ref.get() else { return };
-        if open && !el.open() {
-            let _ = el.show_modal();
-        } else if !open && el.open() {
-            el.close();
-        }
+        show_modal_while(&el, open);
         if open {
             focus_later(&["dialog[open] [autofocus]", "dialog[open] button"]);
         }
