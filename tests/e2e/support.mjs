@@ -10,7 +10,8 @@ import { chromium } from 'playwright-core';
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SCREENSHOTS = join(ROOT, 'tests/e2e/screenshots');
 
-const TYPES = {
+/** Content types by file extension, for the servers of the release build. */
+export const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',

@@ -19,21 +19,12 @@ import { createServer } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { ROOT, launchBrowser } from '../support.mjs';
+import { ROOT, TYPES, launchBrowser } from '../support.mjs';
 
 const RUNS = Number(process.argv[2] ?? 7);
 const SLOW_RUNS = Number(process.argv[3] ?? 3);
 /** Chromium's "Fast 3G"-like link: throughput in bytes per second, latency in ms. */
 const SLOW = { offline: false, latency: 150, downloadThroughput: (1.6 * 1e6) / 8, uploadThroughput: (750 * 1e3) / 8 };
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-};
 
 /** Every file of the build in memory, raw and Brotli-compressed, keyed by its URL path. */
 async function loadDist(dir) {
