@@ -12,7 +12,7 @@ use crate::cidr_probe::CidrProbe;
 use crate::connectivity::Connectivity;
 use crate::diagnostics::Diagnostics;
 use crate::edit::Edit;
-use crate::examples::{EXAMPLES, empty_document, load};
+use crate::examples::{EXAMPLES, empty_document, example, load};
 use crate::files::Incoming;
 use crate::inspector::Inspector;
 use crate::layout::layout;
@@ -287,8 +287,8 @@ fn TopBar() -> impl IntoView {
                 let v = event_target_value(&ev);
                 if v == "new" {
                     open_example(&store, &library, empty_document());
-                } else if let Some((_, text)) = EXAMPLES.iter().find(|(name, _)| *name == v) {
-                    open_example(&store, &library, load(text));
+                } else if let Some(document) = example(&v) {
+                    open_example(&store, &library, document);
                 }
                 if let Some(sel) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
                     sel.set_value("");

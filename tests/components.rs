@@ -78,8 +78,7 @@ async fn a_blocked_answer_shows_its_plan_and_apply_all_is_one_undo_step() {
     let host = host();
     let owner = Owner::new();
     owner.set();
-    let limits = spacetrace_app::examples::EXAMPLES.iter().find(|(n, _)| *n == "limits").unwrap().1;
-    let store = Store::new(spacetrace_app::examples::load(limits));
+    let store = Store::new(spacetrace_app::examples::example("limits").unwrap());
     store.draft.set(Draft {
         from: Some(From::Dyno { app: "sync".into(), process: "worker".into() }),
         to: Some(To::Host("analytics-db".into())),
@@ -125,8 +124,7 @@ async fn the_walk_lights_one_hop_on_canvas_and_trace_and_a_lesson_can_take_the_k
     let host = host();
     let owner = Owner::new();
     owner.set();
-    let default = spacetrace_app::examples::EXAMPLES.iter().find(|(n, _)| *n == "default").unwrap().1;
-    let store = Store::new(spacetrace_app::examples::load(default));
+    let store = Store::new(spacetrace_app::examples::example("default").unwrap());
     store.draft.set(Draft {
         from: Some(From::Dyno { app: "api".into(), process: "worker".into() }),
         to: Some(To::External("partner-api".into())),

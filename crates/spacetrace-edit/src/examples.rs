@@ -20,6 +20,11 @@ pub fn default_document() -> spacetrace_engine::doc::Document {
     load(EXAMPLES[0].1)
 }
 
+/// The example called `name` (its key in [`EXAMPLES`]), parsed.
+pub fn example(name: &str) -> Option<spacetrace_engine::doc::Document> {
+    EXAMPLES.iter().find(|(n, _)| *n == name).map(|(_, text)| load(text))
+}
+
 /// Parse an example. Examples are tested to parse; an unparsable one gives an empty document.
 pub fn load(text: &str) -> spacetrace_engine::doc::Document {
     spacetrace_engine::parse_document(text).unwrap_or_default()
@@ -46,5 +51,11 @@ mod tests {
         }
         assert_eq!(default_document().name, load(EXAMPLES[0].1).name);
         assert!(empty_document().spaces.is_empty());
+    }
+
+    #[test]
+    fn an_example_is_found_by_its_key() {
+        assert_eq!(example("limits").map(|d| d.name), Some(load(EXAMPLES[9].1).name));
+        assert!(example("Limits").is_none() && example("").is_none());
     }
 }
