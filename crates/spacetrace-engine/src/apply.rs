@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 
 use ipnet::IpNet;
 
-use crate::check::{Checked, check};
+use crate::check::check;
 use crate::cidr::parse_cidr;
 use crate::doc::{self, Document, PeeringStatus, TunnelStatus};
+use crate::model::Model;
 use crate::trace::{Direction, Fix};
 
 /// Why a fix could not be applied.
@@ -26,14 +27,14 @@ pub enum ApplyError {
 }
 
 /// The objects of a document, as the checked model holds them.
-struct Held<'c> {
-    checked: &'c Checked,
+struct Held<'m> {
+    model: &'m Model,
 }
 
 impl Held<'_> {
     /// The app with this ID the model holds, in the document.
     fn app<'d>(&self, doc: &'d mut Document, id: &str) -> Option<&'d mut doc::App> {
-        let m = &self.checked.model;
+        let m = &self.model;
         let app = m.app(m.find_app(id)?);
         let list = match app.space {
             Some(s) => {
@@ -48,7 +49,7 @@ impl Held<'_> {
 
     /// The VPC (in the document) that holds the checked object `id` of a kind `has` finds.
     fn vpc<'d>(&self, doc: &'d mut Document, has: impl Fn(&crate::model::Vpc) -> bool) -> Option<&'d mut doc::Vpc> {
-        let vpc = self.checked.model.vpcs.iter().find(|v| has(v))?;
+        let vpc = self.model.vpcs.iter().find(|v| has(v))?;
         doc.vpcs.iter_mut().find(|v| v.id == vpc.id)
     }
 
@@ -69,7 +70,7 @@ impl Held<'_> {
 
     /// The ports list of the host, remote host or external service `id`.
     fn listener<'d>(&self, doc: &'d mut Document, id: &str) -> Option<&'d mut Vec<doc::Listen>> {
-        let m = &self.checked.model;
+        let m = &self.model;
         if let Some(h) = m.find_host(id) {
             let vpc = &m.vpc(m.host(h).vpc).id;
             let v = doc.vpcs.iter_mut().find(|x| x.id == *vpc)?;
@@ -85,21 +86,26 @@ impl Held<'_> {
     }
 
     fn holds_space(&self, id: &str) -> bool {
-        self.checked.model.spaces.iter().any(|x| x.id == id)
+        self.model.spaces.iter().any(|x| x.id == id)
     }
 
     fn holds_vpc(&self, id: &str) -> bool {
-        self.checked.model.vpcs.iter().any(|x| x.id == id)
+        self.model.vpcs.iter().any(|x| x.id == id)
     }
 }
 
 /// Apply one fix, returning the changed document.
 pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
+    apply_checked(&check(document).model, document, fix)
+}
+
+/// [`apply`], given the model `document` checks into (`check(document).model`), for a caller that
+/// already has it.
+pub fn apply_checked(model: &Model, document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
     if !fix.is_configuration_change() {
         return Err(ApplyError::NotAConfigurationChange);
     }
-    let checked = check(document);
-    let held = Held { checked: &checked };
+    let held = Held { model };
     let mut doc = document.clone();
     let missing = |id: &str| ApplyError::Missing { id: id.to_owned() };
     match fix {
@@ -224,7 +230,7 @@ pub fn apply(document: &Document, fix: &Fix) -> Result<Document, ApplyError> {
                 return Err(missing(space));
             }
             // The remote network as checked: its readable CIDRs and public address.
-            let r = checked.model.remotes.iter().find(|r| r.id == *remote).ok_or_else(|| missing(remote))?;
+            let r = model.remotes.iter().find(|r| r.id == *remote).ok_or_else(|| missing(remote))?;
             let vpn = doc::Vpn {
                 id: unused_id(&doc, &format!("vpn-{remote}")),
                 name: format!("VPN to {}", r.name),

@@ -21,7 +21,7 @@
 
 use serde::Serialize;
 
-use crate::apply::{ApplyError, apply};
+use crate::apply::{ApplyError, apply, apply_checked};
 use crate::check::check;
 use crate::doc::{Document, Verdict};
 use crate::eval::evaluate;
@@ -145,7 +145,9 @@ fn plan_within(document: &Document, query: &Query, max: usize) -> Plan {
         if fixes.len() == max {
             break PlanOutcome::Bound { max };
         }
-        let Ok(next) = apply(&doc, &first.fix) else { break PlanOutcome::NotApplied { fix: first.clone() } };
+        let Ok(next) = apply_checked(&model, &doc, &first.fix) else {
+            break PlanOutcome::NotApplied { fix: first.clone() };
+        };
         fixes.push(first.clone());
         doc = next;
         model = std::sync::Arc::new(check(&doc).model);
