@@ -16,40 +16,42 @@ use crate::doc::*;
 
 /// Read a document from JSON text; `Err` is the one diagnostic that says why the text is not a
 /// document at all.
+///
+/// The text is parsed into a JSON tree first, and the document is read from the tree, also when it
+/// reads as a whole: one reading path (the tree, through `serde_path_to_error`) means the format's
+/// readers are compiled once, not once for text and once for the tree, which keeps the app's
+/// WebAssembly smaller (ARCHITECTURE.md, "Bundle size").
 pub(crate) fn read(text: &str) -> Result<Document, Diagnostic> {
-    let whole = match serde_json::from_str::<Document>(text) {
-        Ok(doc) => return Ok(doc),
-        Err(e) => e,
-    };
-    if whole.classify() != serde_json::error::Category::Data {
-        return Err(not_json(&whole));
-    }
-    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(text) else {
-        return Err(not_json(&whole));
+    let mut value = serde_json::from_str::<Value>(text).map_err(|e| not_json(&e))?;
+    let Value::Object(map) = &mut value else {
+        return Err(not_a_document(text, None, whole(&value)));
     };
     if let Some(version) = map.get("version")
-        && serde_json::from_value::<Option<u32>>(version.clone()).is_err()
+        && let Err(e) = serde_json::from_value::<Option<u32>>(version.clone())
     {
-        return Err(not_json(&whole));
+        return Err(not_a_document(text, Some("version"), e.to_string()));
     }
+    if let Ok(doc) = serde_path_to_error::deserialize::<_, Document>(&value) {
+        return Ok(doc);
+    }
+    let Value::Object(map) = &mut value else { unreachable!("checked above") };
     let mut out = Vec::new();
     let top = Place { kind: ObjectKind::Document, object: String::new(), prefix: String::new() };
-    list::<InternetClient>(&mut map, "internet_clients", &top, &mut out);
-    list::<ExternalService>(&mut map, "external_services", &top, &mut out);
-    list::<App>(&mut map, "common_runtime_apps", &top, &mut out);
-    list::<Space>(&mut map, "spaces", &top, &mut out);
-    list::<Vpc>(&mut map, "vpcs", &top, &mut out);
-    list::<PrefixList>(&mut map, "prefix_lists", &top, &mut out);
-    list::<Peering>(&mut map, "peerings", &top, &mut out);
-    list::<VpcPeering>(&mut map, "vpc_peerings", &top, &mut out);
-    list::<RemoteNetwork>(&mut map, "remote_networks", &top, &mut out);
-    list::<Vpn>(&mut map, "vpns", &top, &mut out);
-    list::<Question>(&mut map, "questions", &top, &mut out);
-    list::<DiagnosticExpectation>(&mut map, "expect_diagnostics", &top, &mut out);
+    list::<InternetClient>(map, "internet_clients", &top, &mut out);
+    list::<ExternalService>(map, "external_services", &top, &mut out);
+    list::<App>(map, "common_runtime_apps", &top, &mut out);
+    list::<Space>(map, "spaces", &top, &mut out);
+    list::<Vpc>(map, "vpcs", &top, &mut out);
+    list::<PrefixList>(map, "prefix_lists", &top, &mut out);
+    list::<Peering>(map, "peerings", &top, &mut out);
+    list::<VpcPeering>(map, "vpc_peerings", &top, &mut out);
+    list::<RemoteNetwork>(map, "remote_networks", &top, &mut out);
+    list::<Vpn>(map, "vpns", &top, &mut out);
+    list::<Question>(map, "questions", &top, &mut out);
+    list::<DiagnosticExpectation>(map, "expect_diagnostics", &top, &mut out);
     // What is left is a top-level field of the wrong type (a name that is a number, a list that
     // is not a list): the field takes its default. Each pass removes one field.
-    let mut value = Value::Object(map);
-    for _ in 0..64 {
+    loop {
         let e = match serde_path_to_error::deserialize::<_, Document>(&value) {
             Ok(mut doc) => {
                 doc.left_out = out;
@@ -57,19 +59,19 @@ pub(crate) fn read(text: &str) -> Result<Document, Diagnostic> {
             }
             Err(e) => e,
         };
-        let key = match e.path().iter().next() {
-            Some(serde_path_to_error::Segment::Map { key }) if key != "version" => key.clone(),
-            _ => break,
-        };
-        let Value::Object(map) = &mut value else { break };
-        if map.remove(&key).is_none() {
-            break;
+        let Value::Object(map) = &mut value else { unreachable!("checked above") };
+        // The first segment of the path is the top-level field (not the version, checked above);
+        // removing it always shrinks the object, so the loop ends.
+        match e.path().iter().next() {
+            Some(serde_path_to_error::Segment::Map { key }) if map.remove(key).is_some() => {
+                out.push(unreadable(LeftOut::Field, e.inner()).at(ObjectKind::Document, "", e.path().to_string()));
+            }
+            _ => return Err(not_a_document(text, None, e.inner().to_string())),
         }
-        out.push(unreadable(LeftOut::Field, e.inner()).at(ObjectKind::Document, "", e.path().to_string()));
     }
-    Err(not_json(&whole))
 }
 
+/// Text that is not JSON: serde_json's message, without its own position (the diagnostic has it).
 fn not_json(e: &serde_json::Error) -> Diagnostic {
     let full = e.to_string();
     let message = match full.rfind(" at line ") {
@@ -77,6 +79,78 @@ fn not_json(e: &serde_json::Error) -> Diagnostic {
         None => full,
     };
     Diagnostic::error(K::NotJson { message, line: e.line(), column: e.column() })
+}
+
+/// JSON that is not a document as a whole (not an object, or a version that is not a number),
+/// placed at the value that says so: the top-level value, or the top-level field `key`.
+fn not_a_document(text: &str, key: Option<&str>, message: String) -> Diagnostic {
+    let at = position(text, key);
+    let (line, column) = line_column(text, at);
+    Diagnostic::error(K::NotJson { message, line, column })
+}
+
+/// Why a whole value is not a document: the tree's own message for a value of the wrong type.
+fn whole(value: &Value) -> String {
+    match serde_path_to_error::deserialize::<_, Document>(value) {
+        Ok(_) => String::new(),
+        Err(e) => e.into_inner().to_string(),
+    }
+}
+
+/// The byte offset of the top-level value of `text` (well-formed JSON), or with `key` of the
+/// value of its last top-level field of that name (the one the tree keeps).
+fn position(text: &str, key: Option<&str>) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let skip_space = |i: &mut usize| {
+        while *i < bytes.len() && bytes[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    skip_space(&mut i);
+    let Some(key) = key else { return i };
+    let start = i;
+    let mut found = start;
+    let mut depth = 0usize;
+    // Scan the object once: at depth 1, a string followed by a colon is a field's name.
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let from = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let name = text.get(from..i.min(text.len()));
+                i += 1;
+                if depth == 1 {
+                    let mut j = i;
+                    skip_space(&mut j);
+                    // A name spelled with escapes is not recognised; the top-level value is then
+                    // the place given.
+                    if bytes.get(j) == Some(&b':') && name == Some(key) {
+                        j += 1;
+                        skip_space(&mut j);
+                        found = j;
+                    }
+                }
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The 1-based line and column of a byte offset, as serde_json counts them.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+    (line, column)
 }
 
 fn unreadable(left_out: LeftOut, e: &serde_json::Error) -> Diagnostic {
@@ -448,6 +522,21 @@ mod tests {
         assert_eq!(doc.questions[1].protocol, crate::doc::Protocol::Udp);
         // Written back in lower case.
         assert!(serde_json::to_string(&doc).unwrap().contains("\"protocol\":\"udp\""));
+    }
+
+    #[test]
+    fn what_is_not_a_document_is_placed_at_the_value_that_says_so() {
+        let at = |text: &str| match parse_document(text).unwrap_err().kind {
+            DiagnosticKind::NotJson { message, line, column } => (message, line, column),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(at("  [1, 2]"), ("invalid type: sequence, expected struct Document".into(), 1, 3));
+        // The top-level version, not a version inside an object, and on its own line.
+        let (message, line, column) = at("{\"a\": {\"version\": 1},\n  \"version\": \"x\"}");
+        assert_eq!((message.as_str(), line, column), ("invalid type: string \"x\", expected u32", 2, 14));
+        // A brace inside a name does not confuse the scan.
+        let (message, line, column) = at("{\"{[\": 1, \"version\": -1}");
+        assert_eq!((message.as_str(), line, column), ("invalid value: integer `-1`, expected u32", 1, 22));
     }
 
     #[test]
