@@ -67,7 +67,7 @@ pub fn classify(doc: Document) -> Incoming {
 
 /// The scenario as an exported file: pretty JSON with a final newline.
 pub fn export_text(doc: &Document) -> String {
-    let mut text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    let mut text = spacetrace_engine::doc::to_pretty_json(doc);
     text.push('\n');
     text
 }

@@ -662,3 +662,105 @@ pub struct Question {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expectation>,
 }
+
+/// `value` as indented JSON text, exactly as `serde_json::to_string_pretty` writes it.
+///
+/// It is written compactly, then indented: the app writes documents compactly too (saves, share
+/// links), so each type's serialisation is compiled once instead of once per layout, which keeps
+/// the app's WebAssembly smaller (ARCHITECTURE.md, "Bundle size").
+pub fn to_pretty_json<T: Serialize>(value: &T) -> String {
+    indent(&serde_json::to_string(value).unwrap_or_default())
+}
+
+/// Indent compact JSON text (no white space outside strings) two spaces a level, one member a
+/// line, `{}` and `[]` kept on one line.
+fn indent(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut chars = compact.chars().peekable();
+    let new_line = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                // A string, copied to its closing quote; `\"` and `\\` do not close it.
+                out.push(c);
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    match c {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    new_line(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                new_line(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                new_line(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::to_pretty_json;
+
+    /// Any JSON value: nested objects and lists (empty ones too), strings with quotes, escapes,
+    /// brackets and non-ASCII text, numbers of each kind.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            "[ -~]{0,8}|[\"\\\\{}\\[\\]:,]{0,4}|é\u{2014}\u{1F600}\n\t\u{0}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::from),
+                prop::collection::btree_map("[a-z\":{,]{0,5}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn indents_as_serde_json_does(value in any_json()) {
+            prop_assert_eq!(to_pretty_json(&value), serde_json::to_string_pretty(&value).unwrap());
+        }
+    }
+
+    #[test]
+    fn indents_the_examples_as_serde_json_does() {
+        for text in [include_str!("../../../scenarios/default.json"), include_str!("../../../scenarios/aws.json")] {
+            let doc = crate::parse_document(text).unwrap();
+            assert_eq!(to_pretty_json(&doc), serde_json::to_string_pretty(&doc).unwrap());
+        }
+    }
+}

@@ -372,7 +372,7 @@ impl Lesson {
 
     /// The lesson as JSON text (what authoring shares as a file or a link).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        doc::to_pretty_json(self)
     }
 }
 
