@@ -123,6 +123,13 @@ pub fn path(l: &Layout, trace: &Trace) -> PathView {
     for (i, t) in targets.into_iter().enumerate() {
         let Some(t) = t else { continue };
         let Some((x0, y0)) = point(l, &t) else { continue };
+        // The blocking stop's marker is larger than a numbered one: on a chip's slot or a card's
+        // edge it grows leftwards, out of the chip or card, so it keeps clear of the name.
+        let blocked = trace.blocked_at.is_some_and(|b| b.hop == i);
+        let x0 = match t {
+            StopTarget::Gate(_) | StopTarget::Card(_) if blocked => x0 - (crate::BLOCK_R - crate::STOP_R) - 1.0,
+            _ => x0,
+        };
         // Two hops at one place: the later stop sits just below the earlier one, or, where that
         // would cover text (a folded card is short), beside it.
         let again = stops.iter().filter(|s| s.target == t).count() as f64;
@@ -142,7 +149,7 @@ pub fn path(l: &Layout, trace: &Trace) -> PathView {
             let options = [(x0, y0 + step), (x0 - step, y0), (x0, y0 - step)];
             options.iter().copied().find(free).unwrap_or(options[0])
         };
-        stops.push(Stop { hop: i + 1, x, y, blocked: trace.blocked_at.is_some_and(|b| b.hop == i), target: t });
+        stops.push(Stop { hop: i + 1, x, y, blocked, target: t });
     }
     let mut grid = Grid::new(&l.regions, &stops.iter().map(|s| (s.x, s.y)).collect::<Vec<_>>());
     let segments = stops
