@@ -3,10 +3,12 @@
 //! Edits are values; [`apply_edit`] is the one function that changes a document. It returns a
 //! new document or the platform's refusal, so undo, autosave and tests get every change the same way.
 //! [`lines`] reads and writes rule lists as lines of text; [`examples`] holds the example
-//! scenarios compiled in.
+//! scenarios compiled in; [`question`] is the question panel's logic (the lists of ends, their
+//! keys, the usual port, whether a remembered question still fits).
 
 pub mod examples;
 pub mod lines;
+pub mod question;
 
 use spacetrace_engine::apply::{apply as apply_fix, ids, unused_id};
 use spacetrace_engine::doc::{self, AddonKind, Document, Generation, PeeringStatus, Position};
