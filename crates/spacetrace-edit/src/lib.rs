@@ -4,9 +4,11 @@
 //! new document or the platform's refusal, so undo, autosave and tests get every change the same way.
 //! [`lines`] reads and writes rule lists as lines of text; [`examples`] holds the example
 //! scenarios compiled in; [`question`] is the question panel's logic (the lists of ends, their
-//! keys, the usual port, whether a remembered question still fits).
+//! keys, the usual port, whether a remembered question still fits); [`fields`] checks what a
+//! person types into the inspector before it becomes a document value.
 
 pub mod examples;
+pub mod fields;
 pub mod lines;
 pub mod question;
 
