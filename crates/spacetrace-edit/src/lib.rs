@@ -12,6 +12,7 @@ pub mod fields;
 pub mod lines;
 pub mod question;
 
+use spacetrace_canvas::{Layout, RegionKind};
 use spacetrace_engine::apply::{apply as apply_fix, ids, unused_id};
 use spacetrace_engine::doc::{self, AddonKind, Document, Generation, PeeringStatus, Position};
 use spacetrace_engine::policy::{self, Refusal};
@@ -120,6 +121,21 @@ pub enum Edit {
 /// Every ID in the document, owned.
 pub fn all_ids(doc: &Document) -> Vec<String> {
     ids(doc).into_iter().map(str::to_owned).collect()
+}
+
+/// The edit that connects two regions, if the two can be connected at all.
+pub fn connection(l: &Layout, from: &str, to: &str) -> Option<Edit> {
+    let (a, b) = (l.region(from)?, l.region(to)?);
+    let space = |k: RegionKind| matches!(k, RegionKind::Cedar | RegionKind::CedarShield | RegionKind::Fir);
+    let (af, bf) = (a.id.clone(), b.id.clone());
+    match (a.kind, b.kind) {
+        (RegionKind::Vpc, k) if space(k) => Some(Edit::Peer { space: bf, vpc: af }),
+        (k, RegionKind::Vpc) if space(k) => Some(Edit::Peer { space: af, vpc: bf }),
+        (RegionKind::Vpc, RegionKind::Vpc) if af != bf => Some(Edit::PeerVpcs { vpc: af, peer: bf }),
+        (RegionKind::Remote, k) if space(k) => Some(Edit::ConnectVpn { space: bf, remote: af }),
+        (k, RegionKind::Remote) if space(k) => Some(Edit::ConnectVpn { space: af, remote: bf }),
+        _ => None,
+    }
 }
 
 /// Apply an edit. The document given is never changed.
@@ -767,5 +783,29 @@ mod tests {
         let mut broken = fixes;
         broken.push(Fix::AcceptPeering { peering: "pcx-nowhere".into() });
         assert_eq!(apply_edit(&d, &Edit::ApplyFixes(broken)).unwrap(), d);
+    }
+
+    /// Dragging from one region to another connects what the platform can connect.
+    #[test]
+    fn a_connection_between_two_regions_is_the_edit_that_makes_it() {
+        let mut d = crate::examples::default_document();
+        d = apply_edit(&d, &Edit::Add(NewObject::Vpc { at: None })).unwrap();
+        d = apply_edit(&d, &Edit::Add(NewObject::Remote { at: None })).unwrap();
+        let space = d.spaces[0].id.clone();
+        let (vpc, other) = (d.vpcs[0].id.clone(), d.vpcs.last().unwrap().id.clone());
+        let remote = d.remote_networks.last().unwrap().id.clone();
+        let l = spacetrace_canvas::layout(&d, None);
+        let peer = Edit::Peer { space: space.clone(), vpc: vpc.clone() };
+        assert_eq!(connection(&l, &space, &vpc), Some(peer.clone()));
+        assert_eq!(connection(&l, &vpc, &space), Some(peer), "either way round");
+        assert_eq!(connection(&l, &vpc, &other), Some(Edit::PeerVpcs { vpc: vpc.clone(), peer: other }));
+        let vpn = Edit::ConnectVpn { space: space.clone(), remote: remote.clone() };
+        assert_eq!(connection(&l, &remote, &space), Some(vpn.clone()));
+        assert_eq!(connection(&l, &space, &remote), Some(vpn));
+        assert_eq!(connection(&l, &vpc, &vpc), None, "a VPC is not peered with itself");
+        assert_eq!(connection(&l, &space, &space), None);
+        assert_eq!(connection(&l, &vpc, &remote), None);
+        assert_eq!(connection(&l, COMMON_RUNTIME, &vpc), None);
+        assert_eq!(connection(&l, &space, "nowhere"), None);
     }
 }
