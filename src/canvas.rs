@@ -22,6 +22,7 @@ use wasm_bindgen::JsCast;
 
 use crate::edit::{Edit, NewObject, connection};
 use crate::store::{Notice, Pick, Store, ViewBox, use_store};
+use spacetrace_edit::question::first_process;
 
 /// An ongoing pointer gesture.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,14 +64,6 @@ fn to_canvas(svg: &web_sys::Element, vb: (f64, f64, f64, f64), client: (f64, f64
 fn screen_scale(svg: &web_sys::Element, vb: (f64, f64, f64, f64)) -> f64 {
     let r = svg.get_bounding_client_rect();
     (r.width() / vb.2).min(r.height() / vb.3).max(1e-6)
-}
-
-/// The process a question from an app's card starts in: `web`, or its first process type.
-fn first_process(d: &doc::Document, app: &str) -> Option<String> {
-    let mut apps = d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter()));
-    apps.find(|a| a.id == app).and_then(|a| {
-        a.process_types.iter().find(|p| p.name == "web").or(a.process_types.first()).map(|p| p.name.clone())
-    })
 }
 
 /// Make a card the question's source, if it can be one.

@@ -138,6 +138,24 @@ pub fn connection(l: &Layout, from: &str, to: &str) -> Option<Edit> {
     }
 }
 
+/// The space an object belongs to, if any (for "add app" and friends).
+pub fn space_of(d: &Document, id: &str) -> Option<String> {
+    d.spaces
+        .iter()
+        .find(|s| s.id == id || s.apps.iter().any(|a| a.id == id) || s.addons.iter().any(|a| a.id == id))
+        .map(|s| s.id.clone())
+}
+
+/// The VPC an object belongs to (the VPC itself, or a host in it), if any.
+pub fn vpc_of(d: &Document, id: &str) -> Option<String> {
+    d.vpcs.iter().find(|v| v.id == id || v.hosts.iter().any(|h| h.id == id)).map(|v| v.id.clone())
+}
+
+/// The remote network an object belongs to (itself, or a host in it), if any.
+pub fn remote_of(d: &Document, id: &str) -> Option<String> {
+    d.remote_networks.iter().find(|r| r.id == id || r.hosts.iter().any(|h| h.id == id)).map(|r| r.id.clone())
+}
+
 /// Apply an edit. The document given is never changed.
 pub fn apply_edit(current: &Document, edit: &Edit) -> Result<Document, Refusal> {
     let mut d = current.clone();
@@ -807,5 +825,24 @@ mod tests {
         assert_eq!(connection(&l, &vpc, &remote), None);
         assert_eq!(connection(&l, COMMON_RUNTIME, &vpc), None);
         assert_eq!(connection(&l, &space, "nowhere"), None);
+    }
+
+    #[test]
+    fn an_object_is_found_in_the_region_that_holds_it() {
+        let d = crate::examples::default_document();
+        let space = &d.spaces[0];
+        assert_eq!(space_of(&d, &space.id), Some(space.id.clone()));
+        assert_eq!(space_of(&d, &space.apps[0].id), Some(space.id.clone()));
+        assert_eq!(space_of(&d, &space.addons[0].id), Some(space.id.clone()));
+        let vpc = &d.vpcs[0];
+        assert_eq!(vpc_of(&d, &vpc.id), Some(vpc.id.clone()));
+        assert_eq!(vpc_of(&d, &vpc.hosts[0].id), Some(vpc.id.clone()));
+        assert_eq!(space_of(&d, &vpc.id), None);
+        assert_eq!(vpc_of(&d, &space.apps[0].id), None);
+        let remote = &d.remote_networks[0];
+        assert_eq!(remote_of(&d, &remote.hosts[0].id), Some(remote.id.clone()));
+        assert_eq!(remote_of(&d, &remote.id), Some(remote.id.clone()));
+        assert_eq!(remote_of(&d, &vpc.hosts[0].id), None);
+        assert_eq!(space_of(&d, "nowhere"), None);
     }
 }

@@ -108,6 +108,14 @@ fn process_named<'a>(a: &'a doc::App, process: &str) -> Option<&'a doc::ProcessT
     })
 }
 
+/// The process a question from an app's card starts in: `web`, or its first process type.
+pub fn first_process(d: &Document, app: &str) -> Option<String> {
+    let mut apps = d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter()));
+    apps.find(|a| a.id == app).and_then(|a| {
+        a.process_types.iter().find(|p| p.name == "web").or(a.process_types.first()).map(|p| p.name.clone())
+    })
+}
+
 /// Option groups for the source list: (group label, [(key, label)]).
 pub fn source_options(d: &Document) -> Vec<OptionGroup> {
     let mut groups = Vec::new();
@@ -311,6 +319,7 @@ mod tests {
         assert_eq!(web.dynos, 2, "the default example runs web ×2");
         let sources = labels(source_options(&d));
         assert!(sources.contains(&"web.1 of acme-api".to_owned()));
+        assert_eq!(first_process(&d, "api").as_deref(), Some("web"), "a card asks from web");
         assert!(sources.contains(&"web.2 of acme-api".to_owned()));
         assert!(!sources.contains(&"web.3 of acme-api".to_owned()), "no dyno beyond the formation");
         let web2 = from_key(&doc::From::Dyno { app: "api".into(), process: "web.2".into() });
@@ -403,5 +412,21 @@ mod tests {
         let gone = Draft { to: Some(doc::To::Addon("gone".into())), ..first };
         assert!(!draft_fits(&d, &gone));
         assert_eq!(Draft::first_of(&Document::default()), Draft::default());
+    }
+
+    #[test]
+    fn a_question_from_an_app_starts_in_web_or_its_first_process() {
+        let mut d = default_document();
+        let i = d.spaces[0].apps.iter().position(|a| a.id == "api").unwrap();
+        d.spaces[0].apps[i].process_types = vec![
+            doc::ProcessType { name: "worker".into(), dynos: 1, ..Default::default() },
+            doc::ProcessType { name: "clock".into(), dynos: 1, ..Default::default() },
+        ];
+        assert_eq!(first_process(&d, "api").as_deref(), Some("worker"));
+        d.spaces[0].apps[i].process_types.push(doc::ProcessType { name: "web".into(), ..Default::default() });
+        assert_eq!(first_process(&d, "api").as_deref(), Some("web"));
+        d.spaces[0].apps[i].process_types.clear();
+        assert_eq!(first_process(&d, "api"), None);
+        assert_eq!(first_process(&d, "nowhere"), None);
     }
 }
