@@ -113,7 +113,7 @@ fn on_key(store: Store, ev: web_sys::KeyboardEvent) {
                 ev.prevent_default();
                 store
                     .viewport
-                    .set(Some(store.viewport.get_untracked().unwrap_or_else(|| crate::canvas::fit(&geometry))));
+                    .set(Some(store.viewport.get_untracked().unwrap_or_else(|| crate::canvas::fit_view(&geometry))));
                 for m in moves {
                     store.apply(m);
                 }

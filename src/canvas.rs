@@ -10,8 +10,9 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+pub use spacetrace_canvas::view::{PRESENT_SCALE, fit_view, present_view};
 use spacetrace_canvas::{
-    CARD_TEXT_X, CARD_W, CardKind, FIT_PAD, Gate, HEADER_H, Layout, PathView, Region, RegionKind, StopTarget, layout,
+    CARD_TEXT_X, CARD_W, CardKind, Gate, HEADER_H, Layout, PathView, Region, RegionKind, StopTarget, layout,
 };
 use spacetrace_engine::doc::{self, Position};
 use spacetrace_engine::render;
@@ -19,8 +20,9 @@ use spacetrace_engine::trace::Verdict;
 use spacetrace_engine::walk::Leg;
 use wasm_bindgen::JsCast;
 
-use crate::edit::{Edit, NewObject};
+use crate::edit::{Edit, NewObject, connection};
 use crate::store::{Notice, Pick, Store, ViewBox, use_store};
+use spacetrace_edit::question::first_process;
 
 /// An ongoing pointer gesture.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,48 +38,18 @@ enum Gesture {
     Connect { to: (f64, f64), prior: ViewBox },
 }
 
-/// Fitting never zooms in further than this view (canvas units), so a lone region keeps its size.
-const FIT_MIN: (f64, f64) = (640.0, 400.0);
-
 /// The view box: the session's, or one that fits everything.
 fn view_box(store: &Store, l: &Layout, present: Memo<Option<(f64, f64, f64, f64)>>) -> (f64, f64, f64, f64) {
-    store.viewport.get().or_else(|| present.get()).unwrap_or_else(|| fit(l))
+    store.viewport.get().or_else(|| present.get()).unwrap_or_else(|| fit_view(l))
 }
 
-/// The smallest scale (screen pixels per canvas unit) presentation mode shows the canvas at: its
-/// smallest text, 13 units, is then at least 20 px.
-pub const PRESENT_SCALE: f64 = 1.6;
 /// The height of presentation mode's caption band (`.present-caption`, under the canvas).
 pub const CAPTION_PX: f64 = 150.0;
-
-/// Presentation mode's view of the canvas on a screen of `screen` pixels: everything (as Fit)
-/// when that is large enough, else a window at [`PRESENT_SCALE`] around `focus` (the packet's
-/// stop, or the path), kept inside the picture. The canvas is the window less the caption.
-pub fn present_view(l: &Layout, focus: Option<(f64, f64)>, screen: (f64, f64)) -> (f64, f64, f64, f64) {
-    let (fx, fy, fw, fh) = fit(l);
-    let (w, h) = (screen.0.max(200.0), screen.1.max(200.0));
-    let scale = (w / fw).min(h / fh).max(PRESENT_SCALE);
-    let (vw, vh) = (w / scale, h / scale);
-    let (cx, cy) = focus.unwrap_or((fx + fw / 2.0, fy + fh / 2.0));
-    let left = if fw <= vw { fx + fw / 2.0 - vw / 2.0 } else { (cx - vw / 2.0).clamp(fx, fx + fw - vw) };
-    let top = if fh <= vh { fy + fh / 2.0 - vh / 2.0 } else { (cy - vh / 2.0).clamp(fy, fy + fh - vh) };
-    (left.floor(), top.floor(), vw, vh)
-}
 
 fn window_size() -> (f64, f64) {
     let w = window();
     let px = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     (px(w.inner_width()), px(w.inner_height()))
-}
-
-/// A view box around everything, centred, never closer than `FIT_MIN`.
-pub fn fit(l: &Layout) -> (f64, f64, f64, f64) {
-    let (x0, y0, x1, y1) = l.bounds();
-    let w = (x1 - x0 + 2.0 * FIT_PAD).max(FIT_MIN.0);
-    let h = (y1 - y0 + 2.0 * FIT_PAD).max(FIT_MIN.1);
-    let cx = (x0 + x1) / 2.0;
-    // Whole units, so pictures exported from the view have whole-pixel sizes.
-    ((cx - w / 2.0).floor(), (y0 - FIT_PAD).floor(), w.ceil() + 1.0, h.ceil() + 1.0)
 }
 
 /// Screen pixels → canvas units, for an SVG with `preserveAspectRatio="xMidYMid meet"`.
@@ -92,14 +64,6 @@ fn to_canvas(svg: &web_sys::Element, vb: (f64, f64, f64, f64), client: (f64, f64
 fn screen_scale(svg: &web_sys::Element, vb: (f64, f64, f64, f64)) -> f64 {
     let r = svg.get_bounding_client_rect();
     (r.width() / vb.2).min(r.height() / vb.3).max(1e-6)
-}
-
-/// The process a question from an app's card starts in: `web`, or its first process type.
-fn first_process(d: &doc::Document, app: &str) -> Option<String> {
-    let mut apps = d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter()));
-    apps.find(|a| a.id == app).and_then(|a| {
-        a.process_types.iter().find(|p| p.name == "web").or(a.process_types.first()).map(|p| p.name.clone())
-    })
 }
 
 /// Make a card the question's source, if it can be one.
@@ -146,21 +110,6 @@ fn pick(store: &Store, id: &str, kind: Option<CardKind>) -> bool {
         store.picking.set(None);
     }
     done
-}
-
-/// The edit that connects two regions, if the two can be connected at all.
-fn connection(l: &Layout, from: &str, to: &str) -> Option<Edit> {
-    let (a, b) = (l.region(from)?, l.region(to)?);
-    let space = |k: RegionKind| matches!(k, RegionKind::Cedar | RegionKind::CedarShield | RegionKind::Fir);
-    let (af, bf) = (a.id.clone(), b.id.clone());
-    match (a.kind, b.kind) {
-        (RegionKind::Vpc, k) if space(k) => Some(Edit::Peer { space: bf, vpc: af }),
-        (k, RegionKind::Vpc) if space(k) => Some(Edit::Peer { space: af, vpc: bf }),
-        (RegionKind::Vpc, RegionKind::Vpc) if af != bf => Some(Edit::PeerVpcs { vpc: af, peer: bf }),
-        (RegionKind::Remote, k) if space(k) => Some(Edit::ConnectVpn { space: bf, remote: af }),
-        (k, RegionKind::Remote) if space(k) => Some(Edit::ConnectVpn { space: af, remote: bf }),
-        _ => None,
-    }
 }
 
 /// Connect two regions as a person asked by dragging, or say what can be connected.

@@ -11,8 +11,11 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use spacetrace_canvas::connectivity::{CellVerdict, Filter, Group, Summary, summary, visible};
-use spacetrace_engine::diff::{Change, MatrixDiff, PairChange, diff_matrices};
+use spacetrace_canvas::connectivity::{
+    CellVerdict, Filter, Group, Summary, cell_id, cell_marks, change_line, describe, flat, parse_cell_id, summary,
+    visible,
+};
+use spacetrace_engine::diff::{Change, MatrixDiff, diff_matrices};
 use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::refs::{dst_ref, protocol_ref, src_ref};
 use spacetrace_engine::trace::{Decision, Trace};
@@ -42,48 +45,11 @@ fn ask(store: &Store, checked: &Checked, m: &Matrix, row: usize, column: usize) 
     }
 }
 
-/// One line about a cell: its question and its answer, with the blocking rule.
-fn describe(checked: &Checked, m: &Matrix, row: usize, column: usize) -> String {
-    let model = &checked.model;
-    let (Some(src), Some(svc)) = (m.sources.get(row), m.services.get(column)) else { return String::new() };
-    let question = format!(
-        "{} \u{2192} {}, {} {}",
-        render::src_label(model, *src),
-        render::dst_label(model, svc.dst),
-        protocol_ref(svc.protocol).to_uppercase(),
-        svc.port
-    );
-    let cell = m.cell(row, column);
-    let answer = match (CellVerdict::of(cell), cell.and_then(|o| o.blocked_by)) {
-        (CellVerdict::Connected, _) => "connected".to_owned(),
-        (CellVerdict::Blocked, Some(rule)) => format!("blocked by {}: {}", rule.as_str(), rule.info().summary),
-        (CellVerdict::Blocked, None) => "blocked".to_owned(),
-        (CellVerdict::Unmodelled, _) => "not modelled (neither end is on Heroku)".to_owned(),
-    };
-    format!("{question}: {answer}")
-}
-
-fn cell_id(row: usize, column: usize) -> String {
-    format!("mx-{row}-{column}")
-}
-
-/// The (row, column) of a cell element's ID.
-fn parse_cell_id(id: &str) -> Option<(usize, usize)> {
-    let mut parts = id.strip_prefix("mx-")?.split('-');
-    let row = parts.next()?.parse().ok()?;
-    let column = parts.next()?.parse().ok()?;
-    Some((row, column))
-}
-
 /// The cell under an event, if any.
 fn cell_at(ev: &web_sys::Event) -> Option<(usize, usize)> {
     let el = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
     let cell = el.closest("td.mx-cell").ok()??;
     parse_cell_id(&cell.id())
-}
-
-fn flat(groups: &[Group]) -> Vec<usize> {
-    groups.iter().flat_map(|g| g.members.iter().copied()).collect()
 }
 
 #[component]
@@ -368,16 +334,6 @@ pub fn Connectivity() -> impl IntoView {
     }
 }
 
-/// Where each change of a diff shows in the current matrix.
-fn cell_marks(d: &MatrixDiff) -> std::collections::HashMap<(usize, usize), Change> {
-    d.changes.iter().filter_map(|c| c.after_cell.map(|at| ((at.row, at.column), c.change))).collect()
-}
-
-/// "opened  api/worker → host:warehouse (TCP 5432)".
-fn change_line(c: &PairChange) -> String {
-    format!("{} \u{2192} {} ({})", c.source, c.destination, render::port(c.protocol, c.port))
-}
-
 /// The list of changes since the baseline; one opens both traces side by side.
 #[component]
 fn ChangesView(
@@ -647,18 +603,5 @@ fn grid(
             </thead>
             <tbody>{body}</tbody>
         </table>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    #[wasm_bindgen_test]
-    fn cell_ids_round_trip() {
-        assert_eq!(parse_cell_id(&cell_id(12, 340)), Some((12, 340)));
-        assert_eq!(parse_cell_id("mx-1"), None);
-        assert_eq!(parse_cell_id("other"), None);
     }
 }

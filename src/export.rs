@@ -107,7 +107,7 @@ pub fn svg(store: &Store, scale: f64) -> Result<(String, f64, f64), String> {
     }
 
     // The whole network in view, at the requested scale, on the page's background.
-    let (x, y, w, h) = store.doc.with_untracked(|d| crate::canvas::fit(&crate::layout::layout(d, None)));
+    let (x, y, w, h) = store.doc.with_untracked(|d| crate::canvas::fit_view(&crate::layout::layout(d, None)));
     let name = store.doc.with_untracked(|d| d.name.clone());
     for attr in ["class", "data-testid", "preserveAspectRatio", "tabindex"] {
         let _ = copy.remove_attribute(attr);

@@ -9,6 +9,7 @@ use crate::edit::{COMMON_RUNTIME, Edit, INTERNET, NewObject, Object};
 use crate::fields::*;
 use crate::lines::*;
 use crate::store::{Store, use_store};
+use spacetrace_edit::{space_of, vpc_of};
 
 /// What is selected, found in the document.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,22 +81,6 @@ fn find(d: &Document, id: &str) -> Selected {
         return s(Selected::Service);
     }
     Selected::Nothing
-}
-
-/// The space an object belongs to, if any (for "add app" and friends).
-pub fn space_of(d: &Document, id: &str) -> Option<String> {
-    d.spaces
-        .iter()
-        .find(|s| s.id == id || s.apps.iter().any(|a| a.id == id) || s.addons.iter().any(|a| a.id == id))
-        .map(|s| s.id.clone())
-}
-
-pub fn vpc_of(d: &Document, id: &str) -> Option<String> {
-    d.vpcs.iter().find(|v| v.id == id || v.hosts.iter().any(|h| h.id == id)).map(|v| v.id.clone())
-}
-
-pub fn remote_of(d: &Document, id: &str) -> Option<String> {
-    d.remote_networks.iter().find(|r| r.id == id || r.hosts.iter().any(|h| h.id == id)).map(|r| r.id.clone())
 }
 
 #[component]

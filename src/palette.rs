@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use spacetrace_engine::doc::{AddonKind, Generation};
 
 use crate::edit::{Edit, NewObject};
-use crate::inspector::{remote_of, target_space, vpc_of};
+use crate::inspector::target_space;
 use crate::store::{Notice, Store, use_store};
+use spacetrace_edit::{remote_of, vpc_of};
 
 /// Add, then select what was added (the one ID that is new).
 fn add_and_select(store: &Store, new: NewObject) {

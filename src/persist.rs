@@ -21,8 +21,8 @@ use spacetrace_engine::doc::Document;
 use spacetrace_engine::{parse_document, render};
 
 use crate::examples::default_document;
-use crate::question::draft_fits;
 use crate::store::{Draft, History, Store};
+use spacetrace_edit::question::draft_fits;
 
 /// The key of the index.
 pub const INDEX_KEY: &str = "spacetrace:library";

@@ -3,263 +3,17 @@
 //! destination sees, and suggested changes with "apply". Saved questions re-evaluate live.
 
 use leptos::prelude::*;
-use spacetrace_engine::doc::{self, Document, Protocol};
+use spacetrace_edit::question::{
+    OptionGroup, destination_options, from_key, natural_port, parse_from, parse_to, source_options, to_key,
+};
+use spacetrace_engine::doc::{self, Protocol};
 use spacetrace_engine::plan::{Plan, PlanOutcome, plan};
 use spacetrace_engine::render;
 use spacetrace_engine::rules::RuleId;
 use spacetrace_engine::trace::{Decision, Fix, Trace, Verdict};
 
 use crate::edit::Edit;
-use crate::store::{Draft, Pick, Store, use_store};
-
-/// A source as a select value.
-pub fn from_key(f: &doc::From) -> String {
-    match f {
-        doc::From::Dyno { app, process } => format!("dyno|{app}|{process}"),
-        doc::From::Host(h) => format!("host|{h}"),
-        doc::From::RemoteHost(h) => format!("remote|{h}"),
-        doc::From::Client(c) => format!("client|{c}"),
-    }
-}
-
-fn parse_from(key: &str) -> Option<doc::From> {
-    let parts: Vec<&str> = key.splitn(3, '|').collect();
-    Some(match parts.as_slice() {
-        ["dyno", app, process] => doc::From::Dyno { app: (*app).into(), process: (*process).into() },
-        ["host", h] => doc::From::Host((*h).into()),
-        ["remote", h] => doc::From::RemoteHost((*h).into()),
-        ["client", c] => doc::From::Client((*c).into()),
-        _ => return None,
-    })
-}
-
-/// A destination as a select value.
-pub fn to_key(t: &doc::To) -> String {
-    match t {
-        doc::To::Hostname(a) => format!("hostname|{a}"),
-        doc::To::Discovery { app, process } => format!("discovery|{app}|{process}"),
-        doc::To::DynoAddress { app, process } => format!("dyno|{app}|{process}"),
-        doc::To::Localhost => "localhost".into(),
-        doc::To::Addon(a) => format!("addon|{a}"),
-        doc::To::Host(h) => format!("host|{h}"),
-        doc::To::RemoteHost(h) => format!("remote|{h}"),
-        doc::To::External(s) => format!("external|{s}"),
-    }
-}
-
-fn parse_to(key: &str) -> Option<doc::To> {
-    let parts: Vec<&str> = key.splitn(3, '|').collect();
-    Some(match parts.as_slice() {
-        ["hostname", a] => doc::To::Hostname((*a).into()),
-        ["discovery", app, process] => doc::To::Discovery { app: (*app).into(), process: (*process).into() },
-        ["dyno", app, process] => doc::To::DynoAddress { app: (*app).into(), process: (*process).into() },
-        ["localhost"] => doc::To::Localhost,
-        ["addon", a] => doc::To::Addon((*a).into()),
-        ["host", h] => doc::To::Host((*h).into()),
-        ["remote", h] => doc::To::RemoteHost((*h).into()),
-        ["external", s] => doc::To::External((*s).into()),
-        _ => return None,
-    })
-}
-
-/// The dynos of a process a question can name: `web` (dyno 1, as questions have always named
-/// it), then `web.2`, `web.3`, … up to what the formation runs (at most the 64 the engine gives
-/// addresses), each with its number.
-fn dynos_of(p: &doc::ProcessType) -> impl Iterator<Item = (String, u32)> + '_ {
-    (1..=p.dynos.clamp(1, 64)).map(move |n| (if n == 1 { p.name.clone() } else { format!("{}.{n}", p.name) }, n))
-}
-
-/// The process type a question's process names (`web.2` is `web`'s second dyno).
-fn process_named<'a>(a: &'a doc::App, process: &str) -> Option<&'a doc::ProcessType> {
-    a.process_types.iter().find(|p| p.name == process).or_else(|| {
-        let (base, n) = process.rsplit_once('.')?;
-        n.parse::<u32>().ok()?;
-        a.process_types.iter().find(|p| p.name == base)
-    })
-}
-
-/// Option groups for the source list: (group label, [(key, label)]).
-fn source_options(d: &Document) -> Vec<(String, Vec<(String, String)>)> {
-    let mut groups = Vec::new();
-    let dynos = |apps: &[doc::App]| -> Vec<(String, String)> {
-        apps.iter()
-            .flat_map(|a| {
-                a.process_types.iter().flat_map(move |p| {
-                    dynos_of(p).map(move |(process, n)| {
-                        (
-                            from_key(&doc::From::Dyno { app: a.id.clone(), process }),
-                            format!("{}.{n} of {}", p.name, a.name),
-                        )
-                    })
-                })
-            })
-            .collect()
-    };
-    if !d.common_runtime_apps.is_empty() {
-        groups.push(("Common Runtime dynos".to_owned(), dynos(&d.common_runtime_apps)));
-    }
-    for s in &d.spaces {
-        if !s.apps.is_empty() {
-            groups.push((format!("Dynos in {}", s.name), dynos(&s.apps)));
-        }
-    }
-    let hosts: Vec<_> = d
-        .vpcs
-        .iter()
-        .flat_map(|v| {
-            v.hosts.iter().map(move |h| (from_key(&doc::From::Host(h.id.clone())), format!("{} ({})", h.name, v.name)))
-        })
-        .collect();
-    if !hosts.is_empty() {
-        groups.push(("VPC hosts".to_owned(), hosts));
-    }
-    let remote: Vec<_> = d
-        .remote_networks
-        .iter()
-        .flat_map(|r| {
-            r.hosts
-                .iter()
-                .map(move |h| (from_key(&doc::From::RemoteHost(h.id.clone())), format!("{} ({})", h.name, r.name)))
-        })
-        .collect();
-    if !remote.is_empty() {
-        groups.push(("Remote hosts".to_owned(), remote));
-    }
-    let clients: Vec<_> = d
-        .internet_clients
-        .iter()
-        .map(|c| (from_key(&doc::From::Client(c.id.clone())), format!("{} ({})", c.name, c.cidr)))
-        .collect();
-    if !clients.is_empty() {
-        groups.push(("Internet clients".to_owned(), clients));
-    }
-    groups
-}
-
-/// Option groups for the destination list.
-fn destination_options(d: &Document) -> Vec<(String, Vec<(String, String)>)> {
-    let mut groups = Vec::new();
-    let apps: Vec<&doc::App> =
-        d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter())).collect();
-    if !apps.is_empty() {
-        groups.push((
-            "App hostnames".to_owned(),
-            apps.iter()
-                .map(|a| (to_key(&doc::To::Hostname(a.id.clone())), format!("{}.herokuapp.com", a.name)))
-                .collect(),
-        ));
-        let mut direct = Vec::new();
-        for s in &d.spaces {
-            for a in &s.apps {
-                for p in &a.process_types {
-                    direct.push((
-                        to_key(&doc::To::Discovery { app: a.id.clone(), process: p.name.clone() }),
-                        format!("{}.{}.app.localspace", p.name, a.name),
-                    ));
-                }
-            }
-        }
-        for a in &apps {
-            for p in &a.process_types {
-                for (process, n) in dynos_of(p) {
-                    direct.push((
-                        to_key(&doc::To::DynoAddress { app: a.id.clone(), process }),
-                        format!("{}.{n} of {} (dyno address)", p.name, a.name),
-                    ));
-                }
-            }
-        }
-        direct.push((to_key(&doc::To::Localhost), "localhost (same dyno)".to_owned()));
-        groups.push(("Dynos directly".to_owned(), direct));
-    }
-    let addons: Vec<_> = d
-        .spaces
-        .iter()
-        .flat_map(|s| {
-            s.addons.iter().map(move |a| (to_key(&doc::To::Addon(a.id.clone())), format!("{} ({})", a.name, s.name)))
-        })
-        .collect();
-    if !addons.is_empty() {
-        groups.push(("Data add-ons".to_owned(), addons));
-    }
-    let hosts: Vec<_> = d
-        .vpcs
-        .iter()
-        .flat_map(|v| {
-            v.hosts
-                .iter()
-                .map(move |h| (to_key(&doc::To::Host(h.id.clone())), format!("{} {} ({})", h.name, h.address, v.name)))
-        })
-        .collect();
-    if !hosts.is_empty() {
-        groups.push(("VPC hosts".to_owned(), hosts));
-    }
-    let remote: Vec<_> = d
-        .remote_networks
-        .iter()
-        .flat_map(|r| {
-            r.hosts.iter().map(move |h| {
-                (to_key(&doc::To::RemoteHost(h.id.clone())), format!("{} {} ({})", h.name, h.address, r.name))
-            })
-        })
-        .collect();
-    if !remote.is_empty() {
-        groups.push(("Remote hosts".to_owned(), remote));
-    }
-    let services: Vec<_> = d
-        .external_services
-        .iter()
-        .map(|s| (to_key(&doc::To::External(s.id.clone())), format!("{} ({})", s.name, s.hostname)))
-        .collect();
-    if !services.is_empty() {
-        groups.push(("External services".to_owned(), services));
-    }
-    groups
-}
-
-/// Whether a remembered question still fits `doc`: something is chosen, the port is one, and every
-/// chosen end is still offered in the lists.
-pub fn draft_fits(doc: &Document, draft: &Draft) -> bool {
-    fn listed(groups: &[(String, Vec<(String, String)>)], key: &str) -> bool {
-        groups.iter().any(|(_, items)| items.iter().any(|(k, _)| k == key))
-    }
-    if draft.port == 0 || (draft.from.is_none() && draft.to.is_none()) {
-        return false;
-    }
-    draft.from.as_ref().is_none_or(|f| listed(&source_options(doc), &from_key(f)))
-        && draft.to.as_ref().is_none_or(|t| listed(&destination_options(doc), &to_key(t)))
-}
-
-/// The port a destination usually answers on.
-fn natural_port(d: &Document, to: &doc::To) -> Option<u16> {
-    let first = |ports: &[doc::Listen]| ports.first().map(|l| l.port);
-    match to {
-        doc::To::Hostname(_) => Some(443),
-        doc::To::Addon(a) => d
-            .spaces
-            .iter()
-            .flat_map(|s| s.addons.iter())
-            .find(|x| x.id == *a)
-            .map(|x| x.port.unwrap_or(x.kind.default_port())),
-        doc::To::Host(h) => {
-            d.vpcs.iter().flat_map(|v| v.hosts.iter()).find(|x| x.id == *h).and_then(|x| first(&x.ports))
-        }
-        doc::To::RemoteHost(h) => {
-            d.remote_networks.iter().flat_map(|r| r.hosts.iter()).find(|x| x.id == *h).and_then(|x| first(&x.ports))
-        }
-        doc::To::External(s) => d.external_services.iter().find(|x| x.id == *s).and_then(|x| first(&x.ports)),
-        doc::To::Discovery { app, process } | doc::To::DynoAddress { app, process } => {
-            let a = d
-                .common_runtime_apps
-                .iter()
-                .chain(d.spaces.iter().flat_map(|s| s.apps.iter()))
-                .find(|a| a.id == *app)?;
-            let p = process_named(a, process)?;
-            if p.name == "web" { Some(a.web_port.unwrap_or(5000)) } else { first(&p.ports) }
-        }
-        doc::To::Localhost => None,
-    }
-}
+use crate::store::{Pick, Store, use_store};
 
 /// Set the destination, and the port it usually answers on.
 pub fn set_destination(store: &Store, to: doc::To) {
@@ -272,7 +26,7 @@ pub fn set_destination(store: &Store, to: doc::To) {
     });
 }
 
-fn options_view(groups: Vec<(String, Vec<(String, String)>)>, selected: Option<String>) -> impl IntoView {
+fn options_view(groups: Vec<OptionGroup>, selected: Option<String>) -> impl IntoView {
     groups
         .into_iter()
         .map(|(label, items)| {
@@ -764,33 +518,5 @@ pub fn SavedQuestions() -> impl IntoView {
                 }}
             </ul>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    #[test]
-    fn every_dyno_of_a_formation_can_be_asked_about() {
-        let d = spacetrace_engine::parse_document(include_str!("../scenarios/default.json")).unwrap();
-        let api = d.spaces.iter().flat_map(|s| s.apps.iter()).find(|a| a.id == "api").unwrap();
-        let web = api.process_types.iter().find(|p| p.name == "web").unwrap();
-        assert_eq!(web.dynos, 2, "the default example runs web ×2");
-        let sources: Vec<String> = source_options(&d).into_iter().flat_map(|g| g.1).map(|o| o.1).collect();
-        assert!(sources.contains(&"web.1 of acme-api".to_owned()));
-        assert!(sources.contains(&"web.2 of acme-api".to_owned()));
-        assert!(!sources.contains(&"web.3 of acme-api".to_owned()), "no dyno beyond the formation");
-        let web2 = from_key(&doc::From::Dyno { app: "api".into(), process: "web.2".into() });
-        assert_eq!(parse_from(&web2), Some(doc::From::Dyno { app: "api".into(), process: "web.2".into() }));
-        let targets: Vec<String> = destination_options(&d).into_iter().flat_map(|g| g.1).map(|o| o.1).collect();
-        assert!(targets.contains(&"web.2 of acme-api (dyno address)".to_owned()));
-        // The usual port of a numbered dyno is its process's.
-        let to = doc::To::DynoAddress { app: "api".into(), process: "web.2".into() };
-        assert_eq!(
-            natural_port(&d, &to),
-            natural_port(&d, &doc::To::DynoAddress { app: "api".into(), process: "web".into() })
-        );
     }
 }

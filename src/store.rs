@@ -12,9 +12,8 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use spacetrace_engine::check::{Checked, check};
-use spacetrace_engine::doc::{self, Document, Protocol};
+use spacetrace_engine::doc::Document;
 use spacetrace_engine::evaluate;
 use spacetrace_engine::lab::{Graded, grade};
 use spacetrace_engine::policy::Refusal;
@@ -59,37 +58,8 @@ pub struct History {
     future: Vec<Document>,
 }
 
-/// The question being asked in the question panel (session state, by object IDs). Remembered per
-/// scenario in this browser (`persist::remember_draft`), never saved in the document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Draft {
-    pub from: Option<doc::From>,
-    pub to: Option<doc::To>,
-    pub protocol: Protocol,
-    pub port: u16,
-}
-
-impl Default for Draft {
-    fn default() -> Self {
-        Self { from: None, to: None, protocol: Protocol::Tcp, port: 443 }
-    }
-}
-
-impl Draft {
-    /// The draft question for a freshly opened document: its first saved question, if any.
-    pub fn first_of(doc: &Document) -> Self {
-        doc.questions
-            .first()
-            .map(|q| Draft {
-                from: Some(q.from.clone()),
-                to: Some(q.to.clone()),
-                protocol: q.protocol,
-                port: q.port.unwrap_or(0),
-            })
-            .unwrap_or_default()
-    }
-}
+/// The question being asked (its ends by IDs); its logic lives in `spacetrace-edit`.
+pub use spacetrace_edit::question::Draft;
 
 /// Which end of the question the next canvas click picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

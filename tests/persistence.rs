@@ -1,16 +1,16 @@
-//! Persistence in headless Chromium (wasm-bindgen-test): the share-link codec and its limits, the
-//! classification of incoming files, and the library in localStorage.
+//! Persistence in headless Chromium (wasm-bindgen-test): the share-link codec and its limits,
+//! and the library in localStorage. (Incoming files are classified by `spacetrace-files`, tested
+//! natively there.)
 #![cfg(target_arch = "wasm32")]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use leptos::prelude::*;
 use spacetrace_app::examples::{EXAMPLES, load};
-use spacetrace_app::files::{Incoming, classify_bytes, classify_text, export_text, file_stem};
+use spacetrace_app::files::export_text;
 use spacetrace_app::persist::{INDEX_KEY, Library, Origin, read_index, scenario_key};
 use spacetrace_app::share::{self, MAX_FRAGMENT_READ, MAX_LINK_CHARS, ShareError};
 use spacetrace_app::store::Store;
-use spacetrace_engine::DiagnosticKind;
 use spacetrace_engine::check::MAX_DOCUMENT_BYTES;
 use spacetrace_engine::doc::{self, Document};
 use wasm_bindgen_test::*;
@@ -102,61 +102,6 @@ fn bad_links_give_the_reason() {
     for e in [ShareError::BadCharacters, ShareError::Damaged, ShareError::NotText] {
         assert!(e.message().contains("damaged"), "{}", e.message());
     }
-}
-
-fn refused(incoming: Incoming) -> String {
-    match incoming {
-        Incoming::Refuse(message) => message,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-#[wasm_bindgen_test]
-fn bad_files_are_refused_with_a_sentence_that_names_the_problem() {
-    let malformed = refused(classify_text("{\"name\": \"x\","));
-    assert!(malformed.starts_with("This is not a Spacetrace scenario: EOF while parsing"), "{malformed}");
-    let version = refused(classify_text("{\"version\": 3, \"name\": \"From the future\"}"));
-    assert!(version.contains("format version 3, but this Spacetrace reads versions 1 and 2 only"), "{version}");
-    let deep = format!("{{\"name\": \"deep\", \"x_extra\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
-    let deep = refused(classify_text(&deep));
-    assert!(deep.contains("recursion limit exceeded"), "{deep}");
-    let mut big = b"{\"name\": \"big\"".to_vec();
-    big.resize(MAX_DOCUMENT_BYTES + 1, b' ');
-    big.push(b'}');
-    let big = refused(classify_bytes(&big));
-    assert!(big.contains("Spacetrace opens scenarios of up to 4.0 MiB"), "{big}");
-    let binary = refused(classify_bytes(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe]));
-    assert!(binary.starts_with("This file is not text"), "{binary}");
-    let not_a_scenario = refused(classify_text("[1, 2, 3]"));
-    assert!(not_a_scenario.contains("invalid type"), "{not_a_scenario}");
-}
-
-#[wasm_bindgen_test]
-fn good_files_open_and_partly_valid_files_are_offered_with_errors_first() {
-    let text = EXAMPLES[0].1;
-    assert_eq!(classify_text(text), Incoming::Open(load(text)));
-    // A byte-order mark (some editors write one) is not a problem.
-    assert_eq!(classify_bytes(format!("\u{feff}{text}").as_bytes()), Incoming::Open(load(text)));
-    let mut doc = load(text);
-    doc.vpcs[0].primary_cidr = "10.300.0.0/16".into();
-    doc.extra.insert("x_note".into(), serde_json::Value::Bool(true));
-    match classify_text(&export_text(&doc)) {
-        Incoming::Offer(offered, diagnostics) => {
-            assert_eq!(offered, doc);
-            assert!(diagnostics[0].severity == spacetrace_engine::Severity::Error);
-            assert!(diagnostics.iter().any(|d| matches!(d.kind, DiagnosticKind::CidrBadAddress { .. })));
-            assert!(diagnostics.iter().any(|d| matches!(d.kind, DiagnosticKind::UnknownField { .. })));
-        }
-        other => panic!("{other:?}"),
-    }
-}
-
-#[wasm_bindgen_test]
-fn file_names_come_from_scenario_names() {
-    assert_eq!(file_stem("Acme: a Cedar space, a peered VPC"), "acme-a-cedar-space-a-peered-vpc");
-    assert_eq!(file_stem("<img src=x onerror=alert(1)>"), "img-src-x-onerror-alert-1");
-    assert_eq!(file_stem("  ../../"), "scenario");
-    assert_eq!(file_stem(""), "scenario");
 }
 
 fn clear_storage() {

@@ -1,13 +1,18 @@
 //! The connectivity view's model: the engine's matrix with its rows (sources) and columns
 //! (destination services) grouped by the network that holds each end, in the canvas's order
-//! and colours; the filters a person sets; and the summary (counts, blocking rules ranked).
-//! Pure data, tested natively; the app draws it.
+//! and colours; the filters a person sets; the summary (counts, blocking rules ranked); the
+//! counts by pair of networks the heatmap draws; a cell's element ID and the line that describes
+//! it; where a diff's changes show. Pure data, tested natively; the app draws it.
 
+use std::collections::HashMap;
+
+use spacetrace_engine::diff::{Change, MatrixDiff, PairChange};
 use spacetrace_engine::doc::Verdict;
 use spacetrace_engine::matrix::Matrix;
 use spacetrace_engine::model::Model;
+use spacetrace_engine::refs::protocol_ref;
 use spacetrace_engine::trace::Outcome;
-use spacetrace_engine::{Dst, RuleId, Src};
+use spacetrace_engine::{Checked, Dst, RuleId, Src, render};
 
 use crate::{COMMON_RUNTIME, INTERNET, RegionKind};
 
@@ -221,6 +226,99 @@ pub fn summary(matrix: &Matrix) -> Summary {
     Summary { connected, blocked, unmodelled, rules }
 }
 
+/// The rows (or columns) of groups, in order.
+pub fn flat(groups: &[Group]) -> Vec<usize> {
+    groups.iter().flat_map(|g| g.members.iter().copied()).collect()
+}
+
+/// One block of the heatmap: the pairs from one network to another.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Block {
+    pub connected: usize,
+    pub blocked: usize,
+    pub unmodelled: usize,
+}
+
+impl Block {
+    /// The share of connected pairs among the modelled ones, if any is modelled.
+    pub fn share(&self) -> Option<f64> {
+        let modelled = self.connected + self.blocked;
+        (modelled > 0).then(|| self.connected as f64 / modelled as f64)
+    }
+}
+
+/// The matrix by network: the row groups, the column groups and each block's counts.
+pub fn blocks(model: &Model, m: &Matrix) -> (Vec<Group>, Vec<Group>, Vec<Vec<Block>>) {
+    let rows = row_groups(model, m);
+    let columns = column_groups(model, m);
+    let table = rows
+        .iter()
+        .map(|rg| {
+            columns
+                .iter()
+                .map(|cg| {
+                    let mut b = Block::default();
+                    for &r in &rg.members {
+                        for &c in &cg.members {
+                            match CellVerdict::of(m.cell(r, c)) {
+                                CellVerdict::Connected => b.connected += 1,
+                                CellVerdict::Blocked => b.blocked += 1,
+                                CellVerdict::Unmodelled => b.unmodelled += 1,
+                            }
+                        }
+                    }
+                    b
+                })
+                .collect()
+        })
+        .collect();
+    (rows, columns, table)
+}
+
+/// The element ID of a cell of the grid.
+pub fn cell_id(row: usize, column: usize) -> String {
+    format!("mx-{row}-{column}")
+}
+
+/// The (row, column) of a cell element's ID.
+pub fn parse_cell_id(id: &str) -> Option<(usize, usize)> {
+    let mut parts = id.strip_prefix("mx-")?.split('-');
+    let row = parts.next()?.parse().ok()?;
+    let column = parts.next()?.parse().ok()?;
+    Some((row, column))
+}
+
+/// One line about a cell: its question and its answer, with the blocking rule.
+pub fn describe(checked: &Checked, m: &Matrix, row: usize, column: usize) -> String {
+    let model = &checked.model;
+    let (Some(src), Some(svc)) = (m.sources.get(row), m.services.get(column)) else { return String::new() };
+    let question = format!(
+        "{} \u{2192} {}, {} {}",
+        render::src_label(model, *src),
+        render::dst_label(model, svc.dst),
+        protocol_ref(svc.protocol).to_uppercase(),
+        svc.port
+    );
+    let cell = m.cell(row, column);
+    let answer = match (CellVerdict::of(cell), cell.and_then(|o| o.blocked_by)) {
+        (CellVerdict::Connected, _) => "connected".to_owned(),
+        (CellVerdict::Blocked, Some(rule)) => format!("blocked by {}: {}", rule.as_str(), rule.info().summary),
+        (CellVerdict::Blocked, None) => "blocked".to_owned(),
+        (CellVerdict::Unmodelled, _) => "not modelled (neither end is on Heroku)".to_owned(),
+    };
+    format!("{question}: {answer}")
+}
+
+/// Where each change of a diff shows in the current matrix.
+pub fn cell_marks(d: &MatrixDiff) -> HashMap<(usize, usize), Change> {
+    d.changes.iter().filter_map(|c| c.after_cell.map(|at| ((at.row, at.column), c.change))).collect()
+}
+
+/// "api/worker → host:warehouse (TCP 5432)": a changed pair, for the list of changes.
+pub fn change_line(c: &PairChange) -> String {
+    format!("{} \u{2192} {} ({})", c.source, c.destination, render::port(c.protocol, c.port))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +389,84 @@ mod tests {
         assert!(s.rules.windows(2).all(|w| w[0].1 >= w[1].1));
         for v in [CellVerdict::Connected, CellVerdict::Blocked, CellVerdict::Unmodelled] {
             assert_eq!(CellVerdict::parse(v.as_str()), Some(v));
+        }
+    }
+
+    #[test]
+    fn cell_ids_round_trip() {
+        assert_eq!(cell_id(12, 340), "mx-12-340");
+        assert_eq!(parse_cell_id(&cell_id(12, 340)), Some((12, 340)));
+        assert_eq!(parse_cell_id(&cell_id(0, 0)), Some((0, 0)));
+        assert_eq!(parse_cell_id("mx-1"), None);
+        assert_eq!(parse_cell_id("mx-a-1"), None);
+        assert_eq!(parse_cell_id("other"), None);
+    }
+
+    #[test]
+    fn blocks_count_every_cell_once_by_network() {
+        let c = default();
+        let m = Matrix::new(&c.model);
+        let (rows, columns, table) = blocks(&c.model, &m);
+        assert_eq!(rows, row_groups(&c.model, &m));
+        assert_eq!(columns, column_groups(&c.model, &m));
+        assert_eq!(table.len(), rows.len());
+        let s = summary(&m);
+        let sum = |f: fn(&Block) -> usize| table.iter().flatten().map(f).sum::<usize>();
+        assert_eq!(
+            (sum(|b| b.connected), sum(|b| b.blocked), sum(|b| b.unmodelled)),
+            (s.connected, s.blocked, s.unmodelled)
+        );
+        for (rg, line) in rows.iter().zip(&table) {
+            assert_eq!(line.len(), columns.len());
+            for (cg, b) in columns.iter().zip(line) {
+                assert_eq!(b.connected + b.blocked + b.unmodelled, rg.members.len() * cg.members.len());
+            }
+        }
+        assert_eq!(Block { connected: 1, blocked: 3, unmodelled: 9 }.share(), Some(0.25));
+        assert_eq!(Block { connected: 0, blocked: 0, unmodelled: 2 }.share(), None);
+        assert_eq!(flat(&rows).len(), m.sources.len());
+    }
+
+    #[test]
+    fn a_cell_is_described_by_its_question_and_answer() {
+        let c = default();
+        let m = Matrix::new(&c.model);
+        let blocked = (0..m.sources.len())
+            .flat_map(|r| (0..m.services.len()).map(move |k| (r, k)))
+            .find(|&(r, k)| m.cell(r, k).and_then(|o| o.blocked_by).is_some())
+            .expect("the default example blocks some pair");
+        let rule = m.cell(blocked.0, blocked.1).and_then(|o| o.blocked_by).unwrap();
+        let line = describe(&c, &m, blocked.0, blocked.1);
+        let src = render::src_label(&c.model, m.sources[blocked.0]);
+        assert!(line.starts_with(&format!("{src} \u{2192} ")), "{line}");
+        assert!(line.ends_with(&format!(": blocked by {}: {}", rule.as_str(), rule.info().summary)), "{line}");
+        let connected = (0..m.sources.len())
+            .flat_map(|r| (0..m.services.len()).map(move |k| (r, k)))
+            .find(|&(r, k)| CellVerdict::of(m.cell(r, k)) == CellVerdict::Connected)
+            .expect("the default example connects some pair");
+        assert!(describe(&c, &m, connected.0, connected.1).ends_with(": connected"));
+        assert_eq!(describe(&c, &m, m.sources.len(), 0), "");
+    }
+
+    #[test]
+    fn changes_are_marked_where_they_show_now() {
+        let c = default();
+        let m = Matrix::new(&c.model);
+        // The same network without its peerings: some pairs close.
+        let mut doc = spacetrace_engine::parse_document(include_str!("../../../scenarios/default.json")).unwrap();
+        doc.peerings.clear();
+        let after = spacetrace_engine::check(&doc);
+        let am = Matrix::new(&after.model);
+        let d = spacetrace_engine::diff::diff_matrices(&c.model, &m, &after.model, &am);
+        assert!(!d.changes.is_empty(), "removing the peerings changes some pair");
+        let marks = cell_marks(&d);
+        assert_eq!(marks.len(), d.changes.iter().filter(|x| x.after_cell.is_some()).count());
+        for x in &d.changes {
+            if let Some(at) = x.after_cell {
+                assert_eq!(marks.get(&(at.row, at.column)), Some(&x.change));
+            }
+            let line = change_line(x);
+            assert!(line.starts_with(&format!("{} \u{2192} {} (", x.source, x.destination)), "{line}");
         }
     }
 }

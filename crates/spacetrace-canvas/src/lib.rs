@@ -16,6 +16,7 @@ pub mod connectivity;
 pub mod path;
 pub mod place;
 pub mod route;
+pub mod view;
 
 use spacetrace_engine::doc::{Document, Generation, Listen, PeeringStatus, Protocol, TunnelStatus};
 

@@ -3,11 +3,16 @@
 //! Edits are values; [`apply_edit`] is the one function that changes a document. It returns a
 //! new document or the platform's refusal, so undo, autosave and tests get every change the same way.
 //! [`lines`] reads and writes rule lists as lines of text; [`examples`] holds the example
-//! scenarios compiled in.
+//! scenarios compiled in; [`question`] is the question panel's logic (the lists of ends, their
+//! keys, the usual port, whether a remembered question still fits); [`fields`] checks what a
+//! person types into the inspector before it becomes a document value.
 
 pub mod examples;
+pub mod fields;
 pub mod lines;
+pub mod question;
 
+use spacetrace_canvas::{Layout, RegionKind};
 use spacetrace_engine::apply::{apply as apply_fix, ids, unused_id};
 use spacetrace_engine::doc::{self, AddonKind, Document, Generation, PeeringStatus, Position};
 use spacetrace_engine::policy::{self, Refusal};
@@ -116,6 +121,39 @@ pub enum Edit {
 /// Every ID in the document, owned.
 pub fn all_ids(doc: &Document) -> Vec<String> {
     ids(doc).into_iter().map(str::to_owned).collect()
+}
+
+/// The edit that connects two regions, if the two can be connected at all.
+pub fn connection(l: &Layout, from: &str, to: &str) -> Option<Edit> {
+    let (a, b) = (l.region(from)?, l.region(to)?);
+    let space = |k: RegionKind| matches!(k, RegionKind::Cedar | RegionKind::CedarShield | RegionKind::Fir);
+    let (af, bf) = (a.id.clone(), b.id.clone());
+    match (a.kind, b.kind) {
+        (RegionKind::Vpc, k) if space(k) => Some(Edit::Peer { space: bf, vpc: af }),
+        (k, RegionKind::Vpc) if space(k) => Some(Edit::Peer { space: af, vpc: bf }),
+        (RegionKind::Vpc, RegionKind::Vpc) if af != bf => Some(Edit::PeerVpcs { vpc: af, peer: bf }),
+        (RegionKind::Remote, k) if space(k) => Some(Edit::ConnectVpn { space: bf, remote: af }),
+        (k, RegionKind::Remote) if space(k) => Some(Edit::ConnectVpn { space: af, remote: bf }),
+        _ => None,
+    }
+}
+
+/// The space an object belongs to, if any (for "add app" and friends).
+pub fn space_of(d: &Document, id: &str) -> Option<String> {
+    d.spaces
+        .iter()
+        .find(|s| s.id == id || s.apps.iter().any(|a| a.id == id) || s.addons.iter().any(|a| a.id == id))
+        .map(|s| s.id.clone())
+}
+
+/// The VPC an object belongs to (the VPC itself, or a host in it), if any.
+pub fn vpc_of(d: &Document, id: &str) -> Option<String> {
+    d.vpcs.iter().find(|v| v.id == id || v.hosts.iter().any(|h| h.id == id)).map(|v| v.id.clone())
+}
+
+/// The remote network an object belongs to (itself, or a host in it), if any.
+pub fn remote_of(d: &Document, id: &str) -> Option<String> {
+    d.remote_networks.iter().find(|r| r.id == id || r.hosts.iter().any(|h| h.id == id)).map(|r| r.id.clone())
 }
 
 /// Apply an edit. The document given is never changed.
@@ -763,5 +801,48 @@ mod tests {
         let mut broken = fixes;
         broken.push(Fix::AcceptPeering { peering: "pcx-nowhere".into() });
         assert_eq!(apply_edit(&d, &Edit::ApplyFixes(broken)).unwrap(), d);
+    }
+
+    /// Dragging from one region to another connects what the platform can connect.
+    #[test]
+    fn a_connection_between_two_regions_is_the_edit_that_makes_it() {
+        let mut d = crate::examples::default_document();
+        d = apply_edit(&d, &Edit::Add(NewObject::Vpc { at: None })).unwrap();
+        d = apply_edit(&d, &Edit::Add(NewObject::Remote { at: None })).unwrap();
+        let space = d.spaces[0].id.clone();
+        let (vpc, other) = (d.vpcs[0].id.clone(), d.vpcs.last().unwrap().id.clone());
+        let remote = d.remote_networks.last().unwrap().id.clone();
+        let l = spacetrace_canvas::layout(&d, None);
+        let peer = Edit::Peer { space: space.clone(), vpc: vpc.clone() };
+        assert_eq!(connection(&l, &space, &vpc), Some(peer.clone()));
+        assert_eq!(connection(&l, &vpc, &space), Some(peer), "either way round");
+        assert_eq!(connection(&l, &vpc, &other), Some(Edit::PeerVpcs { vpc: vpc.clone(), peer: other }));
+        let vpn = Edit::ConnectVpn { space: space.clone(), remote: remote.clone() };
+        assert_eq!(connection(&l, &remote, &space), Some(vpn.clone()));
+        assert_eq!(connection(&l, &space, &remote), Some(vpn));
+        assert_eq!(connection(&l, &vpc, &vpc), None, "a VPC is not peered with itself");
+        assert_eq!(connection(&l, &space, &space), None);
+        assert_eq!(connection(&l, &vpc, &remote), None);
+        assert_eq!(connection(&l, COMMON_RUNTIME, &vpc), None);
+        assert_eq!(connection(&l, &space, "nowhere"), None);
+    }
+
+    #[test]
+    fn an_object_is_found_in_the_region_that_holds_it() {
+        let d = crate::examples::default_document();
+        let space = &d.spaces[0];
+        assert_eq!(space_of(&d, &space.id), Some(space.id.clone()));
+        assert_eq!(space_of(&d, &space.apps[0].id), Some(space.id.clone()));
+        assert_eq!(space_of(&d, &space.addons[0].id), Some(space.id.clone()));
+        let vpc = &d.vpcs[0];
+        assert_eq!(vpc_of(&d, &vpc.id), Some(vpc.id.clone()));
+        assert_eq!(vpc_of(&d, &vpc.hosts[0].id), Some(vpc.id.clone()));
+        assert_eq!(space_of(&d, &vpc.id), None);
+        assert_eq!(vpc_of(&d, &space.apps[0].id), None);
+        let remote = &d.remote_networks[0];
+        assert_eq!(remote_of(&d, &remote.hosts[0].id), Some(remote.id.clone()));
+        assert_eq!(remote_of(&d, &remote.id), Some(remote.id.clone()));
+        assert_eq!(remote_of(&d, &vpc.hosts[0].id), None);
+        assert_eq!(space_of(&d, "nowhere"), None);
     }
 }
