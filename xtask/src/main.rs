@@ -285,9 +285,10 @@ fn test(root: &Path) -> Result<(), String> {
 }
 
 /// The engine's criterion benchmarks (group `engine` in `crates/spacetrace-engine/benches/engine.rs`).
-const NATIVE_BENCHES: [&str; 8] = [
+const NATIVE_BENCHES: [&str; 9] = [
     "question_full_trace",
     "question_outcome",
+    "read_default_scenario",
     "check_default_scenario",
     "matrix_100",
     "matrix_1000",
@@ -396,6 +397,7 @@ fn bench(root: &Path) -> Result<(), String> {
     let full = find_native("question_full_trace");
     rows.push(("one question, full trace", "native", full, "\u{2264} 20 \u{b5}s", full.map(|m| m.ns <= 20_000.0)));
     rows.push(("one question, verdict only", "native", find_native("question_outcome"), "", None));
+    rows.push(("read default scenario", "native", find_native("read_default_scenario"), "", None));
     rows.push(("check default scenario", "native", find_native("check_default_scenario"), "", None));
     rows.push(("matrix, 100 endpoints", "native", find_native("matrix_100"), "", None));
     let m1000 = find_native("matrix_1000");

@@ -45,6 +45,8 @@ fn checking(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
     group.bench_function("check_default_scenario", |b| b.iter(|| check(black_box(&doc))));
+    // Reading the text into a document (through the JSON tree: one reader, for the bundle's size).
+    group.bench_function("read_default_scenario", |b| b.iter(|| parse_document(black_box(DEFAULT)).is_ok()));
     group.finish();
 }
 
