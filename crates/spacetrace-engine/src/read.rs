@@ -1,9 +1,9 @@
 //! Reading a document's text tolerantly: one malformed object, question, rule or entry is left out
 //! with an error diagnostic naming it and the field, and everything else is read.
 //!
-//! A document that reads as a whole (the usual case) is read once, directly. Otherwise the text is
-//! read as a JSON tree, and each list of the format is read element by element, innermost lists
-//! first: an element that does not have the shape the format gives it is taken out of the tree
+//! The text is parsed into a JSON tree, and a document that reads as a whole (the usual case) is
+//! read from it once. Otherwise each list of the format is read element by element, innermost
+//! lists first: an element that does not have the shape the format gives it is taken out of the tree
 //! (with a diagnostic), then the cleaned tree is read. Each element is read once per list that
 //! holds it (at most four deep), so the work stays proportional to the text. Text that is not
 //! JSON, not a JSON object, or whose `version` is not a number still fails as a whole.
