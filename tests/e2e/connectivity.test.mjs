@@ -294,9 +294,19 @@ test('screenshots of the connectivity view at 1280x800 and 1920x1080', async () 
       await openView(page);
       // The view and the canvas share the screen: both are visible.
       const view = await page.getByTestId('matrix').boundingBox();
-      const canvas = await page.getByTestId('canvas').boundingBox();
+      const canvas = await page.locator('.canvas-wrap').boundingBox();
       assert.ok(view.height > 150 && canvas.height > 200, `view ${view.height}px, canvas ${canvas.height}px`);
       assert.ok(view.y + view.height <= viewport.height);
+      // However short the canvas, the fitted picture keeps clear of the walk's controls and the
+      // zoom buttons: no region goes under them.
+      const under = await page.evaluate(() => {
+        const boxes = ['[data-testid="walk"]', '.canvas-tools'].map((q) => document.querySelector(q).getBoundingClientRect());
+        const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        return [...document.querySelectorAll('[data-testid="canvas"] [data-testid^="region-"]')]
+          .filter((g) => boxes.some((b) => meets(g.getBoundingClientRect(), b)))
+          .map((g) => g.dataset.testid);
+      });
+      assert.deepEqual(under, [], `regions under the canvas's controls at ${viewport.width}x${viewport.height}`);
       await screenshot(page, `matrix-default-${viewport.width}`);
       await openExample(page, 'limits');
       await screenshot(page, `matrix-limits-${viewport.width}`);
