@@ -44,7 +44,7 @@ fn find(d: &Document, id: &str) -> Selected {
     if d.spaces.iter().any(|x| x.id == id) {
         return s(Selected::Space);
     }
-    if d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|x| x.apps.iter())).any(|x| x.id == id) {
+    if d.apps().any(|x| x.id == id) {
         return s(Selected::App);
     }
     if d.spaces.iter().flat_map(|x| x.addons.iter()).any(|x| x.id == id) {
@@ -149,7 +149,7 @@ fn get_space(d: &Document, id: &str) -> Option<doc::Space> {
     d.spaces.iter().find(|x| x.id == id).cloned()
 }
 fn get_app(d: &Document, id: &str) -> Option<doc::App> {
-    d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter())).find(|x| x.id == id).cloned()
+    d.apps().find(|x| x.id == id).cloned()
 }
 fn get_addon(d: &Document, id: &str) -> Option<doc::Addon> {
     d.spaces.iter().flat_map(|s| s.addons.iter()).find(|x| x.id == id).cloned()

@@ -538,13 +538,7 @@ fn update(d: &mut Document, object: &Object) -> Result<(), Refusal> {
         }
         Object::App(new) => {
             let space = d.spaces.iter().find(|s| s.apps.iter().any(|a| a.id == new.id)).map(|s| s.id.clone());
-            let old = d
-                .common_runtime_apps
-                .iter()
-                .chain(d.spaces.iter().flat_map(|s| s.apps.iter()))
-                .find(|a| a.id == new.id)
-                .cloned();
-            let Some(old) = old else { return Ok(()) };
+            let Some(old) = d.apps().find(|a| a.id == new.id).cloned() else { return Ok(()) };
             if old.internal_routing != new.internal_routing {
                 policy::can_choose_internal_routing(d, &new.id, space.as_deref(), false)?;
             }

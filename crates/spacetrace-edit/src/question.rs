@@ -110,8 +110,7 @@ fn process_named<'a>(a: &'a doc::App, process: &str) -> Option<&'a doc::ProcessT
 
 /// The process a question from an app's card starts in: `web`, or its first process type.
 pub fn first_process(d: &Document, app: &str) -> Option<String> {
-    let mut apps = d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter()));
-    apps.find(|a| a.id == app).and_then(|a| {
+    d.apps().find(|a| a.id == app).and_then(|a| {
         a.process_types.iter().find(|p| p.name == "web").or(a.process_types.first()).map(|p| p.name.clone())
     })
 }
@@ -177,8 +176,7 @@ pub fn source_options(d: &Document) -> Vec<OptionGroup> {
 /// Option groups for the destination list.
 pub fn destination_options(d: &Document) -> Vec<OptionGroup> {
     let mut groups = Vec::new();
-    let apps: Vec<&doc::App> =
-        d.common_runtime_apps.iter().chain(d.spaces.iter().flat_map(|s| s.apps.iter())).collect();
+    let apps: Vec<&doc::App> = d.apps().collect();
     if !apps.is_empty() {
         groups.push((
             "App hostnames".to_owned(),
@@ -287,11 +285,7 @@ pub fn natural_port(d: &Document, to: &doc::To) -> Option<u16> {
         }
         doc::To::External(s) => d.external_services.iter().find(|x| x.id == *s).and_then(|x| first(&x.ports)),
         doc::To::Discovery { app, process } | doc::To::DynoAddress { app, process } => {
-            let a = d
-                .common_runtime_apps
-                .iter()
-                .chain(d.spaces.iter().flat_map(|s| s.apps.iter()))
-                .find(|a| a.id == *app)?;
+            let a = d.apps().find(|a| a.id == *app)?;
             let p = process_named(a, process)?;
             if p.name == "web" { Some(a.web_port.unwrap_or(5000)) } else { first(&p.ports) }
         }

@@ -109,6 +109,11 @@ pub struct Layout {
 }
 
 impl Document {
+    /// Every app: the Common Runtime's, then each space's, in document order.
+    pub fn apps(&self) -> impl Iterator<Item = &App> {
+        self.common_runtime_apps.iter().chain(self.spaces.iter().flat_map(|s| s.apps.iter()))
+    }
+
     /// The version the document is read as: absent is 1.
     pub fn format_version(&self) -> u32 {
         self.version.unwrap_or(FIRST_VERSION)
