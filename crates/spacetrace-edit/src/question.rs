@@ -115,6 +115,13 @@ pub fn first_process(d: &Document, app: &str) -> Option<String> {
     })
 }
 
+/// Add a group to a list's groups, unless it has no entries.
+fn add(groups: &mut Vec<OptionGroup>, label: &str, entries: Vec<(String, String)>) {
+    if !entries.is_empty() {
+        groups.push((label.to_owned(), entries));
+    }
+}
+
 /// Option groups for the source list: (group label, [(key, label)]).
 pub fn source_options(d: &Document) -> Vec<OptionGroup> {
     let mut groups = Vec::new();
@@ -147,9 +154,7 @@ pub fn source_options(d: &Document) -> Vec<OptionGroup> {
             v.hosts.iter().map(move |h| (from_key(&doc::From::Host(h.id.clone())), format!("{} ({})", h.name, v.name)))
         })
         .collect();
-    if !hosts.is_empty() {
-        groups.push(("VPC hosts".to_owned(), hosts));
-    }
+    add(&mut groups, "VPC hosts", hosts);
     let remote: Vec<_> = d
         .remote_networks
         .iter()
@@ -159,17 +164,13 @@ pub fn source_options(d: &Document) -> Vec<OptionGroup> {
                 .map(move |h| (from_key(&doc::From::RemoteHost(h.id.clone())), format!("{} ({})", h.name, r.name)))
         })
         .collect();
-    if !remote.is_empty() {
-        groups.push(("Remote hosts".to_owned(), remote));
-    }
+    add(&mut groups, "Remote hosts", remote);
     let clients: Vec<_> = d
         .internet_clients
         .iter()
         .map(|c| (from_key(&doc::From::Client(c.id.clone())), format!("{} ({})", c.name, c.cidr)))
         .collect();
-    if !clients.is_empty() {
-        groups.push(("Internet clients".to_owned(), clients));
-    }
+    add(&mut groups, "Internet clients", clients);
     groups
 }
 
@@ -215,9 +216,7 @@ pub fn destination_options(d: &Document) -> Vec<OptionGroup> {
             s.addons.iter().map(move |a| (to_key(&doc::To::Addon(a.id.clone())), format!("{} ({})", a.name, s.name)))
         })
         .collect();
-    if !addons.is_empty() {
-        groups.push(("Data add-ons".to_owned(), addons));
-    }
+    add(&mut groups, "Data add-ons", addons);
     let hosts: Vec<_> = d
         .vpcs
         .iter()
@@ -227,9 +226,7 @@ pub fn destination_options(d: &Document) -> Vec<OptionGroup> {
                 .map(move |h| (to_key(&doc::To::Host(h.id.clone())), format!("{} {} ({})", h.name, h.address, v.name)))
         })
         .collect();
-    if !hosts.is_empty() {
-        groups.push(("VPC hosts".to_owned(), hosts));
-    }
+    add(&mut groups, "VPC hosts", hosts);
     let remote: Vec<_> = d
         .remote_networks
         .iter()
@@ -239,17 +236,13 @@ pub fn destination_options(d: &Document) -> Vec<OptionGroup> {
             })
         })
         .collect();
-    if !remote.is_empty() {
-        groups.push(("Remote hosts".to_owned(), remote));
-    }
+    add(&mut groups, "Remote hosts", remote);
     let services: Vec<_> = d
         .external_services
         .iter()
         .map(|s| (to_key(&doc::To::External(s.id.clone())), format!("{} ({})", s.name, s.hostname)))
         .collect();
-    if !services.is_empty() {
-        groups.push(("External services".to_owned(), services));
-    }
+    add(&mut groups, "External services", services);
     groups
 }
 
