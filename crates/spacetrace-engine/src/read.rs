@@ -109,15 +109,14 @@ fn position(text: &str, key: Option<&str>) -> usize {
     };
     skip_space(&mut i);
     let Some(key) = key else { return i };
-    let start = i;
-    let mut found = start;
+    let mut found = i;
     let mut depth = 0usize;
     // Scan the object once: at depth 1, a string followed by a colon is a field's name.
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
-                let from = i + 1;
                 i += 1;
+                let from = i;
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
