@@ -729,37 +729,7 @@ fn indent(compact: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::*;
-    use serde_json::Value;
-
     use super::to_pretty_json;
-
-    /// Any JSON value: nested objects and lists (empty ones too), strings with quotes, escapes,
-    /// brackets and non-ASCII text, numbers of each kind.
-    fn any_json() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::from),
-            any::<i64>().prop_map(Value::from),
-            any::<u64>().prop_map(Value::from),
-            (-1e6f64..1e6).prop_map(Value::from),
-            "[ -~]{0,8}|[\"\\\\{}\\[\\]:,]{0,4}|é\u{2014}\u{1F600}\n\t\u{0}".prop_map(Value::from),
-        ];
-        leaf.prop_recursive(4, 48, 6, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::from),
-                prop::collection::btree_map("[a-z\":{,]{0,5}", inner, 0..5)
-                    .prop_map(|m| Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
-
-    proptest! {
-        #[test]
-        fn indents_as_serde_json_does(value in any_json()) {
-            prop_assert_eq!(to_pretty_json(&value), serde_json::to_string_pretty(&value).unwrap());
-        }
-    }
 
     #[test]
     fn indents_the_examples_as_serde_json_does() {

@@ -1332,6 +1332,13 @@ proptest! {
         let wrapped = serde_json::json!({ "version": 1, "spaces": [value.clone()], "vpcs": [value] });
         exercise(&check_text(&wrapped.to_string()));
     }
+
+    /// Pretty JSON (exported scenarios, lessons) is the compact JSON indented: byte for byte what
+    /// serde_json's own pretty printer writes, whatever the value.
+    #[test]
+    fn pretty_json_is_serde_jsons_pretty_json(value in arbitrary_json()) {
+        prop_assert_eq!(spacetrace_engine::doc::to_pretty_json(&value), serde_json::to_string_pretty(&value).unwrap());
+    }
 }
 
 proptest! {
